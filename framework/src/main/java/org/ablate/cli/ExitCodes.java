@@ -1,0 +1,22 @@
+package org.ablate.cli;
+
+/** The CLI's exit codes, as documented in the README. */
+public final class ExitCodes {
+
+    public static final int OK = 0;
+    /** The sweep ran, but at least one trial FAILED or was INTERRUPTED. */
+    public static final int TRIALS_FAILED = 1;
+    /** Bad input: experiment file, override or command-line option. */
+    public static final int BAD_INPUT = 2;
+    /** The installation is broken: a plugin failed to load or two plugins claim one name. */
+    public static final int PLUGIN_ERROR = 3;
+    /** Another process holds the experiment's results folder. */
+    public static final int LOCKED = 4;
+    /** An unexpected error (a bug): the stack trace is printed. */
+    public static final int INTERNAL_ERROR = 70;
+    /** Stopped by Ctrl-C / SIGTERM (set by the JVM: 128 + SIGINT). */
+    public static final int INTERRUPTED = 130;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,64 @@
+package org.ablate.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.ablate.config.Values;
+import org.ablate.plugin.Engine;
+import org.ablate.plugin.LoadedPlugin;
+import org.ablate.spi.ComponentDefinition;
+import org.ablate.spi.ComponentKey;
+import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.ParameterSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "Lists the plugins on the classpath and every component with its parameters.")
+final class PluginsCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Engine engine = Engine.start();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Plugins:");
+        TextTable plugins = new TextTable("  NAME", "VERSION", "CLASS", "FROM");
+        for (LoadedPlugin p : engine.plugins()) {
+            plugins.add("  " + p.name(), p.version(), p.className(), p.location());
+        }
+        out.print(plugins.render());
+        ComponentRegistry registry = engine.registry();
+        for (Class<?> kind : registry.kinds()) {
+            out.println();
+            out.println(capitalise(ComponentKey.kindName(kind)) + "s:");
+            for (String name : registry.names(kind)) {
+                ComponentDefinition d = registry.definition(kind, name);
+                out.println("  " + name + " — " + d.description());
+                if (d.schema().parameters().isEmpty()) {
+                    out.println("      (no parameters)");
+                    continue;
+                }
+                TextTable params = new TextTable("      PARAMETER", "TYPE", "DEFAULT", "ACCEPTED", "DOC");
+                for (ParameterSpec p : d.schema().parameters()) {
+                    String accepted = p.acceptedDescription();
+                    if (p.componentKind() != null) {
+                        accepted = "one of " + String.join(", ", registry.names(p.componentKind()));
+                    }
+                    params.add("      " + p.name(), p.type().display(),
+                            p.required() ? "(required)" : Values.format(p.defaultValue()),
+                            accepted.equals(p.type().display()) ? "any" : accepted.replace(p.type().display() + " ", ""),
+                            p.doc());
+                }
+                out.print(params.render());
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

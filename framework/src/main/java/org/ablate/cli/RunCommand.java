@@ -1,0 +1,131 @@
+package org.ablate.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ablate.config.Durations;
+import org.ablate.config.Origin;
+import org.ablate.config.Values;
+import org.ablate.experiment.CommandLineOverrides;
+import org.ablate.experiment.ExperimentParser;
+import org.ablate.experiment.ExperimentSpec;
+import org.ablate.experiment.SweepExpander;
+import org.ablate.experiment.SweepPlan;
+import org.ablate.experiment.TrialSpec;
+import org.ablate.plugin.Engine;
+import org.ablate.run.RunOptions;
+import org.ablate.run.SweepResult;
+import org.ablate.run.SweepRunner;
+import org.ablate.run.TrialOutcome;
+import org.ablate.store.ResultsStore;
+import org.ablate.store.TrialState;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs an experiment's sweep, skipping trials that already FINISHED.",
+                "Overrides: key=value fixes a parameter, key=[a,b] sweeps it; seed=, seeds=, repeats=, timeout= "
+                        + "change the run settings."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every trial FINISHED", "1:some trial FAILED or was INTERRUPTED",
+                "2:bad experiment file, override or option", "3:a plugin failed to load",
+                "4:another process is running this experiment", "130:interrupted (Ctrl-C)"})
+final class RunCommand implements Callable<Integer> {
+
+    /** How progress is shown. */
+    enum Progress { auto, bar, log }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "An experiment .yaml file, or the name of one in experiments/.")
+    String experiment;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, Hydra style.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Print the expanded trial list (id, parameters) and exit.")
+    boolean dryRun;
+
+    @Option(names = "--fresh", description = "Start over: move earlier results aside (never deleted) instead of resuming.")
+    boolean fresh;
+
+    @Option(names = {"-j", "--parallel"}, defaultValue = "1", paramLabel = "N", description = "Trials run at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--trial-timeout", paramLabel = "DURATION", description = "Per-trial time limit, e.g. 90s, 10m (overrides the file's 'timeout').")
+    String trialTimeout;
+
+    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
+            description = "Results store root (default: $ABLATE_RESULTS or ./results).")
+    Path resultsDir;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "bar, log (periodic lines) or auto (a bar on a terminal): ${COMPLETION-CANDIDATES}.")
+    Progress progress;
+
+    @Override
+    public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
+        }
+        Path file = ExperimentLocator.locate(experiment);
+        ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
+        Engine engine = Engine.start();
+        SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed);
+        PrintWriter out = spec.commandLine().getOut();
+        if (dryRun) {
+            printPlan(plan, out);
+            return ExitCodes.OK;
+        }
+        RunOptions options = RunOptions.defaults().withParallel(parallel).withFresh(fresh)
+                .withDisplay(progress == Progress.bar || (progress == Progress.auto && Terminal.isInteractive())
+                        ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES);
+        if (trialTimeout != null) {
+            options = options.withTrialTimeout(Durations.parse(trialTimeout, Origin.commandLine("--trial-timeout=" + trialTimeout, "--trial-timeout")));
+        }
+        String invocation = "ablate run " + String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1,
+                spec.commandLine().getParseResult().originalArgs().size()));
+        SweepResult result = new SweepRunner(new ResultsStore(resultsDir), engine).run(plan, options, invocation);
+        out.printf("%s: %d finished, %d failed, %d interrupted, %d skipped (already finished) -> %s%n",
+                plan.experiment().name(), result.count(TrialState.FINISHED), result.count(TrialState.FAILED),
+                result.count(TrialState.INTERRUPTED), result.skipped(), result.folder());
+        for (TrialOutcome o : result.outcomes()) {
+            if (o.state() != TrialState.FINISHED) {
+                out.printf("  %s %s (%s): %s%n", o.spec().id(), o.state(), o.spec().displayName(), o.reason());
+            }
+        }
+        out.flush();
+        return result.allFinished() ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
+    }
+
+    static void printPlan(SweepPlan plan, PrintWriter out) {
+        ExperimentSpec e = plan.experiment();
+        out.printf("experiment %s: task %s, %d trial(s) = %d configuration(s) x %d seed(s)%s%n", e.name(),
+                plan.task().name(), plan.trials().size(), plan.configurations(), e.seeding().seeds().size(),
+                plan.duplicatesDropped() > 0 ? " (" + plan.duplicatesDropped() + " duplicate configuration(s) dropped)" : "");
+        List<String> fixed = new ArrayList<>();
+        plan.trials().get(0).params().asMap().forEach((k, v) -> {
+            if (!plan.varyingKeys().contains(k)) {
+                fixed.add(k + "=" + Values.format(v));
+            }
+        });
+        if (!fixed.isEmpty()) {
+            out.println("fixed: " + String.join(" ", fixed));
+        }
+        List<String> header = new ArrayList<>(List.of("#", "ID", "SEED"));
+        header.addAll(plan.varyingKeys());
+        TextTable table = new TextTable(header);
+        for (TrialSpec t : plan.trials()) {
+            List<String> row = new ArrayList<>(List.of(Integer.toString(t.index() + 1), t.id(), Long.toString(t.seed())));
+            plan.varyingKeys().forEach(k -> row.add(Values.format(t.varying().get(k))));
+            table.add(row);
+        }
+        out.print(table.render());
+        out.flush();
+    }
+}

@@ -1,0 +1,27 @@
+package org.ablate.config;
+
+/**
+ * Bad user input in an experiment file or override. Its message is one line:
+ * {@code file:line: key: what is wrong (accepted values)}. The CLI exits with code 2.
+ */
+public class ConfigException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Origin origin;
+
+    public ConfigException(Origin origin, String problem) {
+        super(origin + ": " + problem);
+        this.origin = origin;
+    }
+
+    /** An error about a whole file (unreadable, not YAML), with no key to name. */
+    public ConfigException(String location, String problem) {
+        super(location + ": " + problem);
+        this.origin = null;
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+}

@@ -1,0 +1,140 @@
+package org.ablate.config;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads YAML into {@link YamlNode}s that remember their line. Safe by construction: it only
+ * composes the node graph (YAML 1.2 core schema) and builds plain values itself, so no tag can
+ * construct a class; an explicit non-standard tag is an error.
+ */
+public final class YamlReader {
+
+    private YamlReader() {
+    }
+
+    /** Parses one document; an empty document is an empty mapping. */
+    public static YamlNode read(String text, String source) {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(source)
+                .setSchema(new CoreSchema())
+                .setMaxAliasesForCollections(50)
+                .setCodePointLimit(8 * 1024 * 1024)
+                .build();
+        Optional<Node> root;
+        try {
+            root = new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            throw new ConfigException(line > 0 ? source + ":" + line : source,
+                    "invalid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw new ConfigException(source, "invalid YAML: " + e.getMessage().replace('\n', ' '));
+        }
+        Origin top = new Origin(source, 1, "(top level)");
+        return root.map(n -> convert(n, source, "")).orElse(new YamlNode(new LinkedHashMap<String, YamlNode>(), top));
+    }
+
+    private static YamlNode convert(Node node, String source, String path) {
+        int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+        Origin origin = new Origin(source, line, path.isEmpty() ? "(top level)" : path);
+        if (node instanceof MappingNode map) {
+            Map<String, YamlNode> out = new LinkedHashMap<>();
+            for (NodeTuple tuple : map.getValue()) {
+                YamlNode key = convert(tuple.getKeyNode(), source, path);
+                if (!key.isScalar() || key.value() == null) {
+                    throw new ConfigException(key.origin(), "mapping keys must be plain scalars");
+                }
+                String k = String.valueOf(key.value());
+                String childPath = path.isEmpty() ? k : path + "." + k;
+                if (out.containsKey(k)) {
+                    throw new ConfigException(new Origin(source, key.origin().line(), childPath),
+                            "duplicate key (first written on line " + out.get(k).origin().line() + ")");
+                }
+                out.put(k, convert(tuple.getValueNode(), source, childPath));
+            }
+            return new YamlNode(out, origin);
+        }
+        if (node instanceof SequenceNode seq) {
+            List<YamlNode> out = new ArrayList<>();
+            int i = 0;
+            for (Node item : seq.getValue()) {
+                out.add(convert(item, source, path + "[" + i++ + "]"));
+            }
+            return new YamlNode(out, origin);
+        }
+        return new YamlNode(scalar((ScalarNode) node, origin), origin);
+    }
+
+    private static Object scalar(ScalarNode node, Origin origin) {
+        Tag tag = node.getTag();
+        String text = node.getValue();
+        if (tag.equals(Tag.STR)) {
+            return text;
+        }
+        if (tag.equals(Tag.NULL)) {
+            return null;
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return Boolean.valueOf(text.toLowerCase(java.util.Locale.ROOT));
+        }
+        if (tag.equals(Tag.INT)) {
+            return parseInt(text, origin);
+        }
+        if (tag.equals(Tag.FLOAT)) {
+            return parseFloat(text);
+        }
+        throw new ConfigException(origin, "unsupported YAML tag " + tag
+                + " (accepted: plain strings, numbers, booleans, lists and mappings)");
+    }
+
+    private static Long parseInt(String text, Origin origin) {
+        String t = text.replace("_", "");
+        int sign = 1;
+        if (t.startsWith("-") || t.startsWith("+")) {
+            sign = t.startsWith("-") ? -1 : 1;
+            t = t.substring(1);
+        }
+        int radix = 10;
+        if (t.startsWith("0x")) {
+            radix = 16;
+            t = t.substring(2);
+        } else if (t.startsWith("0o")) {
+            radix = 8;
+            t = t.substring(2);
+        }
+        BigInteger v = new BigInteger(t, radix);
+        if (sign < 0) {
+            v = v.negate();
+        }
+        if (v.bitLength() > 63) {
+            throw new ConfigException(origin, "integer " + text + " does not fit in 64 bits");
+        }
+        return v.longValue();
+    }
+
+    private static Double parseFloat(String text) {
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
+            case "-.inf" -> Double.NEGATIVE_INFINITY;
+            case ".nan" -> Double.NaN;
+            default -> Double.valueOf(t);
+        };
+    }
+}

@@ -1,0 +1,255 @@
+package org.ablate.experiment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Durations;
+import org.ablate.config.Origin;
+import org.ablate.config.Sourced;
+import org.ablate.config.Suggestions;
+import org.ablate.config.Values;
+import org.ablate.config.YamlNode;
+import org.ablate.config.YamlReader;
+
+/**
+ * Reads an experiment file. Checks its structure (keys, shapes, sweep lists); parameter names and
+ * values are checked later against the task's schema by {@link ParameterResolver}.
+ *
+ * <pre>
+ * name: example-quick          # default: the file name without .yaml
+ * description: ...
+ * task: monte-carlo-pi
+ * params: {samples: 1000}      # fixed values; nested maps become dotted keys
+ * sweep:
+ *   grid: {samples: [100, 1000]}        # cartesian product
+ *   zip:  {a: [1, 2], b: [x, y]}        # lists that vary together (or a list of such groups)
+ * seeds: [0, 1, 2]             # or: repeats: 3 (with optional base seed: 10)
+ * overrides: [{when: {sampler: sobol}, set: {samples: 512}}]
+ * exclude: [{sampler: sobol, samples: 100}]
+ * timeout: 10m                 # per trial
+ * headline: error              # the summary metric `ablate status` shows
+ * </pre>
+ */
+public final class ExperimentParser {
+
+    static final Set<String> TOP_LEVEL_KEYS = new java.util.LinkedHashSet<>(List.of(
+            "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
+            "overrides", "exclude", "timeout", "headline"));
+    private static final Set<String> SWEEP_KEYS = new java.util.LinkedHashSet<>(List.of("grid", "zip"));
+    private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private ExperimentParser() {
+    }
+
+    public static ExperimentSpec parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "experiment file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot read experiment file: " + e.getMessage());
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        return parse(text, file.toString(), stem);
+    }
+
+    public static ExperimentSpec parse(String text, String source, String defaultName) {
+        YamlNode root = YamlReader.read(text, source);
+        Map<String, YamlNode> top = root.asMap();
+        for (Map.Entry<String, YamlNode> e : top.entrySet()) {
+            if (!TOP_LEVEL_KEYS.contains(e.getKey())) {
+                throw unknownKey(e.getValue().origin(), e.getKey(), TOP_LEVEL_KEYS);
+            }
+        }
+        String name = top.containsKey("name") ? top.get("name").asString() : defaultName;
+        if (!NAME.matcher(name).matches()) {
+            Origin o = top.containsKey("name") ? top.get("name").origin() : new Origin(source, 0, "name");
+            throw new ConfigException(o, "experiment name '" + name
+                    + "' must be usable as a folder name (letters, digits, '.', '_', '-')");
+        }
+        String description = top.containsKey("description") ? top.get("description").asString() : "";
+        YamlNode task = top.get("task");
+        if (task == null) {
+            throw new ConfigException(new Origin(source, 1, "task"), "missing required key (the task each trial runs)");
+        }
+        task.asString();
+
+        Map<String, Sourced> params = new LinkedHashMap<>();
+        if (top.containsKey("params")) {
+            flatten(top.get("params"), "", params);
+        }
+
+        List<SweepAxis> grid = new ArrayList<>();
+        List<List<SweepAxis>> zips = new ArrayList<>();
+        if (top.containsKey("sweep")) {
+            Map<String, YamlNode> sweep = top.get("sweep").asMap();
+            for (Map.Entry<String, YamlNode> e : sweep.entrySet()) {
+                if (!SWEEP_KEYS.contains(e.getKey())) {
+                    throw unknownKey(e.getValue().origin(), e.getKey(), SWEEP_KEYS);
+                }
+            }
+            if (sweep.containsKey("grid")) {
+                grid.addAll(axes(sweep.get("grid")));
+            }
+            if (sweep.containsKey("zip")) {
+                YamlNode zip = sweep.get("zip");
+                List<YamlNode> groups = zip.isList() ? zip.asList() : List.of(zip);
+                for (YamlNode group : groups) {
+                    zips.add(zipGroup(group));
+                }
+            }
+        }
+        checkSweptOnce(params, grid, zips);
+
+        Seeding seeding = seeding(top, source);
+        List<ConditionalOverride> overrides = new ArrayList<>();
+        if (top.containsKey("overrides")) {
+            for (YamlNode item : top.get("overrides").asList()) {
+                Map<String, YamlNode> o = item.asMap();
+                for (Map.Entry<String, YamlNode> e : o.entrySet()) {
+                    if (!OVERRIDE_KEYS.contains(e.getKey())) {
+                        throw unknownKey(e.getValue().origin(), e.getKey(), OVERRIDE_KEYS);
+                    }
+                }
+                if (!o.containsKey("when") || !o.containsKey("set")) {
+                    throw new ConfigException(item.origin(), "an override needs both 'when' and 'set'");
+                }
+                Map<String, Sourced> when = new LinkedHashMap<>();
+                Map<String, Sourced> set = new LinkedHashMap<>();
+                flatten(o.get("when"), "", when);
+                flatten(o.get("set"), "", set);
+                overrides.add(new ConditionalOverride(when, set));
+            }
+        }
+        List<Map<String, Sourced>> excludes = new ArrayList<>();
+        if (top.containsKey("exclude")) {
+            for (YamlNode item : top.get("exclude").asList()) {
+                Map<String, Sourced> match = new LinkedHashMap<>();
+                flatten(item, "", match);
+                excludes.add(match);
+            }
+        }
+        Duration timeout = top.containsKey("timeout")
+                ? Durations.parse(top.get("timeout").value(), top.get("timeout").origin()) : null;
+        String headline = top.containsKey("headline") ? top.get("headline").asString() : null;
+        return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
+                grid, zips, seeding, overrides, excludes, timeout, headline);
+    }
+
+    private static String textOrEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    /** Nested mappings become dotted keys: {sketch: {s: 4}} → sketch.s = 4. */
+    private static void flatten(YamlNode node, String prefix, Map<String, Sourced> out) {
+        for (Map.Entry<String, YamlNode> e : node.asMap().entrySet()) {
+            String key = prefix + e.getKey();
+            if (e.getValue().isMap()) {
+                flatten(e.getValue(), key + ".", out);
+            } else {
+                out.put(key, new Sourced(e.getValue().toPlain(), e.getValue().origin()));
+            }
+        }
+    }
+
+    private static List<SweepAxis> axes(YamlNode section) {
+        Map<String, YamlNode> flat = new LinkedHashMap<>();
+        flattenNodes(section, "", flat);
+        List<SweepAxis> axes = new ArrayList<>();
+        for (Map.Entry<String, YamlNode> e : flat.entrySet()) {
+            YamlNode list = e.getValue();
+            if (!list.isList()) {
+                throw new ConfigException(list.origin(), "a swept parameter takes a list of values, got "
+                        + list.describe() + " (write a single value under 'params')");
+            }
+            if (list.asList().isEmpty()) {
+                throw new ConfigException(list.origin(), "empty list: a swept parameter needs at least one value");
+            }
+            axes.add(new SweepAxis(e.getKey(), list.asList().stream().map(YamlNode::toSourced).toList(), list.origin()));
+        }
+        return axes;
+    }
+
+    private static void flattenNodes(YamlNode node, String prefix, Map<String, YamlNode> out) {
+        for (Map.Entry<String, YamlNode> e : node.asMap().entrySet()) {
+            if (e.getValue().isMap()) {
+                flattenNodes(e.getValue(), prefix + e.getKey() + ".", out);
+            } else {
+                out.put(prefix + e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static List<SweepAxis> zipGroup(YamlNode group) {
+        List<SweepAxis> axes = axes(group);
+        int n = axes.get(0).values().size();
+        for (SweepAxis a : axes) {
+            if (a.values().size() != n) {
+                throw new ConfigException(a.origin(), "zipped lists must have equal lengths: '" + axes.get(0).key()
+                        + "' has " + n + " values, '" + a.key() + "' has " + a.values().size());
+            }
+        }
+        return axes;
+    }
+
+    private static void checkSweptOnce(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips) {
+        Map<String, Origin> seen = new LinkedHashMap<>();
+        List<SweepAxis> all = new ArrayList<>(grid);
+        zips.forEach(all::addAll);
+        for (SweepAxis a : all) {
+            Origin before = seen.put(a.key(), a.origin());
+            if (before != null) {
+                throw new ConfigException(a.origin(), "swept twice (also at " + before.location() + ")");
+            }
+            if (params.containsKey(a.key())) {
+                throw new ConfigException(a.origin(), "both fixed (at " + params.get(a.key()).origin().location()
+                        + ") and swept; keep one");
+            }
+        }
+    }
+
+    private static Seeding seeding(Map<String, YamlNode> top, String source) {
+        YamlNode seeds = top.get("seeds");
+        YamlNode repeats = top.get("repeats");
+        YamlNode base = top.get("seed");
+        if (seeds != null && (repeats != null || base != null)) {
+            YamlNode other = repeats != null ? repeats : base;
+            throw new ConfigException(other.origin(), "give either 'seeds' (an explicit list) or 'seed'/'repeats', not both");
+        }
+        if (seeds != null) {
+            List<Long> list = new ArrayList<>();
+            for (YamlNode s : seeds.asList()) {
+                list.add(s.asLong());
+            }
+            if (list.isEmpty()) {
+                throw new ConfigException(seeds.origin(), "empty list: give at least one seed");
+            }
+            if (new java.util.HashSet<>(list).size() != list.size()) {
+                throw new ConfigException(seeds.origin(), "seeds repeat: " + Values.describe(list));
+            }
+            return new Seeding(list, 0, list.size());
+        }
+        long b = base == null ? 0 : base.asLong();
+        long r = repeats == null ? 1 : repeats.asLong();
+        if (r < 1 || r > 100_000) {
+            throw new ConfigException(repeats.origin(), "repeats must be in [1, 100000], got " + r);
+        }
+        return new Seeding(null, b, (int) r);
+    }
+
+    static ConfigException unknownKey(Origin origin, String key, Set<String> accepted) {
+        return new ConfigException(origin, "unknown key" + Suggestions.didYouMean(key, accepted)
+                + " (accepted: " + String.join(", ", accepted) + ")");
+    }
+}

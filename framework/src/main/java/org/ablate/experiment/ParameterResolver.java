@@ -1,0 +1,190 @@
+package org.ablate.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Origin;
+import org.ablate.config.Sourced;
+import org.ablate.config.Suggestions;
+import org.ablate.config.Values;
+import org.ablate.spi.ComponentDefinition;
+import org.ablate.spi.ComponentKey;
+import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.ParamType;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.ParameterSpec;
+import org.ablate.spi.Parameters;
+
+/**
+ * Checks one configuration's raw values against the task's schema, and recursively against the
+ * schema of every component a COMPONENT parameter selects (whose parameters nest under its key),
+ * filling defaults. Every problem is a {@link ConfigException} naming where the value was written.
+ */
+public final class ParameterResolver {
+
+    private final ComponentRegistry registry;
+
+    public ParameterResolver(ComponentRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @param raw dotted keys to values as the experiment wrote them
+     * @param missingOrigin where to point when a required parameter is absent (the task line)
+     */
+    public Parameters resolve(ComponentDefinition task, Map<String, Sourced> raw, Origin missingOrigin) {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        Map<String, ComponentDefinition> owners = new LinkedHashMap<>();
+        owners.put("", task);
+        resolveSchema(task, "", raw, missingOrigin, resolved, owners);
+        for (Map.Entry<String, Sourced> e : raw.entrySet()) {
+            if (!resolved.containsKey(e.getKey())) {
+                throw unknown(e.getKey(), e.getValue().origin(), resolved, owners);
+            }
+        }
+        return new Parameters(resolved);
+    }
+
+    private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,
+                               Map<String, Object> out, Map<String, ComponentDefinition> owners) {
+        for (ParameterSpec spec : owner.schema().parameters()) {
+            String key = prefix + spec.name();
+            Sourced given = raw.get(key);
+            Object value;
+            if (given != null) {
+                value = coerce(spec, given.value(), given.origin());
+            } else if (!spec.required()) {
+                value = coerce(spec, spec.defaultValue(), new Origin("default declared by " + owner.key()
+                        + " in " + owner.origin().getName(), 0, key));
+            } else {
+                throw new ConfigException(missingOrigin.child(key, 0), "missing required parameter of "
+                        + owner.key() + " (" + spec.acceptedDescription() + (spec.doc().isEmpty() ? "" : ": " + spec.doc()) + ")");
+            }
+            out.put(key, value);
+            if (spec.type() == ParamType.COMPONENT) {
+                ComponentDefinition chosen = registry.definition(spec.componentKind(), (String) value);
+                owners.put(key, chosen);
+                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners);
+            }
+        }
+    }
+
+    private static ConfigException unknown(String key, Origin origin, Map<String, Object> resolved,
+                                           Map<String, ComponentDefinition> owners) {
+        int dot = key.lastIndexOf('.');
+        String parent = dot < 0 ? "" : key.substring(0, dot);
+        ComponentDefinition owner = owners.get(parent);
+        if (owner == null) {
+            return new ConfigException(origin, "unknown parameter: no parameter '" + parent
+                    + "' selects a component" + Suggestions.didYouMean(key, resolved.keySet())
+                    + " (accepted: " + String.join(", ", resolved.keySet()) + ")");
+        }
+        List<String> siblings = new ArrayList<>();
+        for (String a : resolved.keySet()) {
+            int d = a.lastIndexOf('.');
+            if ((d < 0 ? "" : a.substring(0, d)).equals(parent)) {
+                siblings.add(a);
+            }
+        }
+        return new ConfigException(origin, "unknown parameter of " + owner.key()
+                + Suggestions.didYouMean(key, siblings)
+                + " (accepted: " + (siblings.isEmpty() ? "none" : String.join(", ", siblings)) + ")");
+    }
+
+    /** Converts a raw value to the declared type and checks allowed values and range. */
+    public Object coerce(ParameterSpec spec, Object value, Origin origin) {
+        ParamType type = spec.type();
+        if (type.isList()) {
+            if (!(value instanceof List<?> list)) {
+                throw wrongType(spec, value, origin);
+            }
+            List<Object> out = new ArrayList<>(list.size());
+            ParamType element = switch (type) {
+                case INTEGER_LIST -> ParamType.INTEGER;
+                case REAL_LIST -> ParamType.REAL;
+                default -> ParamType.STRING;
+            };
+            for (Object e : list) {
+                out.add(checkBounds(spec, scalar(spec, element, e, origin), origin));
+            }
+            return List.copyOf(out);
+        }
+        Object v = scalar(spec, type, value, origin);
+        if (type == ParamType.COMPONENT) {
+            String name = (String) v;
+            if (registry.find(spec.componentKind(), name).isEmpty()) {
+                List<String> names = registry.names(spec.componentKind());
+                throw new ConfigException(origin, "unknown " + ComponentKey.kindName(spec.componentKind()) + " '" + name + "'"
+                        + Suggestions.didYouMean(name, names)
+                        + " (accepted: " + (names.isEmpty() ? "none registered" : String.join(", ", names)) + ")");
+            }
+            return name;
+        }
+        return checkBounds(spec, v, origin);
+    }
+
+    private static Object scalar(ParameterSpec spec, ParamType type, Object value, Origin origin) {
+        switch (type) {
+            case INTEGER -> {
+                if (value instanceof Long) {
+                    return value;
+                }
+                if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) <= 9.007199254740992E15) {
+                    return (long) (double) d; // 1e6 written for an integer is still an integer
+                }
+                throw wrongType(spec, value, origin);
+            }
+            case REAL -> {
+                if (value instanceof Long l) {
+                    return l.doubleValue();
+                }
+                if (value instanceof Double d) {
+                    if (d.isNaN()) {
+                        throw new ConfigException(origin, "NaN is not a valid value (accepted: " + spec.acceptedDescription() + ")");
+                    }
+                    return d;
+                }
+                throw wrongType(spec, value, origin);
+            }
+            case BOOLEAN -> {
+                if (value instanceof Boolean) {
+                    return value;
+                }
+                throw wrongType(spec, value, origin);
+            }
+            default -> {
+                if (value instanceof String) {
+                    return value;
+                }
+                throw wrongType(spec, value, origin);
+            }
+        }
+    }
+
+    private static Object checkBounds(ParameterSpec spec, Object v, Origin origin) {
+        if (!spec.allowed().isEmpty() && !spec.allowed().contains(String.valueOf(v))) {
+            throw new ConfigException(origin, Values.describe(v) + " is not accepted"
+                    + Suggestions.didYouMean(String.valueOf(v), spec.allowed())
+                    + " (accepted: " + spec.acceptedDescription() + ")");
+        }
+        if (v instanceof Number n) {
+            double x = n.doubleValue();
+            if ((spec.min() != null && x < spec.min()) || (spec.max() != null && x > spec.max())) {
+                throw new ConfigException(origin, Values.describe(v) + " is out of range (accepted: "
+                        + spec.acceptedDescription() + ")");
+            }
+        }
+        return v;
+    }
+
+    private static ConfigException wrongType(ParameterSpec spec, Object value, Origin origin) {
+        String article = spec.type().display().matches("[aeiou].*") ? "an " : "a ";
+        if (spec.type().isList()) {
+            article = "a ";
+        }
+        return new ConfigException(origin, "expected " + article + spec.acceptedDescription() + ", got "
+                + Values.describe(value));
+    }
+}

@@ -1,0 +1,150 @@
+package org.ablate.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Origin;
+import org.ablate.config.Sourced;
+import org.ablate.config.Suggestions;
+import org.ablate.config.Values;
+import org.ablate.spi.ComponentDefinition;
+import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.Parameters;
+import org.ablate.spi.Task;
+
+/**
+ * Expands an experiment into its trials: the grid's cartesian product (first axis outermost) times
+ * each zipped group, then overrides and exclusions per configuration, then every seed. Every
+ * configuration is validated before anything runs; configurations that resolve to the same
+ * parameters are run once.
+ */
+public final class SweepExpander {
+
+    private final ComponentRegistry registry;
+    private final ParameterResolver resolver;
+
+    public SweepExpander(ComponentRegistry registry) {
+        this.registry = registry;
+        this.resolver = new ParameterResolver(registry);
+    }
+
+    public SweepPlan expand(ExperimentSpec spec) {
+        ComponentDefinition task = registry.find(Task.class, spec.taskName()).orElseThrow(() -> {
+            List<String> names = registry.names(Task.class);
+            return new ConfigException(spec.task().origin(), "unknown task '" + spec.taskName() + "'"
+                    + Suggestions.didYouMean(spec.taskName(), names)
+                    + " (accepted: " + (names.isEmpty() ? "none: no plugin registers a task" : String.join(", ", names)) + ")");
+        });
+        Origin missing = spec.task().origin();
+
+        List<Map<String, Sourced>> configs = new ArrayList<>();
+        configs.add(new LinkedHashMap<>(spec.params()));
+        for (SweepAxis axis : spec.grid()) {
+            List<Map<String, Sourced>> next = new ArrayList<>();
+            for (Map<String, Sourced> c : configs) {
+                for (Sourced v : axis.values()) {
+                    Map<String, Sourced> m = new LinkedHashMap<>(c);
+                    m.put(axis.key(), v);
+                    next.add(m);
+                }
+            }
+            configs = next;
+        }
+        for (List<SweepAxis> group : spec.zips()) {
+            List<Map<String, Sourced>> next = new ArrayList<>();
+            int n = group.get(0).values().size();
+            for (Map<String, Sourced> c : configs) {
+                for (int i = 0; i < n; i++) {
+                    Map<String, Sourced> m = new LinkedHashMap<>(c);
+                    for (SweepAxis axis : group) {
+                        m.put(axis.key(), axis.values().get(i));
+                    }
+                    next.add(m);
+                }
+            }
+            configs = next;
+        }
+
+        List<Parameters> resolved = new ArrayList<>();
+        Set<Parameters> seen = new LinkedHashSet<>();
+        int duplicates = 0;
+        for (Map<String, Sourced> config : configs) {
+            Map<String, Sourced> c = new LinkedHashMap<>(config);
+            for (ConditionalOverride o : spec.overrides()) {
+                if (o.matches(config)) {
+                    c.putAll(o.set());
+                }
+            }
+            if (spec.excludes().stream().anyMatch(ex -> matches(ex, c))) {
+                continue;
+            }
+            Parameters params = resolver.resolve(task, c, missing);
+            if (seen.add(params)) {
+                resolved.add(params);
+            } else {
+                duplicates++;
+            }
+        }
+        checkOverrideKeys(spec, task);
+        if (resolved.isEmpty()) {
+            throw new ConfigException(new Origin(spec.sourceFile(), 0, "exclude"),
+                    "every configuration is excluded: nothing to run");
+        }
+
+        List<String> varying = varyingKeys(resolved);
+        List<TrialSpec> trials = new ArrayList<>();
+        for (Parameters params : resolved) {
+            Map<String, Object> vary = new LinkedHashMap<>();
+            varying.forEach(k -> vary.put(k, params.asMap().get(k)));
+            for (long seed : spec.seeding().seeds()) {
+                trials.add(new TrialSpec(TrialIdentity.id(task.name(), params, seed), trials.size(),
+                        task.name(), params, seed, vary));
+            }
+        }
+        return new SweepPlan(spec, task, trials, varying, resolved.size(), duplicates);
+    }
+
+    private static boolean matches(Map<String, Sourced> pattern, Map<String, Sourced> config) {
+        return pattern.entrySet().stream().allMatch(e -> config.containsKey(e.getKey())
+                && Values.sameValue(config.get(e.getKey()).value(), e.getValue().value()));
+    }
+
+    /** A 'when' or 'exclude' naming no parameter at all is a typo that would silently match nothing. */
+    private void checkOverrideKeys(ExperimentSpec spec, ComponentDefinition task) {
+        Set<String> known = new LinkedHashSet<>(spec.params().keySet());
+        spec.grid().forEach(a -> known.add(a.key()));
+        spec.zips().forEach(z -> z.forEach(a -> known.add(a.key())));
+        List<Map<String, Sourced>> patterns = new ArrayList<>(spec.excludes());
+        spec.overrides().forEach(o -> patterns.add(o.when()));
+        for (Map<String, Sourced> pattern : patterns) {
+            for (Map.Entry<String, Sourced> e : pattern.entrySet()) {
+                if (!known.contains(e.getKey())) {
+                    throw new ConfigException(e.getValue().origin(), "matches on a parameter the experiment never sets"
+                            + Suggestions.didYouMean(e.getKey(), known)
+                            + " (accepted: " + String.join(", ", known) + ")");
+                }
+            }
+        }
+    }
+
+    private static List<String> varyingKeys(List<Parameters> configs) {
+        List<String> keys = new ArrayList<>();
+        Set<String> all = new LinkedHashSet<>();
+        configs.forEach(p -> all.addAll(p.asMap().keySet()));
+        for (String k : all) {
+            Object first = configs.get(0).asMap().get(k);
+            for (Parameters p : configs) {
+                Object v = p.asMap().get(k);
+                if (v == null ? first != null : !v.equals(first)) {
+                    keys.add(k);
+                    break;
+                }
+            }
+        }
+        return keys;
+    }
+}

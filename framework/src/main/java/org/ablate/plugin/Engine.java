@@ -1,0 +1,81 @@
+package org.ablate.plugin;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import com.google.inject.spi.Element;
+import com.google.inject.spi.Elements;
+import com.google.inject.spi.Message;
+import java.util.ArrayList;
+import java.util.List;
+import org.ablate.spi.AbstractPlugin;
+import org.ablate.spi.ComponentRegistry;
+
+/**
+ * The wired application: every discovered plugin's module plus the framework's own bindings in one
+ * Guice injector. Each plugin's module is first recorded on its own, so a plugin whose
+ * {@code configure()} throws is named with its jar instead of surfacing as an anonymous Guice error.
+ */
+public final class Engine {
+
+    private final Injector injector;
+    private final List<LoadedPlugin> plugins;
+
+    private Engine(Injector injector, List<LoadedPlugin> plugins) {
+        this.injector = injector;
+        this.plugins = List.copyOf(plugins);
+    }
+
+    /** Discovers the plugins visible to the context class loader. */
+    public static Engine start() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return start(PluginDiscovery.discover(loader == null ? Engine.class.getClassLoader() : loader));
+    }
+
+    public static Engine start(List<LoadedPlugin> plugins) {
+        List<Element> elements = new ArrayList<>();
+        for (LoadedPlugin p : plugins) {
+            List<Element> recorded = Elements.getElements(Stage.DEVELOPMENT, p.plugin());
+            List<String> errors = recorded.stream().filter(e -> e instanceof Message)
+                    .map(e -> ((Message) e).getMessage()).toList();
+            if (!errors.isEmpty()) {
+                throw new PluginLoadException("plugin " + p.describe() + " failed to load: "
+                        + String.join("; ", errors).replace('\n', ' '));
+            }
+            elements.addAll(recorded);
+        }
+        Module framework = new AbstractModule() {
+            @Override
+            protected void configure() {
+                AbstractPlugin.components(binder()); // an empty registry is valid
+                bind(ComponentRegistry.class).to(DefaultComponentRegistry.class).asEagerSingleton();
+            }
+        };
+        try {
+            Injector injector = Guice.createInjector(Stage.DEVELOPMENT, framework, Elements.getModule(elements));
+            return new Engine(injector, plugins);
+        } catch (CreationException e) {
+            for (Message m : e.getErrorMessages()) {
+                if (m.getCause() instanceof PluginLoadException ple) {
+                    throw ple;
+                }
+            }
+            throw new PluginLoadException("plugins could not be wired: " + e.getMessage().replace('\n', ' '), e);
+        }
+    }
+
+    public ComponentRegistry registry() {
+        return injector.getInstance(ComponentRegistry.class);
+    }
+
+    public List<LoadedPlugin> plugins() {
+        return plugins;
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+}

@@ -1,0 +1,195 @@
+package org.ablate.run;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.ablate.config.Durations;
+import org.ablate.experiment.TrialSpec;
+import org.ablate.logging.LogRouting;
+import org.ablate.logging.RoutingFileAppender;
+import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.Task;
+import org.ablate.spi.TrialCancelledException;
+import org.ablate.store.ExperimentFolder;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One trial, run on its own thread: prepares the folder, runs the task, and records how it ended.
+ * The runner may end it from outside ({@link #cancel}, {@link #abandon}) when it times out or the
+ * user interrupts the sweep.
+ */
+final class TrialExecution implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrialExecution.class);
+
+    private final TrialSpec spec;
+    private final ExperimentFolder experiment;
+    private final TrialFolder folder;
+    private final ComponentRegistry registry;
+    private final Map<String, Object> provenance;
+    private final Duration timeout;
+    private final CancellationToken token = new CancellationToken();
+    private final TrialProgress progress = new TrialProgress();
+    private final CompletableFuture<TrialOutcome> done = new CompletableFuture<>();
+    private volatile TrialRecorder recorder;
+    private volatile TrialMetricsWriter metrics;
+    private volatile Thread thread;
+
+    TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry,
+                   Map<String, Object> provenance, Duration timeout) {
+        this.spec = spec;
+        this.experiment = experiment;
+        this.folder = experiment.trial(spec.id());
+        this.registry = registry;
+        this.provenance = provenance;
+        this.timeout = timeout;
+    }
+
+    TrialSpec spec() {
+        return spec;
+    }
+
+    TrialProgress progress() {
+        return progress;
+    }
+
+    CompletableFuture<TrialOutcome> done() {
+        return done;
+    }
+
+    void start() {
+        Thread t = new Thread(this, "trial-" + spec.id());
+        t.setDaemon(true); // a task that ignores cancellation must not keep the JVM alive
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void run() {
+        try {
+            experiment.archiveAttempt(folder);
+            TrialMetricsWriter.ensureFolders(folder);
+        } catch (IOException e) {
+            done.complete(new TrialOutcome(spec, TrialState.FAILED, "cannot prepare " + folder.dir() + ": " + e,
+                    Duration.ZERO, Map.of()));
+            return;
+        }
+        try (MDC.MDCCloseable route = LogRouting.routeTo(folder.file(TrialFolder.LOG));
+             MDC.MDCCloseable trialId = MDC.putCloseable("ablate.trial", spec.id())) {
+            recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
+            recorder.start();
+            metrics = new TrialMetricsWriter(folder);
+            LOG.debug("trial {} started: {}", spec.id(), spec.displayName());
+            Map<String, Double> summary = runTask();
+            metrics.close();
+            TrialOutcome outcome = recorder.end(TrialState.FINISHED, "", "", summary);
+            LOG.debug("trial {} {} in {}", spec.id(), outcome.state(), Durations.format(outcome.duration()));
+            done.complete(outcome);
+        } catch (Throwable t) {
+            done.complete(recordFailure(t));
+        } finally {
+            closeQuietly();
+            RoutingFileAppender.closeFile(folder.file(TrialFolder.LOG));
+        }
+    }
+
+    private Map<String, Double> runTask() throws Exception {
+        Task task = registry.create(Task.class, spec.task());
+        DefaultTrialContext context = new DefaultTrialContext(spec, folder, registry, metrics, progress, token);
+        Map<String, Double> returned = task.run(context);
+        if (token.isCancelled()) {
+            // the task returned normally after being asked to stop: its numbers are incomplete
+            throw new TrialCancelledException(token.reason());
+        }
+        Map<String, Double> summary = new LinkedHashMap<>(metrics.summary());
+        if (returned != null) {
+            summary.putAll(returned);
+        }
+        summary.forEach((k, v) -> {
+            if (v == null || !Double.isFinite(v)) {
+                LOG.warn("trial {}: summary metric {} is {}", spec.id(), k, v);
+            }
+        });
+        return summary;
+    }
+
+    private TrialOutcome recordFailure(Throwable t) {
+        TrialState state;
+        String reason;
+        if (token.isCancelled()) {
+            state = token.cause() == CancellationToken.Cause.USER ? TrialState.INTERRUPTED : TrialState.FAILED;
+            reason = token.reason();
+        } else {
+            state = TrialState.FAILED;
+            reason = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        }
+        if (state == TrialState.FAILED) {
+            LOG.warn("trial {} FAILED ({}): {}", spec.id(), spec.displayName(), reason, t);
+        } else {
+            LOG.info("trial {} {}: {}", spec.id(), state, reason);
+        }
+        return endQuietly(state, reason, stackTrace(t));
+    }
+
+    /** Asks the task to stop; it ends FAILED on a timeout, INTERRUPTED when the user stopped the sweep. */
+    void cancel(CancellationToken.Cause cause, String reason) {
+        if (token.cancel(cause, reason)) {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Records the end without waiting for a task that ignored its cancellation; its later writes
+     * are refused (the metrics file is closed) and its thread is left to die with the JVM.
+     */
+    void abandon(TrialState state, String reason) {
+        closeQuietly();
+        done.complete(endQuietly(state, reason, ""));
+    }
+
+    private TrialOutcome endQuietly(TrialState state, String reason, String trace) {
+        closeQuietly();
+        TrialRecorder r = recorder;
+        if (r == null) {
+            return new TrialOutcome(spec, state, reason, Duration.ZERO, Map.of());
+        }
+        try {
+            return r.end(state, reason, trace, Map.of());
+        } catch (IOException e) {
+            LOG.error("trial {}: cannot record its end in {}: {}", spec.id(), folder.dir(), e.toString());
+            return new TrialOutcome(spec, state, reason, Duration.ZERO, Map.of());
+        }
+    }
+
+    private void closeQuietly() {
+        TrialMetricsWriter m = metrics;
+        if (m != null) {
+            try {
+                m.close();
+            } catch (IOException e) {
+                LOG.warn("trial {}: cannot close metrics: {}", spec.id(), e.toString());
+            }
+        }
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter s = new StringWriter();
+        t.printStackTrace(new PrintWriter(s));
+        return s.toString();
+    }
+}

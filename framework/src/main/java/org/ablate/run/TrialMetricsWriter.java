@@ -1,0 +1,118 @@
+package org.ablate.run;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ablate.spi.MetricsSink;
+import org.ablate.spi.TrialCancelledException;
+import org.ablate.store.AtomicFiles;
+import org.ablate.store.Json;
+import org.ablate.store.TrialFolder;
+
+/**
+ * Appends a trial's metric points to metrics.jsonl, one JSON object a line
+ * ({@code {"step":0,"name":"train/loss","value":0.5,"timestamp":1700000000000}}), keeps its summary
+ * values, and writes artifacts atomically. After {@link #close()} (the trial ended or was given up
+ * on) any further call throws, which also stops a task that ignored its cancellation.
+ */
+final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
+
+    private static final long FLUSH_INTERVAL_MS = 1_000;
+
+    private final TrialFolder folder;
+    private final FileChannel channel;
+    private final BufferedWriter out;
+    private final Map<String, Double> summary = new LinkedHashMap<>();
+    private long lastFlush = System.currentTimeMillis();
+    private long points;
+    private boolean closed;
+
+    TrialMetricsWriter(TrialFolder folder) throws IOException {
+        this.folder = folder;
+        this.channel = FileChannel.open(folder.file(TrialFolder.METRICS), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.out = new BufferedWriter(java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    @Override
+    public synchronized void log(long step, String name, double value) {
+        checkOpen();
+        Map<String, Object> record = new LinkedHashMap<>(4);
+        record.put("step", step);
+        record.put("name", name);
+        record.put("value", value);
+        record.put("timestamp", System.currentTimeMillis());
+        try {
+            out.write(Json.line(record));
+            out.write('\n');
+            points++;
+            long now = System.currentTimeMillis();
+            if (now - lastFlush >= FLUSH_INTERVAL_MS) {
+                out.flush();
+                lastFlush = now;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + folder.file(TrialFolder.METRICS), e);
+        }
+    }
+
+    @Override
+    public synchronized void summary(String name, double value) {
+        checkOpen();
+        summary.put(name, value);
+    }
+
+    @Override
+    public Path artifact(String relativePath, ArtifactWriter writer) throws IOException {
+        synchronized (this) {
+            checkOpen();
+        }
+        Path base = folder.file(TrialFolder.ARTIFACTS).toAbsolutePath().normalize();
+        Path target = base.resolve(relativePath).normalize();
+        if (!target.startsWith(base) || target.equals(base)) {
+            throw new IllegalArgumentException("artifact path '" + relativePath + "' must stay inside the artifacts folder");
+        }
+        AtomicFiles.write(target, writer::write);
+        return target;
+    }
+
+    synchronized Map<String, Double> summary() {
+        return new LinkedHashMap<>(summary);
+    }
+
+    synchronized long points() {
+        return points;
+    }
+
+    /** Flushes and forces the metrics to disk; later calls throw. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            out.flush();
+            channel.force(true);
+        } finally {
+            out.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new TrialCancelledException("the trial has ended; its metrics are closed");
+        }
+    }
+
+    static void ensureFolders(TrialFolder folder) throws IOException {
+        Files.createDirectories(folder.dir());
+    }
+}

@@ -1,0 +1,47 @@
+package org.ablate.spi;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+
+/**
+ * Base class for plugins: {@link #configure()} calls {@link #registerTask} and
+ * {@link #registerComponent} for each component the plugin contributes.
+ *
+ * <pre>{@code
+ * public final class MyPlugin extends AbstractPlugin {
+ *     protected void configure() {
+ *         registerTask("my-task", "What one trial computes.", MyTask.SCHEMA, MyTask.class);
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class AbstractPlugin extends AbstractModule implements Plugin {
+
+    /** Registers a task: what one trial runs. */
+    protected final void registerTask(String name, String description, ParameterSchema schema,
+                                      Class<? extends Task> implementation) {
+        registerComponent(Task.class, name, description, schema, implementation);
+    }
+
+    /**
+     * Registers a component of any kind. The kind is the SPI interface the component implements
+     * (a plugin family defines its own, e.g. a quantizer or a sketch interface).
+     */
+    protected final <T> void registerComponent(Class<T> kind, String name, String description,
+                                               ParameterSchema schema, Class<? extends T> implementation) {
+        ComponentDefinition definition = new ComponentDefinition(
+                new ComponentKey(kind, name), description, schema, implementation, getClass());
+        components(binder()).addBinding(definition.key()).toInstance(definition);
+    }
+
+    /**
+     * The map every plugin adds to. Duplicates are permitted here so that the registry, not Guice,
+     * reports two plugins claiming one name — with both plugins and jars named.
+     */
+    public static MapBinder<ComponentKey, ComponentDefinition> components(com.google.inject.Binder binder) {
+        MapBinder<ComponentKey, ComponentDefinition> map =
+                MapBinder.newMapBinder(binder, ComponentKey.class, ComponentDefinition.class);
+        map.permitDuplicates();
+        return map;
+    }
+}

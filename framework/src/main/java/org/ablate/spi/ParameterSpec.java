@@ -1,0 +1,49 @@
+package org.ablate.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One declared parameter: name, type, default (null when required), accepted values or numeric
+ * range, the component kind for {@link ParamType#COMPONENT}, and a one-line doc.
+ * Build with {@link Param}.
+ */
+public record ParameterSpec(
+        String name,
+        ParamType type,
+        Object defaultValue,
+        List<String> allowed,
+        Double min,
+        Double max,
+        Class<?> componentKind,
+        String doc) {
+
+    public ParameterSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        allowed = allowed == null ? List.of() : List.copyOf(allowed);
+        doc = doc == null ? "" : doc;
+        if (type == ParamType.COMPONENT && componentKind == null) {
+            throw new IllegalArgumentException("component parameter '" + name + "' needs a kind");
+        }
+    }
+
+    public boolean required() {
+        return defaultValue == null;
+    }
+
+    /** The accepted values in words, for error messages and help: "one of a, b", "in [1, 10]". */
+    public String acceptedDescription() {
+        StringBuilder s = new StringBuilder(type.display());
+        if (!allowed.isEmpty()) {
+            s.append(type.isList() ? " with elements" : "").append(" one of ").append(String.join(", ", allowed));
+        }
+        if (min != null || max != null) {
+            s.append(type.isList() ? " with elements" : "").append(" in ")
+                    .append(min == null ? "(-inf" : "[" + Param.formatBound(min, type))
+                    .append(", ")
+                    .append(max == null ? "+inf)" : Param.formatBound(max, type) + "]");
+        }
+        return s.toString();
+    }
+}

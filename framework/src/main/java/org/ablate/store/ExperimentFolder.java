@@ -1,0 +1,128 @@
+package org.ablate.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The results folder of one experiment: a folder per trial, the latest sweep plan
+ * ({@code sweep.json}), the sweep log, and earlier attempts of re-run trials under {@code .attempts/}.
+ */
+public final class ExperimentFolder {
+
+    public static final String SWEEP = "sweep.json";
+    public static final String SWEEP_LOG = "sweep.log";
+    public static final String ATTEMPTS = ".attempts";
+    private static final String LOCK = ".lock";
+
+    private final Path dir;
+
+    ExperimentFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String name() {
+        return dir.getFileName().toString();
+    }
+
+    public boolean exists() {
+        return Files.isDirectory(dir);
+    }
+
+    public TrialFolder trial(String id) {
+        return new TrialFolder(dir.resolve(id));
+    }
+
+    /** Every trial folder, sorted by id. */
+    public List<TrialFolder> trials() throws IOException {
+        if (!exists()) {
+            return List.of();
+        }
+        List<TrialFolder> out = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            children.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.exists(p.resolve(TrialFolder.STATUS)) || Files.exists(p.resolve(TrialFolder.CONFIG)))
+                    .sorted()
+                    .forEach(p -> out.add(new TrialFolder(p)));
+        }
+        return out;
+    }
+
+    /**
+     * Moves an unfinished earlier attempt of a trial aside (never deletes it), so the new attempt
+     * starts from an empty folder and a half-written metrics file is not appended to.
+     */
+    public void archiveAttempt(TrialFolder trial) throws IOException {
+        if (!trial.exists()) {
+            return;
+        }
+        Path attempts = dir.resolve(ATTEMPTS);
+        Files.createDirectories(attempts);
+        for (int n = 1; ; n++) {
+            Path target = attempts.resolve(trial.id() + "." + n);
+            if (!Files.exists(target)) {
+                Files.move(trial.dir(), target);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Takes the experiment's lock for the life of a sweep. The OS releases it if the process dies,
+     * so a killed run never blocks the next one; a live one does, with a clear message.
+     */
+    public Lock lock() throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(LOCK);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+            channel.close();
+            throw new ExperimentLockedException("experiment '" + name() + "' is being run by another process ("
+                    + (holder.isEmpty() ? "unknown" : holder) + "); wait for it or use another --results-dir");
+        }
+        channel.truncate(0);
+        channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+        return new Lock(channel, lock);
+    }
+
+    /** Held while a sweep runs. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.ablate.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** The folder of one trial: {@code results/<experiment>/<trial-id>/}. */
+public final class TrialFolder {
+
+    public static final String CONFIG = "config.json";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String SUMMARY = "summary.json";
+    public static final String STATUS = "status";
+    public static final String LOG = "trial.log";
+    public static final String ARTIFACTS = "artifacts";
+    public static final String SCRATCH = "scratch";
+
+    private final Path dir;
+    private final String id;
+
+    TrialFolder(Path dir) {
+        this.dir = dir;
+        this.id = dir.getFileName().toString();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    public boolean exists() {
+        return Files.isDirectory(dir);
+    }
+
+    /** The recorded status; empty when the trial never started or its status is unreadable. */
+    public Optional<TrialStatus> status() {
+        try {
+            return Optional.of(TrialStatus.read(file(STATUS)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean isFinished() {
+        return status().map(s -> s.state().isDone()).orElse(false);
+    }
+
+    public Map<String, Object> config() throws IOException {
+        return Json.readMap(file(CONFIG));
+    }
+
+    public Map<String, Object> summary() throws IOException {
+        return Json.readMap(file(SUMMARY));
+    }
+}

@@ -1,0 +1,78 @@
+package org.ablate.store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The content of a trial's {@code status} file: the state on the first line, then "key: value"
+ * lines (reason, pid, host, time), then for a failure a blank line and the stack trace.
+ */
+public record TrialStatus(TrialState state, Map<String, String> fields, String stackTrace) {
+
+    public TrialStatus {
+        fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        stackTrace = stackTrace == null ? "" : stackTrace;
+    }
+
+    public static TrialStatus running(long pid, String host) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("pid", Long.toString(pid));
+        f.put("host", host);
+        f.put("since", Instant.now().toString());
+        return new TrialStatus(TrialState.RUNNING, f, "");
+    }
+
+    public static TrialStatus finished() {
+        return new TrialStatus(TrialState.FINISHED, Map.of("at", Instant.now().toString()), "");
+    }
+
+    public static TrialStatus ended(TrialState state, String reason, String stackTrace) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("reason", reason.replace('\n', ' ').replace('\r', ' '));
+        f.put("at", Instant.now().toString());
+        return new TrialStatus(state, f, stackTrace);
+    }
+
+    public String reason() {
+        return fields.getOrDefault("reason", "");
+    }
+
+    public String render() {
+        StringBuilder s = new StringBuilder(state.name()).append('\n');
+        fields.forEach((k, v) -> s.append(k).append(": ").append(v).append('\n'));
+        if (!stackTrace.isEmpty()) {
+            s.append('\n').append(stackTrace);
+            if (!stackTrace.endsWith("\n")) {
+                s.append('\n');
+            }
+        }
+        return s.toString();
+    }
+
+    public static TrialStatus parse(String text) {
+        String[] lines = text.split("\n", -1);
+        TrialState state = TrialState.valueOf(lines[0].strip());
+        Map<String, String> fields = new LinkedHashMap<>();
+        int i = 1;
+        for (; i < lines.length && !lines[i].isEmpty(); i++) {
+            int colon = lines[i].indexOf(": ");
+            if (colon > 0) {
+                fields.put(lines[i].substring(0, colon), lines[i].substring(colon + 2));
+            }
+        }
+        StringBuilder trace = new StringBuilder();
+        for (i++; i < lines.length; i++) {
+            trace.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
+        }
+        return new TrialStatus(state, fields, trace.toString());
+    }
+
+    public static TrialStatus read(Path file) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8));
+    }
+}
