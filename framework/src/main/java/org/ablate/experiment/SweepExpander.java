@@ -99,7 +99,7 @@ public final class SweepExpander {
         List<TrialSpec> trials = new ArrayList<>();
         for (Parameters params : resolved) {
             Map<String, Object> vary = new LinkedHashMap<>();
-            varying.forEach(k -> vary.put(k, params.asMap().get(k)));
+            varying.stream().filter(params::has).forEach(k -> vary.put(k, params.get(k)));
             for (long seed : spec.seeding().seeds()) {
                 trials.add(new TrialSpec(TrialIdentity.id(task.name(), params, seed), trials.size(),
                         task.name(), params, seed, vary));
@@ -131,20 +131,12 @@ public final class SweepExpander {
         }
     }
 
+    /** Keys taking more than one value among the configurations that have them. */
     private static List<String> varyingKeys(List<Parameters> configs) {
-        List<String> keys = new ArrayList<>();
-        Set<String> all = new LinkedHashSet<>();
-        configs.forEach(p -> all.addAll(p.asMap().keySet()));
-        for (String k : all) {
-            Object first = configs.get(0).asMap().get(k);
-            for (Parameters p : configs) {
-                Object v = p.asMap().get(k);
-                if (v == null ? first != null : !v.equals(first)) {
-                    keys.add(k);
-                    break;
-                }
-            }
+        Map<String, Set<Object>> values = new LinkedHashMap<>();
+        for (Parameters p : configs) {
+            p.asMap().forEach((k, v) -> values.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(v));
         }
-        return keys;
+        return values.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
     }
 }

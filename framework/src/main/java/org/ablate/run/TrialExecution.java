@@ -84,17 +84,20 @@ final class TrialExecution implements Runnable {
         }
         try (MDC.MDCCloseable route = LogRouting.routeTo(folder.file(TrialFolder.LOG));
              MDC.MDCCloseable trialId = MDC.putCloseable("ablate.trial", spec.id())) {
-            recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
-            recorder.start();
-            metrics = new TrialMetricsWriter(folder);
-            LOG.debug("trial {} started: {}", spec.id(), spec.displayName());
-            Map<String, Double> summary = runTask();
-            metrics.close();
-            TrialOutcome outcome = recorder.end(TrialState.FINISHED, "", "", summary);
-            LOG.debug("trial {} {} in {}", spec.id(), outcome.state(), Durations.format(outcome.duration()));
-            done.complete(outcome);
-        } catch (Throwable t) {
-            done.complete(recordFailure(t));
+            // nested so that a failure is logged while the trial's log is still routed
+            try {
+                recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
+                recorder.start();
+                metrics = new TrialMetricsWriter(folder);
+                LOG.debug("trial {} started: {}", spec.id(), spec.displayName());
+                Map<String, Double> summary = runTask();
+                metrics.close();
+                TrialOutcome outcome = recorder.end(TrialState.FINISHED, "", "", summary);
+                LOG.debug("trial {} {} in {}", spec.id(), outcome.state(), Durations.format(outcome.duration()));
+                done.complete(outcome);
+            } catch (Throwable t) {
+                done.complete(recordFailure(t));
+            }
         } finally {
             closeQuietly();
             RoutingFileAppender.closeFile(folder.file(TrialFolder.LOG));

@@ -1,0 +1,104 @@
+package org.ablate.testing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ablate.spi.AbstractPlugin;
+import org.ablate.spi.Param;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.Parameters;
+import org.ablate.spi.Task;
+import org.ablate.spi.TrialContext;
+
+/**
+ * The plugin the framework's tests run against (registered by the test classpath's service file):
+ * a task whose behaviour (compute, fail, sleep, ignore cancellation) is chosen by its parameters,
+ * and a component kind with two implementations.
+ */
+public final class TestPlugin extends AbstractPlugin {
+
+    @Override
+    public String name() {
+        return "testing";
+    }
+
+    @Override
+    protected void configure() {
+        registerTask("probe", "A controllable task for framework tests.", ProbeTask.SCHEMA, ProbeTask.class);
+        registerTask("needs-label", "A task with a required parameter.", ParameterSchema.of(
+                Param.string("label").doc("Any text.")), LabelTask.class);
+        registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
+        registerComponent(Gadget.class, "scaled", "Scale by a factor.", ParameterSchema.of(
+                Param.real("factor").defaultValue(2.0).range(0.5, 10).doc("The scale.")), ScaledGadget.class);
+    }
+
+    /** Computes a deterministic function of its parameters and seed; see the schema for modes. */
+    public static final class ProbeTask implements Task {
+        static final ParameterSchema SCHEMA = ParameterSchema.of(
+                Param.real("x").defaultValue(1.0).range(0, 100).doc("An input."),
+                Param.integer("n").defaultValue(10).range(1, 1000).doc("A count."),
+                Param.choice("mode", "ok", "fail", "slow", "hang").defaultValue("ok")
+                        .doc("ok: compute; fail: throw; slow: sleep per step, honouring cancellation; hang: ignore it."),
+                Param.integer("steps").defaultValue(3).range(1, 100_000).doc("Metric points logged."),
+                Param.integer("sleep_ms").defaultValue(0).range(0, 60_000).doc("Sleep per step."),
+                Param.bool("flag").defaultValue(false).doc("A boolean."),
+                Param.integerList("levels").defaultValue(java.util.List.of(8L, 5L)).range(2, 16).doc("A list."),
+                Param.component("gadget", Gadget.class).defaultValue("plain").doc("A component."));
+
+        @Override
+        public Map<String, Double> run(TrialContext ctx) throws Exception {
+            Parameters p = ctx.params();
+            String mode = p.getString("mode");
+            double scale = ctx.component("gadget", Gadget.class).scale(p.scope("gadget"));
+            int steps = p.getInt("steps");
+            long sleep = p.getLong("sleep_ms");
+            ctx.progress().total(steps);
+            double noise = ctx.random("noise").nextDouble();
+            for (int step = 0; step < steps; step++) {
+                if (mode.equals("fail") && step == steps - 1) {
+                    throw new IllegalStateException("probe failed as asked at step " + step);
+                }
+                if (mode.equals("hang")) {
+                    long until = System.currentTimeMillis() + sleep;
+                    while (System.currentTimeMillis() < until) {
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException ignored) {
+                            // deliberately ignores cancellation
+                        }
+                    }
+                } else if (sleep > 0) {
+                    Thread.sleep(sleep);
+                }
+                ctx.cancellation().throwIfCancelled();
+                ctx.metrics().log(step, "train/value", p.getDouble("x") * scale * step + noise);
+                ctx.progress().update(step + 1);
+            }
+            ctx.metrics().summary("noise", noise);
+            ctx.metrics().artifact("params.txt", p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Map<String, Double> summary = new LinkedHashMap<>();
+            summary.put("result", p.getDouble("x") * scale * p.getLong("n") + noise);
+            return summary;
+        }
+    }
+
+    public static final class LabelTask implements Task {
+        @Override
+        public Map<String, Double> run(TrialContext ctx) {
+            return Map.of("length", (double) ctx.params().getString("label").length());
+        }
+    }
+
+    public static final class PlainGadget implements Gadget {
+        @Override
+        public double scale(Parameters params) {
+            return 1.0;
+        }
+    }
+
+    public static final class ScaledGadget implements Gadget {
+        @Override
+        public double scale(Parameters params) {
+            return params.getDouble("factor");
+        }
+    }
+}
