@@ -107,7 +107,7 @@ public final class ParameterResolver {
                 default -> ParamType.STRING;
             };
             for (Object e : list) {
-                out.add(checkBounds(spec, scalar(spec, element, e, origin), origin));
+                out.add(checkBounds(spec, scalar(spec, element, e, origin), e, origin));
             }
             return List.copyOf(out);
         }
@@ -122,7 +122,7 @@ public final class ParameterResolver {
             }
             return name;
         }
-        return checkBounds(spec, v, origin);
+        return checkBounds(spec, v, value, origin);
     }
 
     private static Object scalar(ParameterSpec spec, ParamType type, Object value, Origin origin) {
@@ -163,16 +163,16 @@ public final class ParameterResolver {
         }
     }
 
-    private static Object checkBounds(ParameterSpec spec, Object v, Origin origin) {
+    private static Object checkBounds(ParameterSpec spec, Object v, Object written, Origin origin) {
         if (!spec.allowed().isEmpty() && !spec.allowed().contains(String.valueOf(v))) {
-            throw new ConfigException(origin, Values.describe(v) + " is not accepted"
+            throw new ConfigException(origin, Values.describe(written) + " is not accepted"
                     + Suggestions.didYouMean(String.valueOf(v), spec.allowed())
                     + " (accepted: " + spec.acceptedDescription() + ")");
         }
         if (v instanceof Number n) {
             double x = n.doubleValue();
             if ((spec.min() != null && x < spec.min()) || (spec.max() != null && x > spec.max())) {
-                throw new ConfigException(origin, Values.describe(v) + " is out of range (accepted: "
+                throw new ConfigException(origin, Values.describe(written) + " is out of range (accepted: "
                         + spec.acceptedDescription() + ")");
             }
         }

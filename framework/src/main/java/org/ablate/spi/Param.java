@@ -98,9 +98,9 @@ public final class Param {
         return new ParameterSpec(name, type, defaultValue, allowed, min, max, componentKind, doc);
     }
 
+    /** 100 rather than 100.0, 0.5 as 0.5: bounds as a person writes them. */
     static String formatBound(double bound, ParamType type) {
-        if ((type == ParamType.INTEGER || type == ParamType.INTEGER_LIST) && bound == Math.rint(bound)
-                && Math.abs(bound) < 1e18) {
+        if (bound == Math.rint(bound) && Math.abs(bound) < 1e15) {
             return Long.toString((long) bound);
         }
         return Double.toString(bound);

@@ -1,0 +1,94 @@
+package org.ablate.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ablate.cli.AblateCli;
+import org.ablate.store.ExperimentFolder;
+import org.ablate.store.Json;
+import org.ablate.store.ResultsStore;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The example experiment end to end through the CLI, and what its numbers must satisfy. */
+class ExampleQuickTest {
+
+    private static final Path EXPERIMENT = Path.of("../../experiments/example-quick.yaml");
+
+    @TempDir
+    Path tmp;
+
+    private String run(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = AblateCli.execute(args);
+            assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theQuickExampleRunsOnceAndASecondRunDoesNothing() throws Exception {
+        String results = tmp.resolve("results").toString();
+        String first = run("run", EXPERIMENT.toString(), "--results-dir", results);
+        assertTrue(first.startsWith("example-quick: 9 finished, 0 failed, 0 interrupted, 0 skipped"), first);
+        ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("example-quick");
+        assertEquals(9, folder.trials().size());
+        for (TrialFolder t : folder.trials()) {
+            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state());
+            List<String> metrics = Files.readAllLines(t.file(TrialFolder.METRICS));
+            // checkpoints 64, 128, ..., 131072 and the final 200000, two metrics each
+            assertEquals(2 * 13, metrics.size());
+            assertTrue(Files.readString(t.file(TrialFolder.ARTIFACTS).resolve("estimate.txt")).startsWith("sampler="));
+        }
+        String second = run("run", EXPERIMENT.toString(), "--results-dir", results);
+        assertTrue(second.startsWith("example-quick: 0 finished, 0 failed, 0 interrupted, 9 skipped"), second);
+    }
+
+    @Test
+    void estimatesConvergeAtTheRatesTheoryPredicts() throws Exception {
+        String results = tmp.resolve("results").toString();
+        run("run", EXPERIMENT.toString(), "repeats=10", "samples=100000", "--results-dir", results);
+        ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("example-quick");
+        Map<String, List<Map<String, Object>>> bySampler = new HashMap<>();
+        for (TrialFolder t : folder.trials()) {
+            String sampler = (String) ((Map<?, ?>) t.config().get("params")).get("sampler");
+            bySampler.computeIfAbsent(sampler, k -> new ArrayList<>()).add(t.summary());
+        }
+        assertEquals(10, bySampler.get("uniform").size());
+        int within = 0;
+        for (Map<String, Object> s : bySampler.get("uniform")) {
+            double err = Json.toDouble(s.get("abs_error"));
+            double se = Json.toDouble(s.get("mc_std_error"));
+            assertEquals(4 * Math.sqrt(Math.PI / 4 * (1 - Math.PI / 4) / 100_000), se, 2e-4);
+            if (err <= 2 * se) {
+                within++;
+            }
+        }
+        assertTrue(within >= 8, "about 95% of plain MC errors lie within 2 standard errors; got " + within + "/10");
+        double uniformSlope = meanOf(bySampler.get("uniform"), "error_slope");
+        double haltonSlope = meanOf(bySampler.get("halton"), "error_slope");
+        assertEquals(-0.5, uniformSlope, 0.2);
+        assertEquals(-0.75, haltonSlope, 0.2);
+        assertTrue(meanOf(bySampler.get("halton"), "abs_error") < meanOf(bySampler.get("uniform"), "abs_error") / 3);
+    }
+
+    private static double meanOf(List<Map<String, Object>> summaries, String key) {
+        return summaries.stream().mapToDouble(s -> Json.toDouble(s.get(key))).average().orElseThrow();
+    }
+}
