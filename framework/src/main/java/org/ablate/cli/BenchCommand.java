@@ -1,0 +1,62 @@
+package org.ablate.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Origin;
+import org.ablate.config.Sourced;
+import org.ablate.config.Suggestions;
+import org.ablate.config.YamlReader;
+import org.ablate.experiment.ParameterResolver;
+import org.ablate.plugin.Engine;
+import org.ablate.spi.Benchmark;
+import org.ablate.spi.ComponentDefinition;
+import org.ablate.spi.ComponentRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Runs a benchmark and prints its figures (see `ablate plugins` for the benchmarks).",
+                "Parameters as key=value, validated like an experiment's."})
+final class BenchCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "The benchmark's name.")
+    String name;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "The benchmark's parameters.")
+    List<String> arguments = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Engine engine = Engine.start();
+        ComponentRegistry registry = engine.registry();
+        List<String> names = registry.names(Benchmark.class);
+        ComponentDefinition definition = registry.find(Benchmark.class, name).orElseThrow(() ->
+                new ConfigException("command line '" + name + "'", "unknown benchmark" + Suggestions.didYouMean(name, names)
+                        + " (accepted: " + String.join(", ", names) + ")"));
+        Map<String, Sourced> raw = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            int eq = argument.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("command line '" + argument + "'", "not a parameter (accepted: key=value)");
+            }
+            String key = argument.substring(0, eq);
+            Origin origin = Origin.commandLine(argument, key);
+            raw.put(key, new Sourced(YamlReader.read("value: " + argument.substring(eq + 1), origin.source())
+                    .asMap().get("value").toPlain(), origin));
+        }
+        var params = new ParameterResolver(registry).resolve(definition, raw, new Origin("command line", 0, name));
+        PrintWriter out = spec.commandLine().getOut();
+        registry.create(Benchmark.class, name).run(params, out);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

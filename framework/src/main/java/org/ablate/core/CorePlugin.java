@@ -1,0 +1,22 @@
+package org.ablate.core;
+
+import org.ablate.spi.AbstractPlugin;
+import org.ablate.spi.Benchmark;
+
+/** The framework's own components: a no-op task and the benchmark of the runner's overhead. */
+public final class CorePlugin extends AbstractPlugin {
+
+    @Override
+    public String name() {
+        return "core";
+    }
+
+    @Override
+    protected void configure() {
+        registerTask("noop", "Does no work; logs `points` metric points. Measures the framework's own cost per trial.",
+                NoopTask.SCHEMA, NoopTask.class);
+        registerComponent(Benchmark.class, "framework",
+                "Per-trial overhead of the runner and metric-logging throughput, on no-op trials.",
+                FrameworkBenchmark.SCHEMA, FrameworkBenchmark.class);
+    }
+}

@@ -1,0 +1,23 @@
+package org.ablate.core;
+
+import java.util.Map;
+import org.ablate.spi.Param;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.Task;
+import org.ablate.spi.TrialContext;
+
+/** A task that only logs: what remains of a trial's time is the framework's. */
+public final class NoopTask implements Task {
+
+    static final ParameterSchema SCHEMA = ParameterSchema.of(
+            Param.integer("points").defaultValue(0).range(0, 100_000_000).doc("Metric points to log."));
+
+    @Override
+    public Map<String, Double> run(TrialContext context) {
+        long points = context.params().getLong("points");
+        for (long i = 0; i < points; i++) {
+            context.metrics().log(i, "noop/value", i);
+        }
+        return Map.of("points", (double) points);
+    }
+}
