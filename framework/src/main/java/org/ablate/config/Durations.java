@@ -30,14 +30,14 @@ public final class Durations {
                 case "h" -> 3_600_000;
                 default -> 86_400_000;
             };
-            if (millis <= 0) {
+            if (Math.round(millis) < 1) {
                 throw invalid(value, origin);
             }
             return Duration.ofMillis(Math.round(millis));
         }
         try {
             Duration d = Duration.parse(text.toUpperCase(Locale.ROOT));
-            if (d.isNegative() || d.isZero()) {
+            if (d.toMillis() < 1) {
                 throw invalid(value, origin);
             }
             return d;
@@ -64,6 +64,6 @@ public final class Durations {
 
     private static ConfigException invalid(Object value, Origin origin) {
         return new ConfigException(origin, "invalid duration " + Values.describe(value)
-                + " (accepted: a positive number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)");
+                + " (accepted: at least 1ms, as a number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)");
     }
 }

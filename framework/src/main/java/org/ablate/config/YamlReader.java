@@ -40,7 +40,9 @@ public final class YamlReader {
         try {
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            int lines = (int) text.lines().count();
+            // past the end (an unclosed bracket): point at the last line
+            int line = e.getProblemMark().map(m -> Math.min(m.getLine() + 1, Math.max(lines, 1))).orElse(0);
             throw new ConfigException(line > 0 ? source + ":" + line : source,
                     "invalid YAML: " + e.getProblem());
         } catch (YamlEngineException e) {
@@ -54,6 +56,7 @@ public final class YamlReader {
         int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
         Origin origin = new Origin(source, line, path.isEmpty() ? "(top level)" : path);
         if (node instanceof MappingNode map) {
+            requireTag(node, Tag.MAP, origin);
             Map<String, YamlNode> out = new LinkedHashMap<>();
             for (NodeTuple tuple : map.getValue()) {
                 YamlNode key = convert(tuple.getKeyNode(), source, path);
@@ -66,11 +69,15 @@ public final class YamlReader {
                     throw new ConfigException(new Origin(source, key.origin().line(), childPath),
                             "duplicate key (first written on line " + out.get(k).origin().line() + ")");
                 }
-                out.put(k, convert(tuple.getValueNode(), source, childPath));
+                // a value is located at its key's line: for a block mapping or list the
+                // value's own start is the line below, which is not where the user looks
+                YamlNode value = convert(tuple.getValueNode(), source, childPath);
+                out.put(k, new YamlNode(value.value(), new Origin(source, key.origin().line(), childPath)));
             }
             return new YamlNode(out, origin);
         }
         if (node instanceof SequenceNode seq) {
+            requireTag(node, Tag.SEQ, origin);
             List<YamlNode> out = new ArrayList<>();
             int i = 0;
             for (Node item : seq.getValue()) {
@@ -79,6 +86,13 @@ public final class YamlReader {
             return new YamlNode(out, origin);
         }
         return new YamlNode(scalar((ScalarNode) node, origin), origin);
+    }
+
+    private static void requireTag(Node node, Tag expected, Origin origin) {
+        if (!node.getTag().equals(expected)) {
+            throw new ConfigException(origin, "unsupported YAML tag " + node.getTag()
+                    + " (accepted: plain strings, numbers, booleans, lists and mappings)");
+        }
     }
 
     private static Object scalar(ScalarNode node, Origin origin) {
@@ -90,14 +104,22 @@ public final class YamlReader {
         if (tag.equals(Tag.NULL)) {
             return null;
         }
-        if (tag.equals(Tag.BOOL)) {
-            return Boolean.valueOf(text.toLowerCase(java.util.Locale.ROOT));
-        }
-        if (tag.equals(Tag.INT)) {
-            return parseInt(text, origin);
-        }
-        if (tag.equals(Tag.FLOAT)) {
-            return parseFloat(text);
+        try {
+            if (tag.equals(Tag.BOOL)) {
+                return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                    case "true" -> Boolean.TRUE;
+                    case "false" -> Boolean.FALSE;
+                    default -> throw new NumberFormatException();
+                };
+            }
+            if (tag.equals(Tag.INT)) {
+                return parseInt(text, origin);
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                return parseFloat(text);
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException(origin, "'" + text + "' is not a valid " + tag.getValue().replace("tag:yaml.org,2002:", "!!"));
         }
         throw new ConfigException(origin, "unsupported YAML tag " + tag
                 + " (accepted: plain strings, numbers, booleans, lists and mappings)");

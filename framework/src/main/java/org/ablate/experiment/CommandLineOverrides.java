@@ -50,7 +50,12 @@ public final class CommandLineOverrides {
         if (m.group(2).isBlank()) {
             throw new ConfigException(origin, "missing value after '='");
         }
-        YamlNode node = YamlReader.read("value: " + m.group(2), "command line '" + argument + "'").asMap().get("value");
+        YamlNode node;
+        try {
+            node = YamlReader.read("value: " + m.group(2), "command line '" + argument + "'").asMap().get("value");
+        } catch (ConfigException e) {
+            throw new ConfigException(origin, e.problem());
+        }
         if (node == null || node.isMap()) {
             throw new ConfigException(origin, "value must be a scalar or a [list]");
         }
@@ -65,7 +70,7 @@ public final class CommandLineOverrides {
                     }
                     seeds.add(seed);
                 }
-                return spec.with(spec.params(), spec.grid(), spec.zips(), new Seeding(seeds, 0, seeds.size()), spec.trialTimeout());
+                return spec.with(spec.params(), spec.grid(), spec.zips(), Seeding.explicit(seeds, origin), spec.trialTimeout());
             }
             case "seed", "repeats" -> {
                 if (!(value instanceof Long n)) {

@@ -158,7 +158,11 @@ public final class ExperimentParser {
             if (e.getValue().isMap()) {
                 flatten(e.getValue(), key + ".", out);
             } else {
-                out.put(key, new Sourced(e.getValue().toPlain(), e.getValue().origin()));
+                Sourced before = out.put(key, new Sourced(e.getValue().toPlain(), e.getValue().origin()));
+                if (before != null) {
+                    throw new ConfigException(e.getValue().origin(), "'" + key + "' is written twice (also at "
+                            + before.origin().location() + ", as a dotted or a nested key)");
+                }
             }
         }
     }
@@ -186,13 +190,20 @@ public final class ExperimentParser {
             if (e.getValue().isMap()) {
                 flattenNodes(e.getValue(), prefix + e.getKey() + ".", out);
             } else {
-                out.put(prefix + e.getKey(), e.getValue());
+                YamlNode before = out.put(prefix + e.getKey(), e.getValue());
+                if (before != null) {
+                    throw new ConfigException(e.getValue().origin(), "'" + prefix + e.getKey() + "' is written twice (also at "
+                            + before.origin().location() + ", as a dotted or a nested key)");
+                }
             }
         }
     }
 
     private static List<SweepAxis> zipGroup(YamlNode group) {
         List<SweepAxis> axes = axes(group);
+        if (axes.isEmpty()) {
+            throw new ConfigException(group.origin(), "empty zip group: give two or more lists that vary together");
+        }
         int n = axes.get(0).values().size();
         for (SweepAxis a : axes) {
             if (a.values().size() != n) {
@@ -232,13 +243,7 @@ public final class ExperimentParser {
             for (YamlNode s : seeds.asList()) {
                 list.add(s.asLong());
             }
-            if (list.isEmpty()) {
-                throw new ConfigException(seeds.origin(), "empty list: give at least one seed");
-            }
-            if (new java.util.HashSet<>(list).size() != list.size()) {
-                throw new ConfigException(seeds.origin(), "seeds repeat: " + Values.describe(list));
-            }
-            return new Seeding(list, 0, list.size());
+            return Seeding.explicit(list, seeds.origin());
         }
         long b = base == null ? 0 : base.asLong();
         long r = repeats == null ? 1 : repeats.asLong();

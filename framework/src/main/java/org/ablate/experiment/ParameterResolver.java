@@ -73,11 +73,13 @@ public final class ParameterResolver {
 
     private static ConfigException unknown(String key, Origin origin, Map<String, Object> resolved,
                                            Map<String, ComponentDefinition> owners) {
+        // a misspelt swept key is the key's fault, not its first element's
+        Origin at = new Origin(origin.source(), origin.line(), origin.key().replaceFirst("\\[\\d+\\]$", ""));
         int dot = key.lastIndexOf('.');
         String parent = dot < 0 ? "" : key.substring(0, dot);
         ComponentDefinition owner = owners.get(parent);
         if (owner == null) {
-            return new ConfigException(origin, "unknown parameter: no parameter '" + parent
+            return new ConfigException(at, "unknown parameter: no parameter '" + parent
                     + "' selects a component" + Suggestions.didYouMean(key, resolved.keySet())
                     + " (accepted: " + String.join(", ", resolved.keySet()) + ")");
         }
@@ -88,7 +90,7 @@ public final class ParameterResolver {
                 siblings.add(a);
             }
         }
-        return new ConfigException(origin, "unknown parameter of " + owner.key()
+        return new ConfigException(at, "unknown parameter of " + owner.key()
                 + Suggestions.didYouMean(key, siblings)
                 + " (accepted: " + (siblings.isEmpty() ? "none" : String.join(", ", siblings)) + ")");
     }
@@ -141,6 +143,9 @@ public final class ParameterResolver {
                     return l.doubleValue();
                 }
                 if (value instanceof Double d) {
+                    if (d == 0.0) {
+                        return 0.0; // -0.0 and 0.0 are one configuration
+                    }
                     if (d.isNaN()) {
                         throw new ConfigException(origin, "NaN is not a valid value (accepted: " + spec.acceptedDescription() + ")");
                     }

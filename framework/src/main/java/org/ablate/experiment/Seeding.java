@@ -14,6 +14,17 @@ public record Seeding(List<Long> explicit, long base, int repeats) {
         explicit = explicit == null ? null : List.copyOf(explicit);
     }
 
+    /** An explicit list, checked: at least one seed, none repeated. */
+    public static Seeding explicit(List<Long> seeds, org.ablate.config.Origin origin) {
+        if (seeds.isEmpty()) {
+            throw new org.ablate.config.ConfigException(origin, "empty list: give at least one seed");
+        }
+        if (new java.util.HashSet<>(seeds).size() != seeds.size()) {
+            throw new org.ablate.config.ConfigException(origin, "seeds repeat: " + org.ablate.config.Values.describe(seeds));
+        }
+        return new Seeding(seeds, 0, seeds.size());
+    }
+
     public static Seeding defaults() {
         return new Seeding(null, 0, 1);
     }

@@ -118,6 +118,7 @@ public final class SweepExpander {
         Set<String> known = new LinkedHashSet<>(spec.params().keySet());
         spec.grid().forEach(a -> known.add(a.key()));
         spec.zips().forEach(z -> z.forEach(a -> known.add(a.key())));
+        spec.overrides().forEach(o -> known.addAll(o.set().keySet())); // exclusions see values after overrides
         List<Map<String, Sourced>> patterns = new ArrayList<>(spec.excludes());
         spec.overrides().forEach(o -> patterns.add(o.when()));
         for (Map<String, Sourced> pattern : patterns) {
@@ -125,7 +126,7 @@ public final class SweepExpander {
                 if (!known.contains(e.getKey())) {
                     throw new ConfigException(e.getValue().origin(), "matches on a parameter the experiment never sets"
                             + Suggestions.didYouMean(e.getKey(), known)
-                            + " (accepted: " + String.join(", ", known) + ")");
+                            + " (accepted: " + (known.isEmpty() ? "none: the experiment sets no parameter" : String.join(", ", known)) + ")");
                 }
             }
         }

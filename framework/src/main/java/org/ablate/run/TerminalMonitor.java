@@ -27,7 +27,6 @@ final class TerminalMonitor implements SweepMonitor {
                 .setUnit(" trials", 1)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUpdateIntervalMillis(250)
-                .showSpeed()
                 .build();
         if (alreadyFinished > 0) {
             last = alreadyFinished + " already finished";

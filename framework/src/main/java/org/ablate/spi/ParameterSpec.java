@@ -34,6 +34,9 @@ public record ParameterSpec(
 
     /** The accepted values in words, for error messages and help: "one of a, b", "in [1, 10]". */
     public String acceptedDescription() {
+        if (!allowed.isEmpty() && type == ParamType.STRING) {
+            return "one of " + String.join(", ", allowed);
+        }
         StringBuilder s = new StringBuilder(type.display());
         if (!allowed.isEmpty()) {
             s.append(type.isList() ? " with elements" : "").append(" one of ").append(String.join(", ", allowed));

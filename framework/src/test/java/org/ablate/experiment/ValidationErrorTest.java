@@ -126,7 +126,7 @@ class ValidationErrorTest {
                         params:
                           mode: slo
                         """, "exp.yaml:3: params.mode: 'slo' is not accepted; did you mean 'slow'? "
-                        + "(accepted: string one of ok, fail, slow, hang)"),
+                        + "(accepted: one of ok, fail, slow, hang)"),
                 yaml("exp.yaml:2", "params.x", """
                         task: probe
                         params: {x: .nan}
@@ -271,12 +271,12 @@ class ValidationErrorTest {
                         task: probe
                         timeout: 10 minutes
                         """, "exp.yaml:2: timeout: invalid duration '10 minutes' "
-                        + "(accepted: a positive number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)"),
+                        + "(accepted: at least 1ms, as a number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)"),
                 yaml("exp.yaml:2", "timeout", """
                         task: probe
                         timeout: 0
                         """, "exp.yaml:2: timeout: invalid duration 0 "
-                        + "(accepted: a positive number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)"),
+                        + "(accepted: at least 1ms, as a number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)"),
                 // ---- overrides and exclusions ---------------------------------------------
                 yaml("exp.yaml:5", "exclude[0].nn", """
                         task: probe
@@ -303,7 +303,7 @@ class ValidationErrorTest {
                           - when: {mdoe: slow}
                             set: {sleep_ms: 5}
                         """, "exp.yaml:5: overrides[0].when.mdoe: matches on a parameter the experiment never sets; "
-                        + "did you mean 'mode'? (accepted: mode)"),
+                        + "did you mean 'mode'? (accepted: mode, sleep_ms)"),
                 yaml("exp.yaml:6", "overrides[0].set.sleepms", """
                         task: probe
                         sweep:
@@ -332,7 +332,7 @@ class ValidationErrorTest {
                 cli("repeats", "repeats=0", "command line 'repeats=0': repeats: repeats must be in [1, 100000], got 0"),
                 cli("seed", "seed=1.5", "command line 'seed=1.5': seed: seed must be an integer, got 1.5"),
                 cli("timeout", "timeout=soon", "command line 'timeout=soon': timeout: invalid duration 'soon' "
-                        + "(accepted: a positive number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)"));
+                        + "(accepted: at least 1ms, as a number with unit ms, s, m, h or d, e.g. 90s, 10m, 1.5h)"));
     }
 
     @ParameterizedTest(name = "[{index}] {4}")
