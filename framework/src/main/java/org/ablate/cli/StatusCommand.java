@@ -59,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
         header.addAll(List.of("SEED", "STATUS", "DURATION", headline == null ? "HEADLINE" : headline.toUpperCase(Locale.ROOT)));
         TextTable table = new TextTable(header);
         Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-        for (TrialFolder trial : folder.trials()) {
+        for (TrialFolder trial : inSweepOrder(folder.trials(), sweep)) {
             Optional<TrialStatus> status = trial.status();
             Map<String, Object> config = readOrEmpty(trial.file(TrialFolder.CONFIG));
             Map<String, Object> summary = readOrEmpty(trial.file(TrialFolder.SUMMARY));
@@ -82,6 +82,22 @@ final class StatusCommand implements Callable<Integer> {
         out.println(folder.trials().size() + " trial(s): " + (parts.isEmpty() ? "none" : String.join(", ", parts)));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The latest sweep's order (as --dry-run lists it), then trials of earlier invocations by id. */
+    private static List<TrialFolder> inSweepOrder(List<TrialFolder> trials, Map<String, Object> sweep) {
+        Map<String, Integer> order = new java.util.HashMap<>();
+        if (sweep.get("trials") instanceof List<?> list) {
+            for (Object t : list) {
+                if (t instanceof Map<?, ?> m) {
+                    order.putIfAbsent(String.valueOf(m.get("id")), order.size());
+                }
+            }
+        }
+        List<TrialFolder> sorted = new ArrayList<>(trials);
+        sorted.sort(java.util.Comparator.comparing((TrialFolder t) -> order.getOrDefault(t.id(), Integer.MAX_VALUE))
+                .thenComparing(TrialFolder::id));
+        return sorted;
     }
 
     private static String headlineCell(Map<String, Object> summary, String headline, Optional<TrialStatus> status) {

@@ -2,7 +2,6 @@ package org.ablate.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -46,10 +45,8 @@ public final class TrialFolder {
     public Optional<TrialStatus> status() {
         try {
             return Optional.of(TrialStatus.read(file(STATUS)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return Optional.empty(); // absent, or not a status this version wrote
         }
     }
 
