@@ -2,7 +2,6 @@ package org.ablate.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,7 +9,7 @@ import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
 import org.ablate.config.Sourced;
 import org.ablate.config.Suggestions;
-import org.ablate.config.YamlReader;
+import org.ablate.experiment.CommandLineOverrides;
 import org.ablate.experiment.ParameterResolver;
 import org.ablate.plugin.Engine;
 import org.ablate.spi.Benchmark;
@@ -42,17 +41,7 @@ final class BenchCommand implements Callable<Integer> {
         ComponentDefinition definition = registry.find(Benchmark.class, name).orElseThrow(() ->
                 new ConfigException("command line '" + name + "'", "unknown benchmark" + Suggestions.didYouMean(name, names)
                         + " (accepted: " + String.join(", ", names) + ")"));
-        Map<String, Sourced> raw = new LinkedHashMap<>();
-        for (String argument : arguments) {
-            int eq = argument.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("command line '" + argument + "'", "not a parameter (accepted: key=value)");
-            }
-            String key = argument.substring(0, eq);
-            Origin origin = Origin.commandLine(argument, key);
-            raw.put(key, new Sourced(YamlReader.read("value: " + argument.substring(eq + 1), origin.source())
-                    .asMap().get("value").toPlain(), origin));
-        }
+        Map<String, Sourced> raw = CommandLineOverrides.parameters(arguments);
         var params = new ParameterResolver(registry).resolve(definition, raw, new Origin("command line", 0, name));
         PrintWriter out = spec.commandLine().getOut();
         registry.create(Benchmark.class, name).run(params, out);

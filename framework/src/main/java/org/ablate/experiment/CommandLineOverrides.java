@@ -39,14 +39,24 @@ public final class CommandLineOverrides {
         return out;
     }
 
-    private static ExperimentSpec applyOne(ExperimentSpec spec, String argument) {
+    /** Plain {@code key=value} parameters (no sweeps, no run settings), e.g. a benchmark's. */
+    public static Map<String, Sourced> parameters(List<String> arguments) {
+        Map<String, Sourced> out = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            YamlNode node = parse(argument);
+            out.put(node.origin().key(), node.toSourced());
+        }
+        return out;
+    }
+
+    /** The value of one {@code key=value} argument, located at the command line. */
+    private static YamlNode parse(String argument) {
         Matcher m = OVERRIDE.matcher(argument);
         if (!m.matches()) {
             throw new ConfigException("command line '" + argument + "'",
                     "not an override (accepted: key=value to fix a parameter, key=[a,b] to sweep it)");
         }
-        String key = m.group(1);
-        Origin origin = Origin.commandLine(argument, key);
+        Origin origin = Origin.commandLine(argument, m.group(1));
         if (m.group(2).isBlank()) {
             throw new ConfigException(origin, "missing value after '='");
         }
@@ -59,6 +69,13 @@ public final class CommandLineOverrides {
         if (node == null || node.isMap()) {
             throw new ConfigException(origin, "value must be a scalar or a [list]");
         }
+        return new YamlNode(node.value(), origin);
+    }
+
+    private static ExperimentSpec applyOne(ExperimentSpec spec, String argument) {
+        YamlNode node = parse(argument);
+        Origin origin = node.origin();
+        String key = origin.key();
         Object value = node.toPlain();
         Seeding seeding = spec.seeding();
         switch (key) {

@@ -153,18 +153,9 @@ public final class ExperimentParser {
 
     /** Nested mappings become dotted keys: {sketch: {s: 4}} → sketch.s = 4. */
     private static void flatten(YamlNode node, String prefix, Map<String, Sourced> out) {
-        for (Map.Entry<String, YamlNode> e : node.asMap().entrySet()) {
-            String key = prefix + e.getKey();
-            if (e.getValue().isMap()) {
-                flatten(e.getValue(), key + ".", out);
-            } else {
-                Sourced before = out.put(key, new Sourced(e.getValue().toPlain(), e.getValue().origin()));
-                if (before != null) {
-                    throw new ConfigException(e.getValue().origin(), "'" + key + "' is written twice (also at "
-                            + before.origin().location() + ", as a dotted or a nested key)");
-                }
-            }
-        }
+        Map<String, YamlNode> nodes = new LinkedHashMap<>();
+        flattenNodes(node, prefix, nodes);
+        nodes.forEach((key, value) -> out.put(key, value.toSourced()));
     }
 
     private static List<SweepAxis> axes(YamlNode section) {

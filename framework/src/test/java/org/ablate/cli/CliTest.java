@@ -138,4 +138,24 @@ class CliTest {
         assertTrue(r.out().contains("Gadgets:\n"), r.out());
         assertTrue(r.out().matches("(?s).*\\n\\s+factor\\s+real\\s+2\\.0\\s+in \\[0\\.5, 10\\]\\s+The scale\\.\\n.*"), r.out());
     }
+
+    @Test
+    void benchFrameworkPrintsItsFiguresAndChecksItsParameters() {
+        Result r = cli("bench", "framework", "trials=10", "points=1000");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(8, lines.length, r.out());
+        assertTrue(lines[0].startsWith("ablate bench framework: 10 no-op trials, parallel 1, "), lines[0]);
+        assertTrue(lines[6].matches("  resume check \\(all finished\\)\\s+[0-9.]+ ms  \\(10 skipped\\)"), lines[6]);
+        assertTrue(lines[7].matches("  metric logging\\s+[0-9,]+ points/s to metrics.jsonl \\(1,000 points\\)"), lines[7]);
+
+        Result typo = cli("bench", "framework", "trails=10");
+        assertEquals(2, typo.code());
+        assertEquals("ablate: error: command line 'trails=10': trails: unknown parameter of benchmark 'framework'; "
+                + "did you mean 'trials'? (accepted: trials, parallel, points)\n", typo.err());
+        Result unknown = cli("bench", "frame");
+        assertEquals(2, unknown.code());
+        assertEquals("ablate: error: command line 'frame': unknown benchmark; did you mean 'framework'? (accepted: framework)\n",
+                unknown.err());
+    }
 }
