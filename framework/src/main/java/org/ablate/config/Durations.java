@@ -15,12 +15,12 @@ public final class Durations {
     }
 
     public static Duration parse(Object value, Origin origin) {
+        if (value instanceof Number n) {
+            return ofMillis(n.doubleValue() * 1_000, value, origin); // a bare number is seconds
+        }
         String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(text);
-        if (value instanceof Number || m.matches()) {
-            if (!m.matches()) {
-                throw invalid(value, origin);
-            }
+        if (m.matches()) {
             double amount = Double.parseDouble(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
             double millis = amount * switch (unit) {
@@ -30,10 +30,7 @@ public final class Durations {
                 case "h" -> 3_600_000;
                 default -> 86_400_000;
             };
-            if (Math.round(millis) < 1) {
-                throw invalid(value, origin);
-            }
-            return Duration.ofMillis(Math.round(millis));
+            return ofMillis(millis, value, origin);
         }
         try {
             Duration d = Duration.parse(text.toUpperCase(Locale.ROOT));
@@ -44,6 +41,13 @@ public final class Durations {
         } catch (DateTimeParseException e) {
             throw invalid(value, origin);
         }
+    }
+
+    private static Duration ofMillis(double millis, Object value, Origin origin) {
+        if (!(millis >= 1) || millis > 1e15) {
+            throw invalid(value, origin);
+        }
+        return Duration.ofMillis(Math.round(millis));
     }
 
     /** "1h 2m 3.4s" style, for tables and messages. */

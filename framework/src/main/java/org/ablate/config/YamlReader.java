@@ -125,8 +125,16 @@ public final class YamlReader {
                 + " (accepted: plain strings, numbers, booleans, lists and mappings)");
     }
 
+    // YAML 1.2 core schema forms, also enforced for explicitly tagged scalars
+    private static final java.util.regex.Pattern INT = java.util.regex.Pattern.compile("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
+    private static final java.util.regex.Pattern FLOAT = java.util.regex.Pattern.compile(
+            "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+
     private static Long parseInt(String text, Origin origin) {
-        String t = text.replace("_", "");
+        if (!INT.matcher(text).matches()) {
+            throw new NumberFormatException(text);
+        }
+        String t = text;
         int sign = 1;
         if (t.startsWith("-") || t.startsWith("+")) {
             sign = t.startsWith("-") ? -1 : 1;
@@ -151,6 +159,9 @@ public final class YamlReader {
     }
 
     private static Double parseFloat(String text) {
+        if (!FLOAT.matcher(text).matches()) {
+            throw new NumberFormatException(text);
+        }
         String t = text.toLowerCase(java.util.Locale.ROOT);
         return switch (t) {
             case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;

@@ -193,7 +193,7 @@ public final class ExperimentParser {
     private static List<SweepAxis> zipGroup(YamlNode group) {
         List<SweepAxis> axes = axes(group);
         if (axes.isEmpty()) {
-            throw new ConfigException(group.origin(), "empty zip group: give two or more lists that vary together");
+            throw new ConfigException(group.origin(), "empty zip group: give the lists that vary together");
         }
         int n = axes.get(0).values().size();
         for (SweepAxis a : axes) {

@@ -75,7 +75,7 @@ public final class SweepExpander {
         for (Map<String, Sourced> config : configs) {
             Map<String, Sourced> c = new LinkedHashMap<>(config);
             for (ConditionalOverride o : spec.overrides()) {
-                if (o.matches(config)) {
+                if (o.matches(c)) { // in order: an override sees what earlier ones set
                     c.putAll(o.set());
                 }
             }
@@ -113,21 +113,29 @@ public final class SweepExpander {
                 && Values.sameValue(config.get(e.getKey()).value(), e.getValue().value()));
     }
 
-    /** A 'when' or 'exclude' naming no parameter at all is a typo that would silently match nothing. */
+    /**
+     * A 'when' or 'exclude' naming no parameter at all is a typo that would silently match
+     * nothing. A 'when' may name keys set by earlier overrides; an 'exclude', keys set by any.
+     */
     private void checkOverrideKeys(ExperimentSpec spec, ComponentDefinition task) {
         Set<String> known = new LinkedHashSet<>(spec.params().keySet());
         spec.grid().forEach(a -> known.add(a.key()));
         spec.zips().forEach(z -> z.forEach(a -> known.add(a.key())));
-        spec.overrides().forEach(o -> known.addAll(o.set().keySet())); // exclusions see values after overrides
-        List<Map<String, Sourced>> patterns = new ArrayList<>(spec.excludes());
-        spec.overrides().forEach(o -> patterns.add(o.when()));
-        for (Map<String, Sourced> pattern : patterns) {
-            for (Map.Entry<String, Sourced> e : pattern.entrySet()) {
-                if (!known.contains(e.getKey())) {
-                    throw new ConfigException(e.getValue().origin(), "matches on a parameter the experiment never sets"
-                            + Suggestions.didYouMean(e.getKey(), known)
-                            + " (accepted: " + (known.isEmpty() ? "none: the experiment sets no parameter" : String.join(", ", known)) + ")");
-                }
+        for (ConditionalOverride o : spec.overrides()) {
+            checkKnown(o.when(), known);
+            known.addAll(o.set().keySet());
+        }
+        for (Map<String, Sourced> pattern : spec.excludes()) {
+            checkKnown(pattern, known);
+        }
+    }
+
+    private static void checkKnown(Map<String, Sourced> pattern, Set<String> known) {
+        for (Map.Entry<String, Sourced> e : pattern.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw new ConfigException(e.getValue().origin(), "matches on a parameter the experiment never sets"
+                        + Suggestions.didYouMean(e.getKey(), known)
+                        + " (accepted: " + (known.isEmpty() ? "none: the experiment sets no parameter" : String.join(", ", known)) + ")");
             }
         }
     }

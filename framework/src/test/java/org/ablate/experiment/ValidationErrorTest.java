@@ -303,7 +303,7 @@ class ValidationErrorTest {
                           - when: {mdoe: slow}
                             set: {sleep_ms: 5}
                         """, "exp.yaml:5: overrides[0].when.mdoe: matches on a parameter the experiment never sets; "
-                        + "did you mean 'mode'? (accepted: mode, sleep_ms)"),
+                        + "did you mean 'mode'? (accepted: mode)"),
                 yaml("exp.yaml:6", "overrides[0].set.sleepms", """
                         task: probe
                         sweep:
