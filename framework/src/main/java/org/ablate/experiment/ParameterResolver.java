@@ -113,6 +113,20 @@ public final class ParameterResolver {
             }
             return List.copyOf(out);
         }
+        if (type == ParamType.EXPRESSION) {
+            if (value instanceof Long || value instanceof Double) {
+                return checkBounds(spec, ((Number) value).doubleValue(), value, origin);
+            }
+            if (!(value instanceof String text)) {
+                throw wrongType(spec, value, origin);
+            }
+            String problem = org.ablate.spi.Expressions.problem(text, spec.variables());
+            if (problem != null) {
+                throw new ConfigException(origin, "invalid expression '" + text + "': " + problem
+                        + " (accepted: " + spec.acceptedDescription() + ")");
+            }
+            return text.strip();
+        }
         Object v = scalar(spec, type, value, origin);
         if (type == ParamType.COMPONENT) {
             String name = (String) v;

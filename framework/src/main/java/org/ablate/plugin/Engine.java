@@ -38,7 +38,14 @@ public final class Engine {
     public static Engine start(List<LoadedPlugin> plugins) {
         List<Element> elements = new ArrayList<>();
         for (LoadedPlugin p : plugins) {
-            List<Element> recorded = Elements.getElements(Stage.DEVELOPMENT, p.plugin());
+            List<Element> recorded;
+            try {
+                recorded = Elements.getElements(Stage.DEVELOPMENT, p.plugin());
+            } catch (RuntimeException | LinkageError e) {
+                // e.g. a component class whose static initialiser throws
+                throw new PluginLoadException("plugin " + p.describe() + " failed to load: "
+                        + PluginDiscovery.rootMessage(e).replace('\n', ' '), e);
+            }
             List<String> errors = recorded.stream().filter(e -> e instanceof Message)
                     .map(e -> ((Message) e).getMessage()).toList();
             if (!errors.isEmpty()) {

@@ -16,6 +16,7 @@ public final class Param {
     private Double min;
     private Double max;
     private Class<?> componentKind;
+    private List<String> variables = List.of();
     private String doc = "";
 
     private Param(String name, ParamType type) {
@@ -48,6 +49,13 @@ public final class Param {
     public static Param component(String name, Class<?> kind) {
         Param p = new Param(name, ParamType.COMPONENT);
         p.componentKind = kind;
+        return p;
+    }
+
+    /** A number or a formula in {@code variables}, e.g. {@code m: "4 * d * log(n)^3"}; see {@link Expressions}. */
+    public static Param expression(String name, String... variables) {
+        Param p = new Param(name, ParamType.EXPRESSION);
+        p.variables = Arrays.asList(variables);
         return p;
     }
 
@@ -95,7 +103,7 @@ public final class Param {
     }
 
     ParameterSpec build() {
-        return new ParameterSpec(name, type, defaultValue, allowed, min, max, componentKind, doc);
+        return new ParameterSpec(name, type, defaultValue, allowed, min, max, componentKind, variables, doc);
     }
 
     /** 100 rather than 100.0, 0.5 as 0.5: bounds as a person writes them. */

@@ -8,6 +8,8 @@ public enum ParamType {
     STRING("string"),
     /** The name of a registered component of a declared kind; its own parameters nest under the key. */
     COMPONENT("component"),
+    /** A number, or a formula in declared variables evaluated per trial, e.g. "4 * d * log(n)^3". */
+    EXPRESSION("number or expression"),
     INTEGER_LIST("list of integers"),
     REAL_LIST("list of reals"),
     STRING_LIST("list of strings");

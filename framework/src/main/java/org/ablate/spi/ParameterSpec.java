@@ -16,12 +16,14 @@ public record ParameterSpec(
         Double min,
         Double max,
         Class<?> componentKind,
+        List<String> variables,
         String doc) {
 
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         allowed = allowed == null ? List.of() : List.copyOf(allowed);
+        variables = variables == null ? List.of() : List.copyOf(variables);
         doc = doc == null ? "" : doc;
         if (type == ParamType.COMPONENT && componentKind == null) {
             throw new IllegalArgumentException("component parameter '" + name + "' needs a kind");
@@ -34,6 +36,10 @@ public record ParameterSpec(
 
     /** The accepted values in words, for error messages and help: "one of a, b", "in [1, 10]". */
     public String acceptedDescription() {
+        if (type == ParamType.EXPRESSION) {
+            return "a number or an expression in " + String.join(", ", variables)
+                    + " (+ - * / ^, log, log2, sqrt, ceil, floor, ...)";
+        }
         if (!allowed.isEmpty() && type == ParamType.STRING) {
             return "one of " + String.join(", ", allowed);
         }

@@ -1,0 +1,34 @@
+package org.ablate.sketches.instance;
+
+import java.util.SplittableRandom;
+import org.ablate.sketches.linalg.DenseMatrix;
+import org.ablate.sketches.spi.RegressionInstance;
+import org.ablate.spi.Param;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.Parameters;
+
+/** Gaussian A with a few rows scaled up, so they carry most of the leverage ("spiky" A). */
+public final class CoherentInstance implements RegressionInstance {
+
+    public static final ParameterSchema SCHEMA = ParameterSchema.of(
+            Param.integer("spikes").defaultValue(4).range(1, 1 << 20).doc("Rows with high leverage."),
+            Param.real("scale").defaultValue(100.0).range(1, 1e8).doc("Factor those rows are multiplied by."));
+
+    @Override
+    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random, Parameters params) {
+        int spikes = params.getInt("spikes");
+        if (spikes > n) {
+            throw new IllegalArgumentException("coherent instance: spikes = " + spikes + " exceeds n = " + n);
+        }
+        DenseMatrix ab = Instances.gaussianWithSpareColumn(n, d, random);
+        double scale = params.getDouble("scale");
+        for (int i = 0; i < spikes; i++) {
+            int row = random.nextInt(n);
+            for (int j = 0; j < d; j++) {
+                ab.set(row, j, ab.get(row, j) * scale);
+            }
+        }
+        Instances.setRightHandSide(ab, noise, random);
+        return ab;
+    }
+}
