@@ -57,7 +57,7 @@ public final class SketchesBenchmark implements Benchmark {
         double read2 = best(repeats, () -> IntStream.range(0, 2).parallel()
                 .mapToDouble(t -> sum(data, t * (data.length / 2), t == 0 ? data.length / 2 : data.length)).sum());
         double squareGflops = gemmGflops(2048, 2048, 2048, repeats);
-        int blockCols = Math.max(1, Math.min(n, (1 << 20) / m));
+        int blockCols = org.ablate.sketches.family.DenseBlockSketch.blockColumns(n, m);
         double shapeGflops = gemmGflops(m, blockCols, d + 1, repeats);
 
         out.printf(Locale.ROOT, "ablate bench sketches: n = %d, d = %d (SA carries b too: %d columns), m = %d, float64, %d cpus%n",

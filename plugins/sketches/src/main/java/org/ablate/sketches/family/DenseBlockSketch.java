@@ -16,10 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * (m × B, about {@link #BLOCK_VALUES} values) is generated from its own seeded stream and
  * multiplied into the result with ND4J gemm, so S is never held whole.
  */
-abstract class DenseBlockSketch implements Sketch {
+public abstract class DenseBlockSketch implements Sketch {
 
-    /** Values of S generated per block: 2^20 doubles = 8 MB. */
-    static final int BLOCK_VALUES = 1 << 20;
+    /** Values of S generated per block: 2^22 doubles = 32 MB (a long inner dimension keeps gemm efficient). */
+    static final int BLOCK_VALUES = 1 << 22;
     /** Generator streams per block, filled in parallel; fixed, so S does not depend on the core count. */
     static final int PARTS = 2;
 
@@ -27,7 +27,7 @@ abstract class DenseBlockSketch implements Sketch {
     public final DenseMatrix apply(SketchInput problem, int m, long seed, Parameters params) {
         int n = problem.n();
         int k = problem.ab().cols();
-        int blockCols = Math.max(1, Math.min(n, BLOCK_VALUES / m));
+        int blockCols = blockColumns(n, m);
         double[] values = new double[m * blockCols];
         INDArray acc = Nd4j.create(DataType.DOUBLE, new long[] {m, k}, 'f');
         INDArray block = Nd4j.create(DataType.DOUBLE, new long[] {m, blockCols}, 'c');
@@ -58,6 +58,11 @@ abstract class DenseBlockSketch implements Sketch {
             int to = Math.min(count, from + per);
             fill(values, from, to, new SplittableRandom(SeedStreams.derive(blockSeed, "part-" + part)));
         });
+    }
+
+    /** Columns of S per generated block for an m-row sketch of n columns. */
+    public static int blockColumns(int n, int m) {
+        return Math.max(1, Math.min(n, BLOCK_VALUES / m));
     }
 
     @Override
