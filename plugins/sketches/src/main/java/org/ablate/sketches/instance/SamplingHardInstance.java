@@ -27,11 +27,15 @@ public final class SamplingHardInstance implements RegressionInstance {
         int spike = random.nextInt(n);
         int column = spike % d;
         int copies = n / d + (column < n % d ? 1 : 0);
-        double size = noise * Instances.norm(ax);
-        // r = size·e_spike minus its projection on col(A): the mean over the copies of that row
+        // r = e_spike minus its projection on col(A) (the mean over the copies of that row),
+        // scaled to ||r|| = noise · ||A x0||
+        double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            double r = (i == spike ? size : 0.0) - (i % d == column ? size / copies : 0.0);
-            ab.set(i, d, ax[i] + r);
+            r[i] = (i == spike ? 1.0 : 0.0) - (i % d == column ? 1.0 / copies : 0.0);
+        }
+        double scale = noise * Instances.norm(ax) / Instances.norm(r);
+        for (int i = 0; i < n; i++) {
+            ab.set(i, d, ax[i] + scale * r[i]);
         }
         return ab;
     }

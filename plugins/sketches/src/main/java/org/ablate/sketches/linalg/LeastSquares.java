@@ -28,7 +28,10 @@ public final class LeastSquares {
         if (ab.rows() < d) {
             throw new IllegalArgumentException("least squares needs at least d = " + d + " rows, got " + ab.rows());
         }
-        double[][] raug = triangularFactor(ab.toFortran());
+        // LAPACK's QR (geqrf + dorgqr in ND4J) needs rows >= columns: a square system (m = d) is
+        // padded with zero rows, which leave R unchanged and make the residual 0
+        DenseMatrix padded = ab.rows() > d ? ab : withZeroRows(ab, d + 1);
+        double[][] raug = triangularFactor(padded.toFortran());
         int k = raug.length; // min(rows, d+1)
         double[][] r = new double[d][d];
         double[] qtb = new double[d];
@@ -47,6 +50,12 @@ public final class LeastSquares {
         return new Solution(backSubstitute(r, qtb), residual, r, sigmaMin, sigmaMax);
     }
 
+    private static DenseMatrix withZeroRows(DenseMatrix ab, int rows) {
+        DenseMatrix out = new DenseMatrix(rows, ab.cols());
+        System.arraycopy(ab.data(), 0, out.data(), 0, ab.data().length);
+        return out;
+    }
+
     /** ℓ_i = ||Q_i||² for the thin QR of A, the first d columns of {@code ab}. */
     public static double[] leverageScores(DenseMatrix ab, int d) {
         INDArray a = ab.leftColumns(d).toFortran();
@@ -62,11 +71,13 @@ public final class LeastSquares {
     static double[][] triangularFactor(INDArray a) {
         int rows = (int) a.rows();
         int cols = (int) a.columns();
-        int k = Math.min(rows, cols);
-        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {k, cols}, 'f');
+        if (rows < cols) {
+            throw new IllegalArgumentException("QR here needs rows >= columns, got " + rows + "x" + cols);
+        }
+        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {cols, cols}, 'f');
         Nd4j.getBlasWrapper().lapack().geqrf(a, r);
-        double[][] out = new double[k][cols];
-        for (int i = 0; i < k; i++) {
+        double[][] out = new double[cols][cols];
+        for (int i = 0; i < cols; i++) {
             for (int j = i; j < cols; j++) {
                 out[i][j] = r.getDouble(i, j);
             }

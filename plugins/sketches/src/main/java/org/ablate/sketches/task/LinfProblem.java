@@ -58,7 +58,8 @@ final class LinfProblem {
             throw new IllegalStateException("instance '" + p.getString("instance") + "' generated a non-finite value (NaN or infinity)");
         }
         LeastSquares.Solution exact = LeastSquares.solve(ab, d);
-        if (!(exact.residualNorm() > 0)) {
+        // b in col(A) up to rounding: the residual is then noise, and eps_eff a ratio of rounding errors
+        if (!(exact.residualNorm() > 1e-10 * LinfProblem.norm(ab.column(d)))) {
             throw new IllegalArgumentException("||Ax* - b|| = 0, so eps_eff is undefined; use noise > 0 (instance '"
                     + p.getString("instance") + "')");
         }
@@ -67,7 +68,12 @@ final class LinfProblem {
 
     /** The row count from an EXPRESSION parameter in n and d, rounded up; at least d. */
     int rows(Object expression, String key) {
-        double value = Expressions.evaluate(expression, Map.of("n", (double) n, "d", (double) d));
+        double value;
+        try {
+            value = Expressions.evaluate(expression, Map.of("n", (double) n, "d", (double) d));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(key + " = " + expression + " cannot be evaluated: " + e.getMessage(), e);
+        }
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException(key + " = " + expression + " evaluates to " + value);
         }
