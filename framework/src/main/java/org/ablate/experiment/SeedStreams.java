@@ -20,7 +20,7 @@ public final class SeedStreams {
     }
 
     /** The SplitMix64 finaliser: a bijection with good avalanche. */
-    static long mix(long z) {
+    public static long mix(long z) {
         z += 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
