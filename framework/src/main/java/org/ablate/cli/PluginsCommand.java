@@ -6,7 +6,6 @@ import org.ablate.config.Values;
 import org.ablate.plugin.Engine;
 import org.ablate.plugin.LoadedPlugin;
 import org.ablate.spi.ComponentDefinition;
-import org.ablate.spi.ComponentKey;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.ParameterSpec;
 import picocli.CommandLine;
@@ -32,7 +31,7 @@ final class PluginsCommand implements Callable<Integer> {
         ComponentRegistry registry = engine.registry();
         for (Class<?> kind : registry.kinds()) {
             out.println();
-            out.println(capitalise(ComponentKey.kindName(kind)) + "s:");
+            out.println(heading(kind) + ":");
             for (String name : registry.names(kind)) {
                 ComponentDefinition d = registry.definition(kind, name);
                 out.println("  " + name + " — " + d.description());
@@ -58,7 +57,10 @@ final class PluginsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    /** "RegressionInstance" → "Regression instances", "Sketch" → "Sketches". */
+    static String heading(Class<?> kind) {
+        String words = kind.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        String plural = words.matches(".*(s|sh|ch|x|z)$") ? words + "es" : words + "s";
+        return Character.toUpperCase(plural.charAt(0)) + plural.substring(1);
     }
 }
