@@ -22,7 +22,7 @@ public final class LinfRegressionTask implements Task {
 
     static {
         List<Param> params = new ArrayList<>(List.of(LinfProblem.commonParameters()));
-        params.add(3, Param.expression("m", "n", "d").defaultValue("4 * d")
+        params.add(4, Param.expression("m", "n", "d").defaultValue("4 * d")
                 .doc("Rows of S: a number or a rule in n and d, e.g. \"4 * d\" or \"0.1 * d * log(n)^3\"."));
         SCHEMA = ParameterSchema.of(params.toArray(Param[]::new));
     }
