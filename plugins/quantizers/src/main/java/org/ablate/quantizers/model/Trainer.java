@@ -113,7 +113,7 @@ public final class Trainer {
 
     private void check(String which, double value) {
         if (!Double.isFinite(value)) {
-            throw new NonFiniteLossException(step, which, value);
+            throw new NonFiniteLossException(step + 1, which, value); // steps count from 1, as in the metrics
         }
     }
 }

@@ -53,7 +53,10 @@ public final class EmaVq implements Quantizer {
             this.setup = setup;
             this.codebook = codebook;
             this.sums = codebook.dup();
+            // counts start at 1 to match sums = codebook: starting at 0 would divide γ·c by ~ε on
+            // the first update and throw every unused code far away (a known pitfall)
             this.counts = new float[setup.codebookSize()];
+            java.util.Arrays.fill(counts, 1f);
             this.decay = decay;
             this.epsilon = epsilon;
             this.deadThreshold = deadThreshold;

@@ -1,0 +1,136 @@
+package org.ablate.quantizers.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.ablate.store.ResultsStore;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * experiments/simvq-quick.yaml end to end through the CLI, run once for the whole class (it takes
+ * about half a minute or more): vanilla VQ vs SimVQ at K = 64 and 1024 on Fashion-MNIST.
+ */
+class SimVqQuickTest {
+
+    private static final Path EXPERIMENT = Path.of("../../experiments/simvq-quick.yaml");
+    private static final List<String> HEADLINE = List.of("utilization", "perplexity", "mse", "psnr", "ssim");
+
+    @TempDir
+    static Path tmp;
+
+    private static Path results;
+    private static Cli.Run first;
+    private static List<TrialFolder> trials;
+    /** "vq/1024" → trial. */
+    private static final Map<String, TrialFolder> BY_CONFIG = new HashMap<>();
+
+    @BeforeAll
+    static void runOnce() throws Exception {
+        results = tmp.resolve("results");
+        first = Cli.run("run", EXPERIMENT.toString(), "--results-dir", results.toString());
+        trials = new ResultsStore(results).experiment("simvq-quick").trials();
+        for (TrialFolder t : trials) {
+            BY_CONFIG.put(Cli.param(t, "quantizer") + "/" + ((Number) Cli.param(t, "codebook_size")).intValue(), t);
+        }
+    }
+
+    @Test
+    void fourTrialsFinish() throws Exception {
+        assertEquals(0, first.exitCode(), first.toString());
+        assertTrue(first.summaryLine("simvq-quick").startsWith("simvq-quick: 4 finished, 0 failed, 0 interrupted, 0 skipped"), first.toString());
+        assertEquals(4, trials.size());
+        for (TrialFolder t : trials) {
+            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state(), t.id());
+        }
+        assertEquals(java.util.Set.of("vq/64", "vq/1024", "simvq/64", "simvq/1024"), BY_CONFIG.keySet());
+    }
+
+    @Test
+    void everySummaryHasSaneCodebookAndImageMetrics() throws Exception {
+        for (Map.Entry<String, TrialFolder> e : BY_CONFIG.entrySet()) {
+            TrialFolder t = e.getValue();
+            String name = e.getKey();
+            for (String key : HEADLINE) {
+                assertTrue(Double.isFinite(Cli.summary(t, key)), name + ": " + key + " = " + Cli.summary(t, key));
+            }
+            int k = ((Number) Cli.param(t, "codebook_size")).intValue();
+            assertEquals(k, Cli.summary(t, "codebook_size"), 0.0, name);
+            double util = Cli.summary(t, "utilization");
+            double perplexity = Cli.summary(t, "perplexity");
+            assertTrue(util > 0 && util <= 1, name + ": utilization " + util);
+            // exp(entropy) of the usage is at most the number of codes used
+            assertTrue(perplexity >= 1 && perplexity <= util * k + 1e-9, name + ": perplexity " + perplexity + ", used " + util * k);
+            double mse = Cli.summary(t, "mse");
+            double psnr = Cli.summary(t, "psnr");
+            assertTrue(mse > 0 && mse < 0.25, name + ": mse " + mse);
+            // mean of per-image PSNRs ≥ the PSNR of the mean MSE (Jensen), data range 1
+            assertTrue(psnr >= -10 * Math.log10(mse) - 1e-9, name + ": psnr " + psnr + " vs mse " + mse);
+            double ssim = Cli.summary(t, "ssim");
+            assertTrue(ssim > -1 && ssim <= 1, name + ": ssim " + ssim);
+            if (name.startsWith("simvq")) {
+                double rank = Cli.summary(t, "w_effective_rank");
+                assertTrue(rank >= 1 && rank <= 16, name + ": effective rank of the 16 × 16 W = " + rank);
+            }
+        }
+    }
+
+    @Test
+    void simvqUsesMoreOfALargeCodebookThanVanillaVq() throws Exception {
+        double vq = Cli.summary(BY_CONFIG.get("vq/1024"), "utilization");
+        double simvq = Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization");
+        assertTrue(simvq > vq, "K = 1024: SimVQ utilisation " + simvq + " vs vanilla VQ " + vq);
+    }
+
+    @Test
+    void rowsChangedFollowTheGradientSemantics() throws Exception {
+        for (String config : List.of("vq/64", "vq/1024")) {
+            TrialFolder t = BY_CONFIG.get(config);
+            Map<Long, Double> changed = Cli.metric(t, "train/rows_changed");
+            Map<Long, Double> inBatch = Cli.metric(t, "train/codes_in_batch");
+            assertFalse(changed.isEmpty(), config);
+            // Adam's first step: exactly the codes chosen in the first batch move
+            assertEquals(inBatch.get(1L), changed.get(1L), 0.0, config + ", step 1");
+        }
+        for (String config : List.of("simvq/64", "simvq/1024")) {
+            TrialFolder t = BY_CONFIG.get(config);
+            int k = ((Number) Cli.param(t, "codebook_size")).intValue();
+            Map<Long, Double> changed = Cli.metric(t, "train/rows_changed");
+            assertEquals(13, changed.size(), config + ": steps 1, 5, 10, ..., 60");
+            changed.forEach((step, v) -> assertEquals(k, v, 0.0, config + ": every effective code moves, step " + step));
+        }
+    }
+
+    @Test
+    void artifactsArePngsThatDecode() throws Exception {
+        for (TrialFolder t : trials) {
+            for (String name : List.of("reconstructions.png", "code_usage.png")) {
+                Path file = t.file(TrialFolder.ARTIFACTS).resolve(name);
+                assertTrue(Files.isRegularFile(file), file.toString());
+                BufferedImage image = ImageIO.read(file.toFile());
+                assertNotNull(image, file + " decodes");
+                assertTrue(image.getWidth() > 50 && image.getHeight() > 50, file + ": " + image.getWidth() + "×" + image.getHeight());
+            }
+        }
+    }
+
+    @Test
+    void aSecondRunSkipsEveryTrial() throws Exception {
+        Cli.Run second = Cli.run("run", EXPERIMENT.toString(), "--results-dir", results.toString());
+        assertEquals(0, second.exitCode(), second.toString());
+        assertTrue(second.summaryLine("simvq-quick").startsWith("simvq-quick: 0 finished, 0 failed, 0 interrupted, 4 skipped"), second.toString());
+        assertEquals(4, new ResultsStore(results).experiment("simvq-quick").trials().size());
+    }
+}
