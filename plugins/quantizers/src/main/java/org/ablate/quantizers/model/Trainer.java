@@ -27,6 +27,7 @@ public final class Trainer {
     public Trainer(Autoencoder model, QuantizerState quantizer, double learningRate) {
         this.model = model;
         this.quantizer = quantizer;
+        Nd4jStdout.install();
         model.graph().setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(learningRate))
                 .dataSetFeatureMapping(Autoencoder.X, Autoencoder.Q)
