@@ -8,8 +8,6 @@ import org.ablate.quantizers.spi.QuantizerState;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,8 +35,7 @@ public final class EmaVq implements Quantizer {
                 params.getDouble("dead_threshold"), random);
     }
 
-    static final class State implements QuantizerState {
-        private final QuantizerSetup setup;
+    static final class State extends LatentCodebookState {
         private final INDArray codebook;
         private final INDArray sums;
         private final float[] counts;
@@ -46,11 +43,10 @@ public final class EmaVq implements Quantizer {
         private final double epsilon;
         private final double deadThreshold;
         private final SplittableRandom random;
-        private long rowsChanged = -1;
 
         State(QuantizerSetup setup, INDArray codebook, double decay, double epsilon, double deadThreshold,
               SplittableRandom random) {
-            this.setup = setup;
+            super(setup);
             this.codebook = codebook;
             this.sums = codebook.dup();
             // counts start at 1 to match sums = codebook: starting at 0 would divide γ·c by ~ε on
@@ -64,29 +60,8 @@ public final class EmaVq implements Quantizer {
         }
 
         @Override
-        public SDVariable preQuantize(SameDiff sd, SDVariable z) {
-            return z;
-        }
-
-        @Override
-        public SDVariable postQuantize(SameDiff sd, SDVariable zq) {
-            return zq;
-        }
-
-        @Override
-        public int codeDim() {
-            return setup.latentDim();
-        }
-
-        @Override
-        public int codebookSize() {
-            return setup.codebookSize();
-        }
-
-        @Override
-        public Assignment assign(INDArray zPre) {
-            int[] idx = NearestCode.search(zPre, codebook, setup.searchBound());
-            return new Assignment(idx, NearestCode.gather(codebook, idx));
+        INDArray lookupCodebook() {
+            return codebook;
         }
 
         @Override
@@ -140,14 +115,5 @@ public final class EmaVq implements Quantizer {
             return value;
         }
 
-        @Override
-        public INDArray decode(int[] indices) {
-            return NearestCode.gather(codebook, indices);
-        }
-
-        @Override
-        public long rowsChanged() {
-            return rowsChanged;
-        }
     }
 }

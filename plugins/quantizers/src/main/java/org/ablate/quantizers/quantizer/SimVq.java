@@ -10,8 +10,6 @@ import org.ablate.quantizers.spi.QuantizerState;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,18 +46,16 @@ public final class SimVq implements Quantizer {
         return new State(setup, c, w, b, diagonal, params.getBoolean("train_codebook"));
     }
 
-    static final class State implements QuantizerState {
-        private final QuantizerSetup setup;
+    static final class State extends LatentCodebookState {
         private final INDArray c;
         private final AdamStep w;
         private final AdamStep b;
         private final AdamStep trainableC;
         private final boolean diagonal;
         private INDArray effective;
-        private long rowsChanged = -1;
 
         State(QuantizerSetup setup, INDArray c, INDArray w, INDArray b, boolean diagonal, boolean trainCodebook) {
-            this.setup = setup;
+            super(setup);
             this.c = c;
             this.w = new AdamStep(w, setup.learningRate());
             this.b = b == null ? null : new AdamStep(b, setup.learningRate());
@@ -77,38 +73,17 @@ public final class SimVq implements Quantizer {
             return e;
         }
 
+        @Override
+        INDArray lookupCodebook() {
+            return effective;
+        }
+
         INDArray frozenCodebook() {
             return c;
         }
 
         INDArray weight() {
             return w.param();
-        }
-
-        @Override
-        public SDVariable preQuantize(SameDiff sd, SDVariable z) {
-            return z;
-        }
-
-        @Override
-        public SDVariable postQuantize(SameDiff sd, SDVariable zq) {
-            return zq;
-        }
-
-        @Override
-        public int codeDim() {
-            return setup.latentDim();
-        }
-
-        @Override
-        public int codebookSize() {
-            return setup.codebookSize();
-        }
-
-        @Override
-        public Assignment assign(INDArray zPre) {
-            int[] idx = NearestCode.search(zPre, effective, setup.searchBound());
-            return new Assignment(idx, NearestCode.gather(effective, idx));
         }
 
         @Override
@@ -136,16 +111,6 @@ public final class SimVq implements Quantizer {
             g.close();
             cSel.close();
             return value;
-        }
-
-        @Override
-        public INDArray decode(int[] indices) {
-            return NearestCode.gather(effective, indices);
-        }
-
-        @Override
-        public long rowsChanged() {
-            return rowsChanged;
         }
 
         @Override

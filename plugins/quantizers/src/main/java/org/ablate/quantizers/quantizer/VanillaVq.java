@@ -7,8 +7,6 @@ import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,44 +25,21 @@ public final class VanillaVq implements Quantizer {
         return new State(codebook, setup);
     }
 
-    static final class State implements QuantizerState {
+    static final class State extends LatentCodebookState {
         private final AdamStep adam;
-        private final QuantizerSetup setup;
-        private long rowsChanged = -1;
 
         State(INDArray codebook, QuantizerSetup setup) {
+            super(setup);
             this.adam = new AdamStep(codebook, setup.learningRate());
-            this.setup = setup;
+        }
+
+        @Override
+        INDArray lookupCodebook() {
+            return adam.param();
         }
 
         INDArray codebook() {
             return adam.param();
-        }
-
-        @Override
-        public SDVariable preQuantize(SameDiff sd, SDVariable z) {
-            return z;
-        }
-
-        @Override
-        public SDVariable postQuantize(SameDiff sd, SDVariable zq) {
-            return zq;
-        }
-
-        @Override
-        public int codeDim() {
-            return setup.latentDim();
-        }
-
-        @Override
-        public int codebookSize() {
-            return setup.codebookSize();
-        }
-
-        @Override
-        public Assignment assign(INDArray zPre) {
-            int[] idx = NearestCode.search(zPre, codebook(), setup.searchBound());
-            return new Assignment(idx, NearestCode.gather(codebook(), idx));
         }
 
         @Override
@@ -81,14 +56,5 @@ public final class VanillaVq implements Quantizer {
             return value;
         }
 
-        @Override
-        public INDArray decode(int[] indices) {
-            return NearestCode.gather(codebook(), indices);
-        }
-
-        @Override
-        public long rowsChanged() {
-            return rowsChanged;
-        }
     }
 }
