@@ -135,17 +135,16 @@ public final class SketchesBenchmark implements Benchmark {
         return 2.0 * m * k * n / s / 1e9;
     }
 
-    /** The best of {@code repeats} timings, in seconds (the result is consumed so the work is not elided). */
+    /** Results land here so the JIT cannot drop the timed work as dead code. */
+    private static volatile double sink;
+
+    /** The best of {@code repeats} timings, in seconds. */
     private static double best(int repeats, java.util.function.DoubleSupplier work) {
         double best = Double.MAX_VALUE;
-        double sink = 0;
         for (int r = 0; r < repeats; r++) {
             long t = System.nanoTime();
-            sink += work.getAsDouble();
+            sink = work.getAsDouble();
             best = Math.min(best, (System.nanoTime() - t) / 1e9);
-        }
-        if (sink == 42.4242) {
-            System.out.print("");
         }
         return best;
     }
