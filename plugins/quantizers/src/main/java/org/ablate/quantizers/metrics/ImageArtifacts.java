@@ -118,7 +118,7 @@ public final class ImageArtifacts {
         }
         int h = Math.toIntExact(originals.size(rank - 2));
         int w = Math.toIntExact(originals.size(rank - 1));
-        writeReconstructionGrid(host(originals), host(reconstructions), h, w, columns, scale, out);
+        writeReconstructionGrid(ImageQuality.host(originals), ImageQuality.host(reconstructions), h, w, columns, scale, out);
     }
 
     private static void toTile(float[] src, int offset, int height, int width, int scale, int[] tile) {
@@ -222,21 +222,6 @@ public final class ImageArtifacts {
     private static void writePng(BufferedImage image, OutputStream out) throws IOException {
         if (!ImageIO.write(image, "png", out)) {
             throw new IOException("no PNG writer available in javax.imageio");
-        }
-    }
-
-    private static float[] host(INDArray a) {
-        if (a.dataType() != DataType.FLOAT) {
-            try (INDArray f = a.castTo(DataType.FLOAT)) {
-                return host(f);
-            }
-        }
-        if (!a.isView() && a.ordering() == 'c' && a.data().length() == a.length()) {
-            return a.data().asFloat();
-        }
-        // A dense C-order copy, closed at once (ND4J memory is off-heap).
-        try (INDArray dense = a.dup('c')) {
-            return dense.data().asFloat();
         }
     }
 }

@@ -281,8 +281,8 @@ public final class ImageQuality {
         }
     }
 
-    /** The elements of {@code a} in C order as floats. */
-    private static float[] host(INDArray a) {
+    /** The elements of {@code a} in C order as floats (also used by {@link ImageArtifacts}). */
+    static float[] host(INDArray a) {
         if (a.dataType() != DataType.FLOAT) {
             try (INDArray f = a.castTo(DataType.FLOAT)) {
                 return host(f);
