@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code ablate}: the command-line entry point. */
 @Command(name = "ablate", mixinStandardHelpOptions = true, versionProvider = AblateCli.Version.class,
         description = "Runs ablation sweeps of pluggable components and records every trial.",
-        subcommands = {RunCommand.class, StatusCommand.class, PluginsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, SyncCommand.class, PluginsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class AblateCli implements Runnable {
 
     @CommandLine.Spec
@@ -51,6 +51,9 @@ public final class AblateCli implements Runnable {
         } else if (e instanceof PluginLoadException) {
             err.println("ablate: plugin error: " + e.getMessage());
             code = ExitCodes.PLUGIN_ERROR;
+        } else if (e instanceof org.ablate.tracking.mlflow.TrackingException) {
+            err.println("ablate: tracking error: " + e.getMessage());
+            code = ExitCodes.TRACKING;
         } else if (e instanceof ExperimentLockedException) {
             err.println("ablate: " + e.getMessage());
             code = ExitCodes.LOCKED;

@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int PLUGIN_ERROR = 3;
     /** Another process holds the experiment's results folder. */
     public static final int LOCKED = 4;
+    /** The tracking server refused the credentials or a request (run), or is unreachable (sync). */
+    public static final int TRACKING = 5;
     /** An unexpected error (a bug): the stack trace is printed. */
     public static final int INTERNAL_ERROR = 70;
     /** Stopped by Ctrl-C / SIGTERM (set by the JVM: 128 + SIGINT). */

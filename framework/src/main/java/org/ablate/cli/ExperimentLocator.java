@@ -23,4 +23,13 @@ final class ExperimentLocator {
         }
         throw new ConfigException(argument, "experiment file not found (give a path to a .yaml file, or the name of one in experiments/)");
     }
+
+    /** A name as given, or the name declared by (or derived from) an experiment file. */
+    static String experimentName(String argument) {
+        Path p = Path.of(argument);
+        if (argument.endsWith(".yaml") || argument.endsWith(".yml") || Files.isRegularFile(p)) {
+            return org.ablate.experiment.ExperimentParser.parse(locate(argument)).name();
+        }
+        return argument;
+    }
 }

@@ -21,6 +21,9 @@ import org.ablate.run.SweepRunner;
 import org.ablate.run.TrialOutcome;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialState;
+import org.ablate.tracking.mlflow.MlflowSettings;
+import org.ablate.tracking.mlflow.MlflowTracker;
+import org.ablate.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every trial FINISHED", "1:some trial FAILED or was INTERRUPTED",
                 "2:bad experiment file, override or option", "3:a plugin failed to load",
-                "4:another process is running this experiment", "130:interrupted (Ctrl-C)"})
+                "4:another process is running this experiment",
+                "5:the MLflow server refused the credentials", "130:interrupted (Ctrl-C)"})
 final class RunCommand implements Callable<Integer> {
 
     /** How progress is shown. */
@@ -64,6 +68,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Results store root (default: $ABLATE_RESULTS or ./results).")
     Path resultsDir;
 
+    @Option(names = "--tracking-uri", paramLabel = "URI",
+            description = "Mirror the sweep to this MLflow server (default: the file's tracking.uri, else $MLFLOW_TRACKING_URI).")
+    String trackingUri;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "bar, log (periodic lines) or auto (a bar on a terminal): ${COMPLETION-CANDIDATES}.")
     Progress progress;
@@ -87,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
                         ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES);
         if (trialTimeout != null) {
             options = options.withTrialTimeout(Durations.parse(trialTimeout, Origin.commandLine("--trial-timeout=" + trialTimeout, "--trial-timeout")));
+        }
+        java.util.Optional<MlflowSettings> tracking;
+        try {
+            tracking = MlflowSettings.resolve(trackingUri, parsed.tracking(), plan.experiment().name(), System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--tracking-uri", e.getMessage());
+        }
+        if (tracking.isPresent()) {
+            options = options.withTracking(MlflowTracker.factory(tracking.get()));
         }
         String invocation = "ablate run " + String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1,
                 spec.commandLine().getParseResult().originalArgs().size()));

@@ -20,6 +20,7 @@ import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
+import org.ablate.tracking.mlflow.SyncState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String name = experimentName(experiment);
+        String name = ExperimentLocator.experimentName(experiment);
         ExperimentFolder folder = new ResultsStore(resultsDir).experiment(name);
         if (!folder.exists()) {
             throw new ConfigException(experiment, "no results for experiment '" + name + "' in " + resultsDir
@@ -79,6 +80,10 @@ final class StatusCommand implements Callable<Integer> {
         out.print(table.render());
         List<String> parts = new ArrayList<>();
         counts.forEach((s, n) -> parts.add(n + " " + s));
+        long unsynced = folder.trials().stream().filter(t -> SyncState.read(t).map(st -> !st.synced()).orElse(false)).count();
+        if (unsynced > 0) {
+            parts.add(unsynced + " not yet in MLflow (ablate sync " + name + ")");
+        }
         out.println(folder.trials().size() + " trial(s): " + (parts.isEmpty() ? "none" : String.join(", ", parts)));
         out.flush();
         return ExitCodes.OK;
@@ -119,14 +124,5 @@ final class StatusCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Map.of();
         }
-    }
-
-    /** A name as given, or the name declared by (or derived from) an experiment file. */
-    private static String experimentName(String argument) {
-        Path p = Path.of(argument);
-        if (argument.endsWith(".yaml") || argument.endsWith(".yml") || Files.isRegularFile(p)) {
-            return ExperimentParser.parse(ExperimentLocator.locate(argument)).name();
-        }
-        return argument;
     }
 }

@@ -98,7 +98,9 @@ public final class YamlReader {
     private static Object scalar(ScalarNode node, Origin origin) {
         Tag tag = node.getTag();
         String text = node.getValue();
-        if (tag.equals(Tag.STR)) {
+        if (tag.equals(Tag.STR) || tag.equals(Tag.ENV_TAG)) {
+            // a plain ${NAME} resolves to the ENV tag; it is kept as text, never substituted
+            // (W&B sweep files carry ${program} and ${args} in their command lists)
             return text;
         }
         if (tag.equals(Tag.NULL)) {

@@ -37,13 +37,29 @@ import org.ablate.config.YamlReader;
  * exclude: [{sampler: sobol, samples: 100}]
  * timeout: 10m                 # per trial
  * headline: error              # the summary metric `ablate status` shows
+ * tracking: {uri: http://127.0.0.1:5000, experiment: pi-study}   # MLflow (both optional)
+ * </pre>
+ *
+ * The {@code sweep:} section may instead be a Weights &amp; Biases sweep configuration, recognised
+ * by its {@code method} key (grid or random; see {@link WandbSweep}):
+ *
+ * <pre>
+ * sweep:
+ *   method: random             # random samples run_cap configurations from the file's seed
+ *   run_cap: 20
+ *   metric: {name: error, goal: minimize}   # the headline, unless the file gives one
+ *   parameters:
+ *     samples: {values: [100, 1000]}
+ *     tolerance: {distribution: log_uniform_values, min: 1e-6, max: 1e-2}
+ *     sampler: {value: sobol}  # fixed
  * </pre>
  */
 public final class ExperimentParser {
 
     static final Set<String> TOP_LEVEL_KEYS = new java.util.LinkedHashSet<>(List.of(
             "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
-            "overrides", "exclude", "timeout", "headline"));
+            "overrides", "exclude", "timeout", "headline", "tracking"));
+    private static final Set<String> TRACKING_KEYS = new java.util.LinkedHashSet<>(List.of("uri", "experiment"));
     private static final Set<String> SWEEP_KEYS = new java.util.LinkedHashSet<>(List.of("grid", "zip"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -92,7 +108,20 @@ public final class ExperimentParser {
 
         List<SweepAxis> grid = new ArrayList<>();
         List<List<SweepAxis>> zips = new ArrayList<>();
-        if (top.containsKey("sweep")) {
+        String metric = null;
+        if (top.containsKey("sweep") && WandbSweep.isWandb(top.get("sweep").asMap())) {
+            WandbSweep wandb = WandbSweep.parse(top.get("sweep"), top.containsKey("seed") ? top.get("seed").asLong() : 0);
+            for (Map.Entry<String, Sourced> e : wandb.params().entrySet()) {
+                Sourced before = params.putIfAbsent(e.getKey(), e.getValue());
+                if (before != null) {
+                    throw new ConfigException(e.getValue().origin(), "both under 'params' (at "
+                            + before.origin().location() + ") and in the sweep; keep one");
+                }
+            }
+            grid.addAll(wandb.grid());
+            zips.addAll(wandb.zips());
+            metric = wandb.metric();
+        } else if (top.containsKey("sweep")) {
             Map<String, YamlNode> sweep = top.get("sweep").asMap();
             for (Map.Entry<String, YamlNode> e : sweep.entrySet()) {
                 if (!SWEEP_KEYS.contains(e.getKey())) {
@@ -142,9 +171,10 @@ public final class ExperimentParser {
         }
         Duration timeout = top.containsKey("timeout")
                 ? Durations.parse(top.get("timeout").value(), top.get("timeout").origin()) : null;
-        String headline = top.containsKey("headline") ? top.get("headline").asString() : null;
+        String headline = top.containsKey("headline") ? top.get("headline").asString() : metric;
+        TrackingSettings tracking = top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE;
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline);
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking);
     }
 
     private static String textOrEmpty(String text) {
@@ -242,6 +272,21 @@ public final class ExperimentParser {
             throw new ConfigException(repeats.origin(), "repeats must be in [1, 100000], got " + r);
         }
         return new Seeding(null, b, (int) r);
+    }
+
+    private static TrackingSettings tracking(YamlNode section) {
+        Map<String, YamlNode> t = section.asMap();
+        for (Map.Entry<String, YamlNode> e : t.entrySet()) {
+            if (!TRACKING_KEYS.contains(e.getKey())) {
+                throw unknownKey(e.getValue().origin(), e.getKey(), TRACKING_KEYS);
+            }
+        }
+        String uri = t.containsKey("uri") ? t.get("uri").asString() : null;
+        if (uri != null && !uri.startsWith("http://") && !uri.startsWith("https://")) {
+            throw new ConfigException(t.get("uri").origin(), "tracking URI '" + uri
+                    + "' is not supported (accepted: an http:// or https:// MLflow server)");
+        }
+        return new TrackingSettings(uri, t.containsKey("experiment") ? t.get("experiment").asString() : null);
     }
 
     static ConfigException unknownKey(Origin origin, String key, Set<String> accepted) {

@@ -24,7 +24,8 @@ public record ExperimentSpec(
         List<ConditionalOverride> overrides,
         List<Map<String, Sourced>> excludes,
         Duration trialTimeout,
-        String headline) {
+        String headline,
+        TrackingSettings tracking) {
 
     public ExperimentSpec {
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -41,6 +42,6 @@ public record ExperimentSpec(
     ExperimentSpec with(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips,
                         Seeding seeding, Duration trialTimeout) {
         return new ExperimentSpec(name, description, task, sourceFile, sourceText, params, grid, zips,
-                seeding, overrides, excludes, trialTimeout, headline);
+                seeding, overrides, excludes, trialTimeout, headline, tracking);
     }
 }

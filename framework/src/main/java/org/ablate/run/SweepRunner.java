@@ -28,6 +28,7 @@ import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialState;
+import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,6 +44,7 @@ public final class SweepRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    private static final Duration TRACKER_WAIT_ON_EXIT = Duration.ofSeconds(5);
 
     private final ResultsStore store;
     private final Engine engine;
@@ -80,8 +82,15 @@ public final class SweepRunner {
                 Provenance.collect(experimentFile.getParent() == null ? Path.of(".") : experimentFile.getParent(),
                         engine.plugins()));
         provenance.put("command", invocation);
-        writeSweepRecord(plan, folder, invocation);
+        // the tracker first: a server that refuses the credentials stops the sweep before it writes anything
+        try (Tracker tracker = options.tracking().open(folder, plan, provenance)) {
+            writeSweepRecord(plan, folder, invocation);
+            return runTracked(plan, options, folder, provenance, tracker);
+        }
+    }
 
+    private SweepResult runTracked(SweepPlan plan, RunOptions options, ExperimentFolder folder,
+                                   Map<String, Object> provenance, Tracker tracker) throws InterruptedException {
         List<TrialSpec> pending = new ArrayList<>();
         int skipped = 0;
         for (TrialSpec t : plan.trials()) {
@@ -105,7 +114,7 @@ public final class SweepRunner {
             t.setDaemon(true);
             return t;
         });
-        Interruption interruption = new Interruption(running, scheduler);
+        Interruption interruption = new Interruption(running, scheduler, tracker);
         try (SweepMonitor monitor = options.display() == RunOptions.Display.BAR
                 ? new TerminalMonitor(plan.experiment().name(), plan.experiment().headline())
                 : new LogLineMonitor(options.logInterval(), plan.experiment().headline())) {
@@ -119,12 +128,13 @@ public final class SweepRunner {
                     slots.release();
                     break;
                 }
-                TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout);
+                TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker);
                 running.add(execution);
                 CompletableFuture<TrialOutcome> finished = execution.done().whenComplete((outcome, error) -> {
                     running.remove(execution);
                     slots.release();
                     if (outcome != null) {
+                        execution.trialTracker().ended(outcome.state());
                         outcomes.add(outcome);
                         try (MDC.MDCCloseable r = LogRouting.routeTo(sweepLog)) {
                             monitor.trialEnded(outcome, snapshot(running));
@@ -202,13 +212,15 @@ public final class SweepRunner {
     private static final class Interruption extends Thread {
         private final Set<TrialExecution> running;
         private final ScheduledExecutorService scheduler;
+        private final Tracker tracker;
         private volatile boolean stopping;
         private volatile SweepMonitor monitor;
 
-        Interruption(Set<TrialExecution> running, ScheduledExecutorService scheduler) {
+        Interruption(Set<TrialExecution> running, ScheduledExecutorService scheduler, Tracker tracker) {
             super("sweep-interruption");
             this.running = running;
             this.scheduler = scheduler;
+            this.tracker = tracker;
         }
 
         @Override
@@ -226,6 +238,7 @@ public final class SweepRunner {
                 }
             }
             scheduler.shutdownNow();
+            tracker.close(TRACKER_WAIT_ON_EXIT); // what is not sent by then stays unsynced for `ablate sync`
             SweepMonitor m = monitor;
             if (m != null) {
                 m.close();

@@ -17,6 +17,8 @@ import org.ablate.spi.TrialCancelledException;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.tracking.Tracker;
+import org.ablate.tracking.TrialTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,6 +38,8 @@ final class TrialExecution implements Runnable {
     private final ComponentRegistry registry;
     private final Map<String, Object> provenance;
     private final Duration timeout;
+    private final Tracker tracker;
+    private volatile TrialTracker trialTracker = TrialTracker.NONE;
     private final CancellationToken token = new CancellationToken();
     private final TrialProgress progress = new TrialProgress();
     private final CompletableFuture<TrialOutcome> done = new CompletableFuture<>();
@@ -44,13 +48,19 @@ final class TrialExecution implements Runnable {
     private volatile Thread thread;
 
     TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry,
-                   Map<String, Object> provenance, Duration timeout) {
+                   Map<String, Object> provenance, Duration timeout, Tracker tracker) {
         this.spec = spec;
         this.experiment = experiment;
         this.folder = experiment.trial(spec.id());
         this.registry = registry;
         this.provenance = provenance;
         this.timeout = timeout;
+        this.tracker = tracker;
+    }
+
+    /** The trial as the sweep's tracker sees it (NONE until the trial has started). */
+    TrialTracker trialTracker() {
+        return trialTracker;
     }
 
     TrialSpec spec() {
@@ -88,7 +98,8 @@ final class TrialExecution implements Runnable {
             try {
                 recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
                 recorder.start();
-                metrics = new TrialMetricsWriter(folder);
+                trialTracker = tracker.trialStarted(spec, folder);
+                metrics = new TrialMetricsWriter(folder, trialTracker);
                 LOG.debug("trial {} started: {}", spec.id(), spec.displayName());
                 Map<String, Double> summary = runTask();
                 metrics.close();

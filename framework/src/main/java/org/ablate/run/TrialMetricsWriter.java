@@ -15,11 +15,13 @@ import org.ablate.spi.TrialCancelledException;
 import org.ablate.store.AtomicFiles;
 import org.ablate.store.Json;
 import org.ablate.store.TrialFolder;
+import org.ablate.tracking.TrialTracker;
 
 /**
  * Appends a trial's metric points to metrics.jsonl, one JSON object a line
  * ({@code {"step":0,"name":"train/loss","value":0.5,"timestamp":1700000000000}}), keeps its summary
- * values, and writes artifacts atomically. After {@link #close()} (the trial ended or was given up
+ * values, and writes artifacts atomically. Each point then goes to the sweep's tracker (MLflow) with
+ * the same timestamp, so a later replay from the file sends identical points. After {@link #close()} (the trial ended or was given up
  * on) any further call throws, which also stops a task that ignored its cancellation.
  */
 final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
@@ -27,6 +29,7 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
     private static final long FLUSH_INTERVAL_MS = 1_000;
 
     private final TrialFolder folder;
+    private final TrialTracker mirror;
     private final FileChannel channel;
     private final BufferedWriter out;
     private final Map<String, Double> summary = new LinkedHashMap<>();
@@ -34,8 +37,9 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
     private long points;
     private boolean closed;
 
-    TrialMetricsWriter(TrialFolder folder) throws IOException {
+    TrialMetricsWriter(TrialFolder folder, TrialTracker mirror) throws IOException {
         this.folder = folder;
+        this.mirror = mirror;
         this.channel = FileChannel.open(folder.file(TrialFolder.METRICS), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.out = new BufferedWriter(java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16);
@@ -48,11 +52,13 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
         record.put("step", step);
         record.put("name", name);
         record.put("value", value);
-        record.put("timestamp", System.currentTimeMillis());
+        long timestamp = System.currentTimeMillis();
+        record.put("timestamp", timestamp);
         try {
             out.write(Json.line(record));
             out.write('\n');
             points++;
+            mirror.metric(step, name, value, timestamp); // after the store has it: the store is the truth
             long now = System.currentTimeMillis();
             if (now - lastFlush >= FLUSH_INTERVAL_MS) {
                 out.flush();

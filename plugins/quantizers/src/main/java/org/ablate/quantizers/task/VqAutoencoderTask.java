@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Trains a VQ autoencoder on images and measures codebook health: per step (every
  * {@code log_every}) the losses, distinct codes in the batch, batch perplexity and the codebook
  * rows the update changed; at evaluations (every {@code eval_every}, and at the end) utilisation,
- * perplexity, MSE, PSNR, SSIM on the test split, plus the quantizer's own diagnostics.
+ * perplexity, MSE, PSNR, SSIM on the test split (or its first {@code eval_subset} images before the
+ * end), plus the quantizer's own diagnostics.
  */
 public final class VqAutoencoderTask implements Task {
 
@@ -45,6 +46,8 @@ public final class VqAutoencoderTask implements Task {
             Param.real("lr").defaultValue(1e-3).range(1e-7, 1).doc("Adam learning rate (network and codebook)."),
             Param.integer("log_every").defaultValue(10).range(1, 1_000_000).doc("Steps between training metric points."),
             Param.integer("eval_every").defaultValue(0).range(0, 10_000_000).doc("Steps between evaluations (0: only at the end)."),
+            Param.integer("eval_subset").defaultValue(0).range(0, 10_000)
+                    .doc("Test images used by the evaluations before the end (0: all); the final one uses the whole test split."),
             Param.integer("search_bound").defaultValue(1 << 24).range(1024, 1L << 31)
                     .doc("Largest tokens × codes block the nearest-code search holds."));
 
@@ -73,6 +76,9 @@ public final class VqAutoencoderTask implements Task {
         int batchSize = p.getInt("batch_size");
         int logEvery = p.getInt("log_every");
         int evalEvery = p.getInt("eval_every");
+        // Utilisation over n tokens cannot exceed n / K, so the final evaluation sees the whole test
+        // split while the cheaper ones along the way may use its first eval_subset images.
+        ImageDataset during = p.getInt("eval_subset") == 0 ? test : test.subset(p.getInt("eval_subset"));
         BatchOrder order = new BatchOrder(train.count(), batchSize, ctx.random("batches"));
         ctx.progress().total(steps);
         TrainStep last = null;
@@ -88,7 +94,7 @@ public final class VqAutoencoderTask implements Task {
                 ctx.progress().message(String.format(Locale.ROOT, "recon %.4f", last.reconLoss()));
             }
             if (evalEvery > 0 && step % evalEvery == 0 && step < steps) {
-                Evaluation.run(trainer, test).metrics().forEach((k, v) -> ctx.metrics().log(trainer.steps(), "eval/" + k, v));
+                Evaluation.run(trainer, during).metrics().forEach((k, v) -> ctx.metrics().log(trainer.steps(), "eval/" + k, v));
             }
             ctx.progress().update(step);
         }
@@ -99,6 +105,7 @@ public final class VqAutoencoderTask implements Task {
 
         Map<String, Double> summary = new LinkedHashMap<>(result.metrics());
         summary.put("codebook_size", (double) quantizer.codebookSize());
+        summary.put("test_images", (double) test.count());
         summary.put("train_loss_recon", last.reconLoss()); // the last step is always measured
         summary.put("train_loss_codebook", last.codebookLoss());
         summary.put("seconds_per_step", secondsPerStep);

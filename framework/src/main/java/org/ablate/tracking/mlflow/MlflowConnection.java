@@ -1,0 +1,230 @@
+package org.ablate.tracking.mlflow;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
+import org.mlflow.tracking.MlflowHttpException;
+
+/**
+ * The calls Ablate makes to an MLflow server: the official Java client for tracking, and plain
+ * HTTP for the one thing it cannot do here (artifact upload, which it delegates to the Python
+ * CLI): a PUT to the server's artifact proxy. Every failure becomes a {@link TrackingException}
+ * whose message names the server and the call, never the credentials.
+ */
+public final class MlflowConnection implements AutoCloseable {
+
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final MlflowSettings settings;
+    private final MlflowClient client;
+    private final HttpClient http;
+
+    public MlflowConnection(MlflowSettings settings) {
+        this.settings = settings;
+        this.client = new MlflowClient(settings.hostCreds());
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public MlflowSettings settings() {
+        return settings;
+    }
+
+    /** The experiment's id, creating it if needed; safe when another process creates it meanwhile. */
+    public String experimentId(String name) {
+        return call("get or create experiment '" + name + "'", () -> {
+            Optional<org.mlflow.api.proto.Service.Experiment> found = client.getExperimentByName(name);
+            if (found.isPresent()) {
+                return found.get().getExperimentId();
+            }
+            try {
+                return client.createExperiment(name);
+            } catch (MlflowHttpException e) {
+                if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
+                    return client.getExperimentByName(name).orElseThrow(() -> e).getExperimentId();
+                }
+                throw e;
+            }
+        });
+    }
+
+    public RunInfo createRun(CreateRun request) {
+        return call("create run '" + request.getRunName() + "'", () -> client.createRun(request));
+    }
+
+    public Optional<Run> getRun(String runId) {
+        try {
+            return Optional.of(call("get run " + runId, () -> client.getRun(runId)));
+        } catch (TrackingException e) {
+            if (e.kind() == TrackingException.Kind.REJECTED) {
+                return Optional.empty(); // RESOURCE_DOES_NOT_EXIST (deleted, or another server)
+            }
+            throw e;
+        }
+    }
+
+    /** The active runs of an experiment carrying every one of the given tags. */
+    public List<Run> findRuns(String experimentId, Map<String, String> tags) {
+        String filter = tags.entrySet().stream()
+                .map(e -> "tags.`" + e.getKey() + "` = '" + e.getValue().replace("'", "\\'") + "'")
+                .collect(Collectors.joining(" and "));
+        return call("search runs", () -> client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000)
+                .getItems());
+    }
+
+    /** Logs everything, split into requests within the server's limits. */
+    public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<RunTag> tags) {
+        for (RunBatches.Batch b : RunBatches.split(metrics, params, tags)) {
+            call("log batch to run " + runId, () -> {
+                client.logBatch(runId, b.metrics(), b.params(), b.tags());
+                return null;
+            });
+        }
+    }
+
+    public void terminate(String runId, RunStatus status, long endMillis) {
+        call("end run " + runId, () -> {
+            client.setTerminated(runId, status, endMillis);
+            return null;
+        });
+    }
+
+    /**
+     * Uploads a file through the server's artifact proxy
+     * ({@code /api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>}).
+     */
+    public void uploadArtifact(String artifactUri, String relativePath, Path file) {
+        URI target = artifactEndpoint(artifactUri, relativePath);
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(target).timeout(HTTP_TIMEOUT)
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file));
+        } catch (java.io.FileNotFoundException e) {
+            throw new TrackingException(TrackingException.Kind.REJECTED, "artifact " + file + " is missing", e);
+        }
+        send("upload artifact " + relativePath, request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Downloads an artifact's bytes through the proxy (tests and checks read back what was sent). */
+    public byte[] downloadArtifact(String artifactUri, String relativePath) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(artifactEndpoint(artifactUri, relativePath))
+                .timeout(HTTP_TIMEOUT).GET();
+        return send("download artifact " + relativePath, request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The raw client, for read-back (search, metric history). */
+    public MlflowClient client() {
+        return client;
+    }
+
+    private URI artifactEndpoint(String artifactUri, String relativePath) {
+        String prefix = "mlflow-artifacts:";
+        if (!artifactUri.startsWith(prefix)) {
+            throw new TrackingException(TrackingException.Kind.REJECTED, "MLflow server " + settings.uri()
+                    + " does not proxy artifacts (run artifact URI '" + artifactUri
+                    + "'); start it with --artifacts-destination (artifact serving on)", null);
+        }
+        String path = artifactUri.substring(prefix.length());
+        if (path.startsWith("//")) { // mlflow-artifacts://host:port/path
+            int slash = path.indexOf('/', 2);
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : (strip(path) + "/" + strip(relativePath)).split("/")) {
+            if (!segment.isEmpty()) {
+                encoded.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+        }
+        return URI.create(settings.uri() + "/api/2.0/mlflow-artifacts/artifacts" + encoded);
+    }
+
+    private static String strip(String p) {
+        return p.replaceAll("^/+|/+$", "");
+    }
+
+    private <T> T send(String what, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+        String auth = settings.authorization();
+        if (auth != null) {
+            request.header("Authorization", auth);
+        }
+        HttpResponse<T> response;
+        try {
+            response = http.send(request.build(), handler);
+        } catch (IOException e) {
+            throw new TrackingException(TrackingException.Kind.UNREACHABLE, message(what, "unreachable (" + e + ")"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrackingException(TrackingException.Kind.UNREACHABLE, message(what, "interrupted"), e);
+        }
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            throw httpFailure(what, status, "");
+        }
+        return response.body();
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (MlflowHttpException e) {
+            throw httpFailure(what, e.getStatusCode(), e.getBodyMessage());
+        } catch (MlflowClientException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new TrackingException(TrackingException.Kind.UNREACHABLE,
+                    message(what, "unreachable (" + describe(cause) + ")"), e);
+        }
+    }
+
+    private TrackingException httpFailure(String what, int status, String body) {
+        if (status == 401 || status == 403) {
+            return new TrackingException(TrackingException.Kind.UNAUTHORIZED, "MLflow server " + settings.uri()
+                    + " refused the credentials (HTTP " + status + ", " + settings.credentialSource()
+                    + "): set a valid MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD", null);
+        }
+        String detail = "HTTP " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body));
+        return new TrackingException(status >= 500 || status == 429 ? TrackingException.Kind.UNREACHABLE
+                : TrackingException.Kind.REJECTED, message(what, detail), null);
+    }
+
+    private String message(String what, String problem) {
+        return "MLflow server " + settings.uri() + ": " + what + ": " + problem;
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof ConnectException || t.getClass().getSimpleName().contains("Connect")) {
+            return "connection refused";
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + abbreviate(t.getMessage()));
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").strip();
+        return one.length() <= 300 ? one : one.substring(0, 300) + "...";
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

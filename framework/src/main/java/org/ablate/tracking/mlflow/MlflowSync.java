@@ -1,0 +1,101 @@
+package org.ablate.tracking.mlflow;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ablate.store.ExperimentFolder;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.ablate.store.TrialStatus;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * `ablate sync`: replays every ended trial that is not fully in MLflow from the results store. A
+ * run that already exists (found by the recorded run id, else by its trial id and invocation
+ * tags) is completed, never duplicated; metric points MLflow already holds (same key, step,
+ * timestamp and value) are ignored by the server, so a replay adds only what was missing.
+ */
+public final class MlflowSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MlflowSync.class);
+
+    /** What a sync did. */
+    public record Result(int synced, int alreadySynced, int notEnded, List<String> failures) {
+    }
+
+    private final MlflowSettings settings;
+
+    public MlflowSync(MlflowSettings settings) {
+        this.settings = settings;
+    }
+
+    public Result sync(ExperimentFolder folder, String description) throws IOException {
+        int synced = 0;
+        int already = 0;
+        int notEnded = 0;
+        List<String> failures = new ArrayList<>();
+        Invocation fresh = null; // the parent for trials that never had one, made on first need
+        try (MlflowConnection connection = new MlflowConnection(settings)) {
+            MlflowRuns runs = new MlflowRuns(connection);
+            Map<String, Boolean> parentsTouched = new LinkedHashMap<>();
+            for (TrialFolder trial : folder.trials()) {
+                TrialState state = trial.status().map(TrialStatus::state).orElse(null);
+                if (state == null || state == TrialState.RUNNING) {
+                    notEnded++;
+                    continue;
+                }
+                SyncState recorded = SyncState.read(trial).orElse(null);
+                if (recorded != null && recorded.synced()) {
+                    already++;
+                    continue;
+                }
+                if (recorded == null) {
+                    if (fresh == null) {
+                        fresh = Invocation.start(folder.name(), description, "sync");
+                    }
+                    recorded = new SyncState(settings.uri(), fresh, null, null, null, false, "not sent yet");
+                    recorded.write(trial); // before any request: a retry finds the same parent and run
+                }
+                try {
+                    TrialRunContent content = TrialRunContent.read(trial);
+                    String parent = runs.parent(recorded.invocation(), folder, provenance(trial));
+                    parentsTouched.putIfAbsent(parent, true);
+                    RunInfo run = runs.trialRun(recorded, content, parent);
+                    recorded = recorded.withRuns(runs.experimentId(), parent, run.getRunId());
+                    recorded.failed("incomplete").write(trial);
+                    runs.complete(run, content, true);
+                    recorded.done().write(trial);
+                    synced++;
+                } catch (TrackingException e) {
+                    if (e.kind() != TrackingException.Kind.REJECTED) {
+                        throw e; // down or unauthorised: every other trial would fail the same way
+                    }
+                    failures.add(trial.id() + ": " + e.getMessage());
+                    recorded.failed(e.getMessage()).write(trial);
+                    LOG.warn("trial {}: {}", trial.id(), e.getMessage());
+                }
+            }
+            for (String parent : parentsTouched.keySet()) {
+                // a parent left RUNNING by a sweep that lost the server mid-way is closed now
+                connection.getRun(parent).filter(r -> r.getInfo().getStatus() == RunStatus.RUNNING)
+                        .ifPresent(r -> runs.endParent(parent, RunStatus.FINISHED));
+            }
+        }
+        return new Result(synced, already, notEnded, failures);
+    }
+
+    private static Map<String, Object> provenance(TrialFolder trial) throws IOException {
+        Object p = trial.config().get("provenance");
+        if (p instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) m;
+            return map;
+        }
+        return Map.of();
+    }
+}

@@ -1,0 +1,291 @@
+package org.ablate.tracking.mlflow;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.ablate.experiment.SweepPlan;
+import org.ablate.experiment.TrialSpec;
+import org.ablate.store.ExperimentFolder;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.ablate.tracking.Tracker;
+import org.ablate.tracking.TrackerFactory;
+import org.ablate.tracking.TrialTracker;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors a running sweep into MLflow from one background thread, so a trial only ever appends
+ * to an in-memory queue. The parent run is made when the first trial starts (a re-run that skips
+ * everything makes none). When the server is down, refuses a request or falls too far behind, the
+ * trial concerned is left {@code synced: false} in its mlflow.json and the sweep goes on; `ablate
+ * sync` completes it later from the results store.
+ */
+public final class MlflowTracker implements Tracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MlflowTracker.class);
+    /** Points queued per trial before it is given up to a later sync (the server fell behind). */
+    static final int MAX_PENDING = 200_000;
+    private static final long SEND_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration START_CHECK = Duration.ofSeconds(15);
+
+    private final MlflowRuns runs;
+    private final ExperimentFolder folder;
+    private final Invocation invocation;
+    private final Map<String, Object> provenance;
+    private final List<LiveTrial> live = new CopyOnWriteArrayList<>();
+    private final Thread sender;
+    private final List<TrialState> ended = new CopyOnWriteArrayList<>();
+    private volatile boolean closing;
+    private volatile long downUntilNanos;
+    private volatile boolean warnedOutage;
+    private volatile boolean closed;
+
+    private MlflowTracker(MlflowConnection connection, ExperimentFolder folder, Invocation invocation,
+                          Map<String, Object> provenance, boolean reachable) {
+        this.runs = new MlflowRuns(connection);
+        this.folder = folder;
+        this.invocation = invocation;
+        this.provenance = provenance;
+        if (!reachable) {
+            downUntilNanos = System.nanoTime() + OUTAGE_BACKOFF.toNanos();
+            warnedOutage = true;
+        }
+        this.sender = new Thread(this::sendLoop, "mlflow-sender");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** Opens trackers for these settings; a refusal of the credentials stops the sweep before it starts. */
+    public static TrackerFactory factory(MlflowSettings settings) {
+        return (folder, plan, provenance) -> open(settings, folder, plan, provenance);
+    }
+
+    static MlflowTracker open(MlflowSettings settings, ExperimentFolder folder, SweepPlan plan, Map<String, Object> provenance) {
+        MlflowConnection connection = new MlflowConnection(settings);
+        Invocation invocation = Invocation.start(plan.experiment().name(), plan.experiment().description(), "run");
+        boolean reachable = checkServer(connection);
+        if (reachable) {
+            LOG.info("tracking to MLflow {}", settings);
+        }
+        return new MlflowTracker(connection, folder, invocation, provenance, reachable);
+    }
+
+    /** Gets or creates the experiment with a time limit: true when the server answered. */
+    private static boolean checkServer(MlflowConnection connection) {
+        java.util.concurrent.CompletableFuture<String> check = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> connection.experimentId(connection.settings().experimentName()));
+        try {
+            check.get(START_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof TrackingException t && t.kind() != TrackingException.Kind.UNREACHABLE) {
+                throw t;
+            }
+            LOG.warn("{}; the sweep goes on, its trials stay unsynced until `ablate sync`", e.getCause().getMessage());
+            return false;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("MLflow server {} did not answer in {} s; the sweep goes on, its trials stay unsynced until `ablate sync`",
+                    connection.settings().uri(), START_CHECK.toSeconds());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public TrialTracker trialStarted(TrialSpec spec, TrialFolder trialFolder) {
+        LiveTrial t = new LiveTrial(trialFolder, new SyncState(runs.connection().settings().uri(), invocation,
+                null, null, null, false, "not sent yet"));
+        try {
+            t.state.write(trialFolder);
+        } catch (IOException e) {
+            LOG.warn("trial {}: cannot write {}: {}", spec.id(), SyncState.FILE, e.toString());
+        }
+        if (System.nanoTime() < downUntilNanos || closed) {
+            t.giveUp("the MLflow server was unreachable when the trial started");
+        } else {
+            live.add(t);
+            LockSupport.unpark(sender);
+        }
+        return t;
+    }
+
+    @Override
+    public void close(Duration wait) {
+        if (closed) {
+            return;
+        }
+        closing = true;
+        LockSupport.unpark(sender);
+        try {
+            sender.join(Math.max(1, wait.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        int unsynced = 0;
+        for (LiveTrial t : live) {
+            t.giveUp("the sweep ended before everything was sent");
+        }
+        try {
+            for (TrialFolder f : folder.trials()) {
+                if (SyncState.read(f).filter(s -> s.invocation().id().equals(invocation.id()) && !s.synced()).isPresent()) {
+                    unsynced++;
+                }
+            }
+        } catch (IOException ignored) {
+            // only the count in the message is lost
+        }
+        runs.knownParent(invocation.id()).ifPresent(parent -> {
+            try {
+                runs.endParent(parent, parentStatus());
+            } catch (TrackingException e) {
+                LOG.warn("cannot end the sweep's MLflow run: {}", e.getMessage());
+            }
+        });
+        if (unsynced > 0) {
+            LOG.warn("{} trial(s) of this sweep are not fully in MLflow; run `ablate sync {}` when the server is back",
+                    unsynced, folder.name());
+        }
+        runs.connection().close();
+    }
+
+    private RunStatus parentStatus() {
+        if (ended.contains(TrialState.INTERRUPTED)) {
+            return RunStatus.KILLED;
+        }
+        return ended.contains(TrialState.FAILED) ? RunStatus.FAILED : RunStatus.FINISHED;
+    }
+
+    private void sendLoop() {
+        while (true) {
+            boolean finishing = closing;
+            for (LiveTrial t : live) {
+                if (!t.broken) {
+                    send(t);
+                }
+                if (t.broken || t.completed) {
+                    live.remove(t);
+                }
+            }
+            if (finishing && live.isEmpty()) {
+                return;
+            }
+            if (finishing && System.nanoTime() < downUntilNanos) {
+                live.forEach(t -> t.giveUp("the MLflow server was unreachable"));
+                live.clear();
+                return;
+            }
+            LockSupport.parkNanos(SEND_INTERVAL_NANOS);
+        }
+    }
+
+    private void send(LiveTrial t) {
+        try {
+            if (t.run == null) {
+                String parent = runs.parent(invocation, folder, provenance);
+                TrialRunContent content = TrialRunContent.read(t.folder);
+                t.run = runs.trialRun(t.state, content, parent);
+                t.state = t.state.withRuns(runs.experimentId(), parent, t.run.getRunId()).failed("incomplete");
+                t.state.write(t.folder);
+            }
+            List<Metric> batch = new ArrayList<>(RunBatches.MAX_METRICS);
+            TrialState end = t.end; // read before draining: points logged before the end are all queued
+            Metric m;
+            while ((m = t.pending.poll()) != null) {
+                t.size.decrementAndGet();
+                batch.add(m);
+                if (batch.size() == RunBatches.MAX_METRICS) {
+                    runs.connection().logBatch(t.run.getRunId(), batch, List.of(), List.of());
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                runs.connection().logBatch(t.run.getRunId(), batch, List.of(), List.of());
+            }
+            if (end != null) {
+                runs.complete(t.run, TrialRunContent.read(t.folder), false);
+                t.state = t.state.done();
+                t.state.write(t.folder);
+                t.completed = true;
+            }
+        } catch (TrackingException e) {
+            if (e.kind() == TrackingException.Kind.UNREACHABLE) {
+                downUntilNanos = System.nanoTime() + OUTAGE_BACKOFF.toNanos();
+                if (!warnedOutage) {
+                    warnedOutage = true;
+                    LOG.warn("{}; the sweep goes on, unsent trials stay unsynced until `ablate sync`", e.getMessage());
+                }
+            } else {
+                LOG.warn("trial {}: {}", t.folder.id(), e.getMessage());
+            }
+            t.giveUp(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("trial {}: cannot mirror to MLflow: {}", t.folder.id(), e.toString());
+            t.giveUp(e.toString());
+        }
+    }
+
+    /** One trial's queue and its standing. */
+    private final class LiveTrial implements TrialTracker {
+        final TrialFolder folder;
+        final ConcurrentLinkedQueue<Metric> pending = new ConcurrentLinkedQueue<>();
+        final AtomicInteger size = new AtomicInteger();
+        volatile SyncState state;
+        volatile boolean broken;
+        volatile boolean completed;
+        volatile TrialState end;
+        RunInfo run;
+
+        LiveTrial(TrialFolder folder, SyncState state) {
+            this.folder = folder;
+            this.state = state;
+        }
+
+        @Override
+        public void metric(long step, String name, double value, long timestampMillis) {
+            if (broken) {
+                return;
+            }
+            if (size.incrementAndGet() > MAX_PENDING) {
+                giveUp("more than " + MAX_PENDING + " metric points were waiting for the server");
+                return;
+            }
+            pending.add(RunBatches.metric(name, value, timestampMillis, step));
+        }
+
+        @Override
+        public void ended(TrialState state) {
+            MlflowTracker.this.ended.add(state);
+            end = state;
+            LockSupport.unpark(sender);
+        }
+
+        synchronized void giveUp(String why) {
+            if (broken || completed) {
+                return;
+            }
+            broken = true;
+            pending.clear();
+            try {
+                state = state.failed(why);
+                state.write(folder);
+            } catch (IOException e) {
+                LOG.warn("trial {}: cannot write {}: {}", folder.id(), SyncState.FILE, e.toString());
+            }
+        }
+    }
+}

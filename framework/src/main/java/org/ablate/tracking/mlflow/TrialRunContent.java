@@ -1,0 +1,190 @@
+package org.ablate.tracking.mlflow;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ablate.config.Values;
+import org.ablate.store.Json;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.ablate.store.TrialStatus;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.RunStatus;
+
+/**
+ * What a trial's MLflow run holds, read from its folder in the results store (the source of
+ * truth), so a live run and a later replay log exactly the same things: params = the task, the
+ * seed and every resolved parameter (dotted keys); tags = identity and provenance; metrics = the
+ * history in metrics.jsonl (same steps and timestamps) plus the summary as {@code summary/<name>};
+ * artifacts = config.json, summary.json, status and the trial's artifacts folder.
+ */
+final class TrialRunContent {
+
+    static final String SUMMARY_PREFIX = "summary/";
+
+    private final TrialFolder folder;
+    private final Map<String, Object> config;
+
+    private TrialRunContent(TrialFolder folder, Map<String, Object> config) {
+        this.folder = folder;
+        this.config = config;
+    }
+
+    static TrialRunContent read(TrialFolder folder) throws IOException {
+        return new TrialRunContent(folder, folder.config());
+    }
+
+    String trialId() {
+        return String.valueOf(config.get("trial_id"));
+    }
+
+    String runName() {
+        return String.valueOf(config.getOrDefault("name", trialId()));
+    }
+
+    long startMillis() {
+        return millis(config.get("started_at"), System.currentTimeMillis());
+    }
+
+    long endMillis() {
+        return millis(config.get("ended_at"), System.currentTimeMillis());
+    }
+
+    String user() {
+        Object u = provenance().get("user");
+        return u == null ? System.getProperty("user.name") : u.toString();
+    }
+
+    List<Param> params() {
+        List<Param> out = new ArrayList<>();
+        out.add(RunBatches.param("task", String.valueOf(config.get("task"))));
+        out.add(RunBatches.param("seed", String.valueOf(config.get("seed"))));
+        Object params = config.get("params");
+        if (params instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> out.add(RunBatches.param(String.valueOf(k), paramValue(v))));
+        }
+        return out;
+    }
+
+    /** Identity and provenance tags (the parent link is added by the caller). */
+    Map<String, String> tags() {
+        Map<String, Object> prov = provenance();
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(Tags.RUN_NAME, runName());
+        tags.put(Tags.USER, user());
+        tags.put(Tags.SOURCE_TYPE, "LOCAL");
+        tags.put(Tags.SOURCE_NAME, "ablate " + config.get("experiment"));
+        tags.put(Tags.ROLE, "trial");
+        tags.put(Tags.TRIAL_ID, trialId());
+        tags.put(Tags.EXPERIMENT, String.valueOf(config.get("experiment")));
+        tags.put("ablate.task", String.valueOf(config.get("task")));
+        tags.putAll(Tags.provenance(prov));
+        return tags;
+    }
+
+    private Map<String, Object> provenance() {
+        Object p = config.get("provenance");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = p instanceof Map<?, ?> ? (Map<String, Object>) p : Map.of();
+        return map;
+    }
+
+    /** The metric history as logged, from metrics.jsonl. */
+    List<Metric> history() throws IOException {
+        Path file = folder.file(TrialFolder.METRICS);
+        List<Metric> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> m;
+                try {
+                    m = Json.MAPPER.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                } catch (IOException torn) {
+                    continue; // a last line cut by a crash: the rest of the history still counts
+                }
+                out.add(RunBatches.metric(String.valueOf(m.get("name")), Json.toDouble(m.get("value")),
+                        ((Number) m.get("timestamp")).longValue(), ((Number) m.get("step")).longValue()));
+            }
+        }
+        return out;
+    }
+
+    /** The summary as {@code summary/<name>} metrics at the last logged step and the end time. */
+    List<Metric> summaryMetrics(long lastStep) throws IOException {
+        List<Metric> out = new ArrayList<>();
+        if (!Files.exists(folder.file(TrialFolder.SUMMARY))) {
+            return out;
+        }
+        long end = endMillis();
+        for (Map.Entry<String, Object> e : folder.summary().entrySet()) {
+            out.add(RunBatches.metric(SUMMARY_PREFIX + e.getKey(), Json.toDouble(e.getValue()), end, lastStep));
+        }
+        return out;
+    }
+
+    TrialState state() {
+        return folder.status().map(TrialStatus::state).orElse(TrialState.FAILED);
+    }
+
+    String failureReason() {
+        return folder.status().map(TrialStatus::reason).orElse("");
+    }
+
+    static RunStatus runStatus(TrialState state) {
+        return switch (state) {
+            case FINISHED -> RunStatus.FINISHED;
+            case INTERRUPTED -> RunStatus.KILLED;
+            case RUNNING -> RunStatus.RUNNING;
+            default -> RunStatus.FAILED;
+        };
+    }
+
+    /** Artifact path → file: config.json, summary.json, status, and everything under artifacts/. */
+    Map<String, Path> artifacts() throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String name : List.of(TrialFolder.CONFIG, TrialFolder.SUMMARY, TrialFolder.STATUS)) {
+            if (Files.isRegularFile(folder.file(name))) {
+                out.put(name, folder.file(name));
+            }
+        }
+        Path dir = folder.file(TrialFolder.ARTIFACTS);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted().forEach(p -> out.put(TrialFolder.ARTIFACTS + "/"
+                                + dir.relativize(p).toString().replace('\\', '/'), p));
+            }
+        }
+        return out;
+    }
+
+    private static String paramValue(Object v) {
+        return v instanceof List<?> || v instanceof Map<?, ?> ? Json.line(v) : Values.format(v);
+    }
+
+    static long millis(Object isoInstant, long fallback) {
+        if (isoInstant == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(isoInstant.toString()).toEpochMilli();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+}
