@@ -55,6 +55,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the expanded trial list (id, parameters) and exit.")
     boolean dryRun;
 
+    @Option(names = "--no-report", description = "Skip the report (report.md, CSVs, plots) at the end of the sweep.")
+    boolean noReport;
+
     @Option(names = "--fresh", description = "Start over: move earlier results aside (never deleted) instead of resuming.")
     boolean fresh;
 
@@ -83,6 +86,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path file = ExperimentLocator.locate(experiment);
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
+        org.ablate.report.ReportSpec.of(parsed); // a bad report/claims section stops the run before it starts
         Engine engine = Engine.start();
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed);
         PrintWriter out = spec.commandLine().getOut();
@@ -117,6 +121,15 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        if (!noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
+            try {
+                ReportCommand.write(parsed, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
+            } catch (Exception e) {
+                // the sweep's own outcome decides the exit code; the report can be made again with `ablate report`
+                spec.commandLine().getErr().println("ablate: report not written: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+            }
+        }
         return result.allFinished() ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
     }
 

@@ -58,7 +58,7 @@ public final class ExperimentParser {
 
     static final Set<String> TOP_LEVEL_KEYS = new java.util.LinkedHashSet<>(List.of(
             "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
-            "overrides", "exclude", "timeout", "headline", "tracking"));
+            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims"));
     private static final Set<String> TRACKING_KEYS = new java.util.LinkedHashSet<>(List.of("uri", "experiment"));
     private static final Set<String> SWEEP_KEYS = new java.util.LinkedHashSet<>(List.of("grid", "zip"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
@@ -174,7 +174,8 @@ public final class ExperimentParser {
         String headline = top.containsKey("headline") ? top.get("headline").asString() : metric;
         TrackingSettings tracking = top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE;
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline, tracking);
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking,
+                top.get("report"), top.get("claims"));
     }
 
     private static String textOrEmpty(String text) {

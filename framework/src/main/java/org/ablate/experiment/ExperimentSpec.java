@@ -25,7 +25,9 @@ public record ExperimentSpec(
         List<Map<String, Sourced>> excludes,
         Duration trialTimeout,
         String headline,
-        TrackingSettings tracking) {
+        TrackingSettings tracking,
+        org.ablate.config.YamlNode report,
+        org.ablate.config.YamlNode claims) {
 
     public ExperimentSpec {
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -42,6 +44,6 @@ public record ExperimentSpec(
     ExperimentSpec with(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips,
                         Seeding seeding, Duration trialTimeout) {
         return new ExperimentSpec(name, description, task, sourceFile, sourceText, params, grid, zips,
-                seeding, overrides, excludes, trialTimeout, headline, tracking);
+                seeding, overrides, excludes, trialTimeout, headline, tracking, report, claims);
     }
 }

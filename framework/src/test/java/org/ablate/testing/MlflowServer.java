@@ -80,6 +80,8 @@ public final class MlflowServer implements AutoCloseable {
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+        // no background job runner (seven more Python processes): tracking tests never use it
+        pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
         pb.environment().putAll(env);
         process = pb.start();
         awaitHealth(uri(), Duration.ofSeconds(120), process);
@@ -93,6 +95,10 @@ public final class MlflowServer implements AutoCloseable {
             process.waitFor();
             process = null;
         }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     public Path dir() {

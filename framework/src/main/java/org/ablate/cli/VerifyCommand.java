@@ -1,0 +1,55 @@
+package org.ablate.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.ablate.report.ClaimResult;
+import org.ablate.report.Report;
+import org.ablate.report.Verdict;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Checks an experiment's claims against its results and prints each with PASS, FAIL or INCONCLUSIVE.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no claim failed (some may be inconclusive)", "1:a claim FAILED", "2:no results, or a bad claims section"})
+final class VerifyCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "The experiment's name, or its .yaml file.")
+    String experiment;
+
+    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
+            description = "Results store root (default: $ABLATE_RESULTS or ./results).")
+    Path resultsDir;
+
+    @Override
+    public Integer call() throws Exception {
+        ReportCommand.Loaded loaded = ReportCommand.load(experiment, resultsDir);
+        Report report = Report.build(loaded.spec(), loaded.folder());
+        PrintWriter out = spec.commandLine().getOut();
+        if (report.claims().isEmpty()) {
+            out.println(loaded.spec().name() + ": no claims declared");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        for (ClaimResult c : report.claims()) {
+            out.printf("%-12s %s%n", c.verdict(), c.claim().name() + (c.claim().source() == null ? "" : " [" + c.claim().source() + "]"));
+            out.printf("             paper: %s%n", c.claim().paper() == null ? "-" : c.claim().paper());
+            for (ClaimResult.Row row : c.rows()) {
+                out.printf("             %-12s %s: %s (%s)%s%n", row.verdict(), row.subject(), row.measured(), row.threshold(),
+                        row.note().isEmpty() ? "" : "; " + row.note());
+            }
+        }
+        long fail = report.claims().stream().filter(c -> c.verdict() == Verdict.FAIL).count();
+        long pass = report.claims().stream().filter(c -> c.verdict() == Verdict.PASS).count();
+        out.printf("%s: %d claim(s): %d PASS, %d FAIL, %d INCONCLUSIVE%n", loaded.spec().name(), report.claims().size(), pass, fail,
+                report.claims().size() - pass - fail);
+        out.flush();
+        return fail > 0 ? ExitCodes.TRIALS_FAILED : ExitCodes.OK;
+    }
+}

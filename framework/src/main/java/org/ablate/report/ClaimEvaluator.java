@@ -1,0 +1,206 @@
+package org.ablate.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Values;
+
+/**
+ * Checks claims against aggregated configurations. A comparison passes only when the 95%
+ * confidence intervals clear the threshold, fails when they lie wholly on the wrong side, and is
+ * INCONCLUSIVE when they overlap it or a configuration has fewer finished seeds than the claim's
+ * {@code min_seeds}.
+ */
+public final class ClaimEvaluator {
+
+    private final List<Configuration> configurations;
+
+    public ClaimEvaluator(List<Configuration> configurations) {
+        this.configurations = configurations;
+    }
+
+    public ClaimResult evaluate(ClaimSpec c) {
+        List<Configuration> selected = select(c.where());
+        if (selected.isEmpty()) {
+            throw new ConfigException(c.origin(), "claim '" + c.name() + "': no configuration matches where "
+                    + Values.format(new ArrayList<>(c.where().values())) + " " + c.where().keySet());
+        }
+        List<ClaimResult.Row> rows = switch (c.kind()) {
+            case AT_LEAST, AT_MOST, WITHIN -> thresholds(c, selected);
+            case DECREASING, INCREASING -> trends(c, selected);
+            case RATIO_AT_LEAST, RATIO_AT_MOST -> ratios(c, selected);
+        };
+        return new ClaimResult(c, Verdict.combine(rows.stream().map(ClaimResult.Row::verdict).toList()), rows);
+    }
+
+    private List<Configuration> select(Map<String, Object> where) {
+        return configurations.stream().filter(k -> k.matches(where)).toList();
+    }
+
+    private List<ClaimResult.Row> thresholds(ClaimSpec c, List<Configuration> selected) {
+        List<ClaimResult.Row> rows = new ArrayList<>();
+        for (Configuration k : selected) {
+            Stat s = k.metrics().get(c.metric());
+            String threshold;
+            Verdict v;
+            if (!enough(s, c)) {
+                threshold = thresholdText(c);
+                rows.add(new ClaimResult.Row(k.label(), describe(s), threshold, Verdict.INCONCLUSIVE, seedsNote(s, c)));
+                continue;
+            }
+            switch (c.kind()) {
+                case AT_LEAST -> {
+                    threshold = "≥ " + num(c.value());
+                    v = s.ciLow() >= c.value() ? Verdict.PASS : s.ciHigh() < c.value() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+                }
+                case AT_MOST -> {
+                    threshold = "≤ " + num(c.value());
+                    v = s.ciHigh() <= c.value() ? Verdict.PASS : s.ciLow() > c.value() ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+                }
+                default -> {
+                    double lo = c.value() - c.tolerance();
+                    double hi = c.value() + c.tolerance();
+                    threshold = "within " + num(c.tolerance()) + " of " + num(c.value());
+                    v = s.ciLow() >= lo && s.ciHigh() <= hi ? Verdict.PASS
+                            : s.ciHigh() < lo || s.ciLow() > hi ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+                }
+            }
+            rows.add(new ClaimResult.Row(k.label(), describe(s), threshold, v,
+                    v == Verdict.INCONCLUSIVE ? "the confidence interval overlaps the threshold" : ""));
+        }
+        return rows;
+    }
+
+    private List<ClaimResult.Row> trends(ClaimSpec c, List<Configuration> selected) {
+        boolean down = c.kind() == ClaimSpec.Kind.DECREASING;
+        // one series per combination of the other swept values
+        Map<String, List<Configuration>> series = new LinkedHashMap<>();
+        for (Configuration k : selected) {
+            Map<String, Object> rest = new LinkedHashMap<>(k.values());
+            rest.remove(c.along());
+            series.computeIfAbsent(new Configuration(rest, 0, 0, Map.of()).label(), x -> new ArrayList<>()).add(k);
+        }
+        List<ClaimResult.Row> rows = new ArrayList<>();
+        for (Map.Entry<String, List<Configuration>> e : series.entrySet()) {
+            List<Configuration> points = new ArrayList<>(e.getValue());
+            points.sort(Comparator.comparingDouble(k -> number(k.values().get(c.along()))));
+            if (points.size() < 2) {
+                rows.add(new ClaimResult.Row(e.getKey(), "one value of " + c.along(), "a trend", Verdict.INCONCLUSIVE,
+                        "a trend needs at least two values of " + c.along()));
+                continue;
+            }
+            List<int[]> pairs = new ArrayList<>();
+            if (c.monotone()) {
+                for (int i = 1; i < points.size(); i++) {
+                    pairs.add(new int[] {i - 1, i});
+                }
+            } else {
+                pairs.add(new int[] {0, points.size() - 1});
+            }
+            for (int[] p : pairs) {
+                Configuration a = points.get(p[0]);
+                Configuration b = points.get(p[1]);
+                Stat sa = a.metrics().get(c.metric());
+                Stat sb = b.metrics().get(c.metric());
+                String subject = e.getKey() + (e.getKey().isEmpty() || e.getKey().equals("(all)") ? "" : ": ")
+                        + c.along() + " " + Values.format(a.values().get(c.along())) + " → " + Values.format(b.values().get(c.along()));
+                String measured = describe(sa) + " → " + describe(sb);
+                String threshold = down ? "falls" : "rises";
+                if (!enough(sa, c) || !enough(sb, c)) {
+                    rows.add(new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE, seedsNote(enough(sa, c) ? sb : sa, c)));
+                    continue;
+                }
+                boolean separatedRight = down ? sb.ciHigh() < sa.ciLow() : sb.ciLow() > sa.ciHigh();
+                boolean separatedWrong = down ? sb.ciLow() > sa.ciHigh() : sb.ciHigh() < sa.ciLow();
+                Verdict v = separatedRight ? Verdict.PASS : separatedWrong ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+                rows.add(new ClaimResult.Row(subject, measured, threshold, v,
+                        v == Verdict.INCONCLUSIVE ? "the confidence intervals overlap" : ""));
+            }
+        }
+        return rows;
+    }
+
+    private List<ClaimResult.Row> ratios(ClaimSpec c, List<Configuration> selected) {
+        boolean atLeast = c.kind() == ClaimSpec.Kind.RATIO_AT_LEAST;
+        List<Configuration> baselines = select(c.baseline());
+        if (baselines.isEmpty()) {
+            throw new ConfigException(c.origin(), "claim '" + c.name() + "': no configuration matches its baseline");
+        }
+        List<ClaimResult.Row> rows = new ArrayList<>();
+        for (Configuration a : selected) {
+            // the baseline that agrees with `a` on every swept value that neither where nor baseline sets
+            Map<String, Object> same = new LinkedHashMap<>(a.values());
+            c.where().keySet().forEach(same::remove);
+            c.baseline().keySet().forEach(same::remove);
+            List<Configuration> match = baselines.stream().filter(b -> b.matches(same)).toList();
+            if (match.size() != 1) {
+                throw new ConfigException(c.origin(), "claim '" + c.name() + "': " + match.size()
+                        + " baseline configurations match " + a.label() + " (need exactly one; narrow 'baseline' or 'where')");
+            }
+            Configuration b = match.get(0);
+            Stat sa = a.metrics().get(c.metric());
+            Stat sb = b.metrics().get(c.metric());
+            String subject = a.label() + " vs " + b.label();
+            String measured = describe(sa) + " vs " + describe(sb)
+                    + (sa != null && sb != null && sb.mean() != 0 ? String.format(Locale.ROOT, " (ratio %.3g)", sa.mean() / sb.mean()) : "");
+            String threshold = (atLeast ? "≥ " : "≤ ") + num(c.factor()) + " × baseline";
+            if (!enough(sa, c) || !enough(sb, c)) {
+                rows.add(new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE, seedsNote(enough(sa, c) ? sb : sa, c)));
+                continue;
+            }
+            double f = c.factor();
+            Verdict v = atLeast
+                    ? (sa.ciLow() >= f * sb.ciHigh() ? Verdict.PASS : sa.ciHigh() < f * sb.ciLow() ? Verdict.FAIL : Verdict.INCONCLUSIVE)
+                    : (sa.ciHigh() <= f * sb.ciLow() ? Verdict.PASS : sa.ciLow() > f * sb.ciHigh() ? Verdict.FAIL : Verdict.INCONCLUSIVE);
+            rows.add(new ClaimResult.Row(subject, measured, threshold, v,
+                    v == Verdict.INCONCLUSIVE ? "the confidence intervals overlap the threshold" : ""));
+        }
+        return rows;
+    }
+
+    private static boolean enough(Stat s, ClaimSpec c) {
+        return s != null && s.n() >= c.minSeeds() && s.hasInterval();
+    }
+
+    private static String seedsNote(Stat s, ClaimSpec c) {
+        int n = s == null ? 0 : s.n();
+        return "too few seeds: " + n + " finished, the claim needs " + c.minSeeds();
+    }
+
+    private static String thresholdText(ClaimSpec c) {
+        return switch (c.kind()) {
+            case AT_LEAST -> "≥ " + num(c.value());
+            case AT_MOST -> "≤ " + num(c.value());
+            default -> "within " + num(c.tolerance()) + " of " + num(c.value());
+        };
+    }
+
+    /** "0.412 ± 0.031 (n=3)": the mean and the half-width of its 95% interval. */
+    static String describe(Stat s) {
+        if (s == null || s.n() == 0) {
+            return "no data";
+        }
+        if (!s.hasInterval()) {
+            return num(s.mean()) + " (n=1)";
+        }
+        return num(s.mean()) + " ± " + num(s.halfWidth()) + " (n=" + s.n() + ")";
+    }
+
+    static String num(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 1e6) {
+            return Long.toString((long) x);
+        }
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    private static double number(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException("'along' must be a numeric swept parameter, got " + Values.describe(v));
+    }
+}

@@ -1,0 +1,31 @@
+package org.ablate.report;
+
+import java.util.Map;
+import org.ablate.config.Origin;
+
+/**
+ * A paper's claim as a check on aggregated results. Kinds:
+ * <ul>
+ *   <li>{@code at_least} / {@code at_most}: the metric of every selected configuration is ≥ / ≤ {@code value};</li>
+ *   <li>{@code within}: the metric is within {@code tolerance} of {@code value} (the paper's number);</li>
+ *   <li>{@code decreasing} / {@code increasing}: along the swept parameter {@code along}, overall (last
+ *       vs first) or, with {@code monotone: true}, at every step; once per combination of the other swept values;</li>
+ *   <li>{@code ratio_at_least} / {@code ratio_at_most}: the selected configurations' metric is ≥ / ≤
+ *       {@code factor} × that of the matching {@code baseline} configurations.</li>
+ * </ul>
+ * A check passes only when the 95% confidence intervals clear the threshold, fails when they lie
+ * wholly on the wrong side, and is inconclusive otherwise or with fewer than {@code min_seeds} seeds.
+ */
+public record ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
+                        String along, boolean monotone, Double value, Double tolerance,
+                        Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin) {
+
+    /** The kinds of check, as written in experiment files. */
+    public enum Kind {
+        AT_LEAST, AT_MOST, WITHIN, DECREASING, INCREASING, RATIO_AT_LEAST, RATIO_AT_MOST;
+
+        public String yamlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.ablate.report;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Values;
+import org.ablate.store.Json;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+
+/** Turns a plot request into numbers: aggregated configurations, or per-step histories over seeds. */
+final class PlotBuilder {
+
+    private final ExperimentResults results;
+    private final List<Configuration> configurations;
+
+    PlotBuilder(ExperimentResults results, List<Configuration> configurations) {
+        this.results = results;
+        this.configurations = configurations;
+    }
+
+    PlotData build(PlotSpec p) throws IOException {
+        Map<String, List<Configuration>> groups = new LinkedHashMap<>();
+        for (Configuration k : configurations) {
+            if (k.matches(p.where())) {
+                String name = p.group() == null ? p.metric() : p.group() + "=" + Values.format(k.values().get(p.group()));
+                groups.computeIfAbsent(name, g -> new ArrayList<>()).add(k);
+            }
+        }
+        if (groups.isEmpty()) {
+            throw new ConfigException(p.origin(), "plot of '" + p.metric() + "': no configuration matches where " + p.where());
+        }
+        List<PlotData.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<Configuration>> g : groups.entrySet()) {
+            series.add(p.overSteps() ? stepSeries(p, g.getKey(), g.getValue()) : paramSeries(p, g.getKey(), g.getValue()));
+        }
+        String title = p.title() != null ? p.title() : p.metric() + " vs " + p.x()
+                + (p.where().isEmpty() ? "" : " (" + new Configuration(p.where(), 0, 0, Map.of()).label() + ")");
+        String yLabel = p.yLabel() != null ? p.yLabel() : p.metric() + " (mean, 95% CI over seeds)";
+        String xLabel = p.xLabel() != null ? p.xLabel() : p.x() + (p.logX() ? " (log scale)" : "");
+        return new PlotData(title, xLabel, yLabel, p.logX(), p.logY(), series);
+    }
+
+    private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group) {
+        TreeMap<Double, Configuration> byX = new TreeMap<>();
+        for (Configuration k : group) {
+            Object x = k.values().get(p.x());
+            if (!(x instanceof Number n)) {
+                throw new ConfigException(p.origin(), "plot x '" + p.x() + "' must be numeric, got " + Values.describe(x)
+                        + " (plot a categorical parameter as 'group')");
+            }
+            Configuration before = byX.put(n.doubleValue(), k);
+            if (before != null) {
+                throw new ConfigException(p.origin(), "plot of '" + p.metric() + "': " + before.label() + " and " + k.label()
+                        + " fall on the same point; fix the other parameters with 'where' or split them with 'group'");
+            }
+        }
+        int m = byX.size();
+        double[] x = new double[m];
+        double[] mean = new double[m];
+        double[] lo = new double[m];
+        double[] hi = new double[m];
+        int[] n = new int[m];
+        int i = 0;
+        for (Map.Entry<Double, Configuration> e : byX.entrySet()) {
+            Stat s = e.getValue().metrics().get(p.metric());
+            x[i] = e.getKey();
+            mean[i] = s == null ? Double.NaN : s.mean();
+            lo[i] = s == null ? Double.NaN : s.ciLow();
+            hi[i] = s == null ? Double.NaN : s.ciHigh();
+            n[i] = s == null ? 0 : s.n();
+            i++;
+        }
+        return new PlotData.Series(name, x, mean, lo, hi, n);
+    }
+
+    private PlotData.Series stepSeries(PlotSpec p, String name, List<Configuration> group) throws IOException {
+        if (group.size() > 1) {
+            throw new ConfigException(p.origin(), "plot of '" + p.metric() + "' over steps: " + group.size()
+                    + " configurations in series '" + name + "' (" + group.get(0).label() + ", " + group.get(1).label()
+                    + ", ...); select one per series with 'where' or 'group'");
+        }
+        Configuration k = group.get(0);
+        TreeMap<Long, List<Double>> byStep = new TreeMap<>();
+        for (TrialResult t : results.trials()) {
+            if (t.state() == TrialState.FINISHED && k.matches(subset(t.params(), k.values().keySet()))) {
+                readHistory(t.folder(), p.metric(), byStep);
+            }
+        }
+        int m = byStep.size();
+        double[] x = new double[m];
+        double[] mean = new double[m];
+        double[] lo = new double[m];
+        double[] hi = new double[m];
+        int[] n = new int[m];
+        int i = 0;
+        for (Map.Entry<Long, List<Double>> e : byStep.entrySet()) {
+            Stat s = Stat.of(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+            x[i] = e.getKey();
+            mean[i] = s.mean();
+            lo[i] = s.ciLow();
+            hi[i] = s.ciHigh();
+            n[i] = s.n();
+            i++;
+        }
+        return new PlotData.Series(name, x, mean, lo, hi, n);
+    }
+
+    private static Map<String, Object> subset(Map<String, Object> params, java.util.Set<String> keys) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        keys.forEach(k -> out.put(k, params.get(k)));
+        return out;
+    }
+
+    /** Appends the metric's points (one per step; the last wins if a step repeats) to byStep. */
+    private static void readHistory(TrialFolder folder, String metric, TreeMap<Long, List<Double>> byStep) throws IOException {
+        Path file = folder.file(TrialFolder.METRICS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        Map<Long, Double> own = new LinkedHashMap<>();
+        String needle = "\"name\":" + Json.line(metric);
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.contains(needle)) {
+                    continue; // cheap filter before parsing: histories can be long
+                }
+                try {
+                    Map<String, Object> point = Json.MAPPER.readValue(line,
+                            new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                    if (metric.equals(point.get("name"))) {
+                        own.put(((Number) point.get("step")).longValue(), Json.toDouble(point.get("value")));
+                    }
+                } catch (IOException torn) {
+                    // a line cut by a crash
+                }
+            }
+        }
+        own.forEach((step, v) -> byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(v));
+    }
+}

@@ -1,0 +1,33 @@
+package org.ablate.report;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.ablate.experiment.ExperimentSpec;
+import org.ablate.store.ExperimentFolder;
+
+/** An experiment's results aggregated over seeds, its plots' numbers and its claims checked. */
+public record Report(ExperimentSpec experiment, ExperimentResults results, List<Configuration> configurations,
+                     List<String> metrics, List<PlotSpec> plotSpecs, List<PlotData> plots, List<ClaimResult> claims) {
+
+    public static Report build(ExperimentSpec experiment, ExperimentFolder folder) throws IOException {
+        ReportSpec spec = ReportSpec.of(experiment);
+        ExperimentResults results = ExperimentResults.read(folder);
+        List<Configuration> configurations = Configuration.aggregate(results);
+        List<String> metrics = Configuration.metricNames(results);
+        spec.validate(results.varying(), new LinkedHashSet<>(metrics));
+        PlotBuilder builder = new PlotBuilder(results, configurations);
+        List<PlotData> plots = new ArrayList<>();
+        for (PlotSpec p : spec.plots()) {
+            plots.add(builder.build(p));
+        }
+        ClaimEvaluator evaluator = new ClaimEvaluator(configurations);
+        List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate).toList();
+        return new Report(experiment, results, configurations, metrics, spec.plots(), plots, claims);
+    }
+
+    public boolean anyFailed() {
+        return claims.stream().anyMatch(c -> c.verdict() == Verdict.FAIL);
+    }
+}

@@ -1,0 +1,226 @@
+package org.ablate.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Origin;
+import org.ablate.config.Suggestions;
+import org.ablate.config.YamlNode;
+import org.ablate.experiment.ExperimentSpec;
+
+/**
+ * The experiment file's {@code report:} (plots) and {@code claims:} sections, checked for shape
+ * when the file is read and against the results (metric and parameter names) when a report is made.
+ *
+ * <pre>
+ * report:
+ *   plots:
+ *     - {metric: utilization, x: codebook_size, group: quantizer, log_x: true}
+ *     - {metric: eval/utilization, x: step, group: quantizer, where: {codebook_size: 65536}}
+ * claims:
+ *   - name: vq-collapses
+ *     source: SimVQ (Zhu et al.), Table 1
+ *     check: decreasing
+ *     metric: utilization
+ *     along: codebook_size
+ *     where: {quantizer: vq}
+ *     paper: 1.4% of 65,536 codes used on ImageNet
+ * </pre>
+ */
+public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
+
+    private static final Set<String> REPORT_KEYS = new LinkedHashSet<>(List.of("plots"));
+    private static final Set<String> PLOT_KEYS = new LinkedHashSet<>(List.of(
+            "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label"));
+    private static final Set<String> CLAIM_KEYS = new LinkedHashSet<>(List.of(
+            "name", "source", "check", "metric", "where", "along", "monotone", "value", "tolerance",
+            "baseline", "factor", "paper", "min_seeds"));
+
+    public static ReportSpec of(ExperimentSpec experiment) {
+        List<PlotSpec> plots = new ArrayList<>();
+        if (experiment.report() != null) {
+            Map<String, YamlNode> report = experiment.report().asMap();
+            checkKeys(report, REPORT_KEYS);
+            if (report.containsKey("plots")) {
+                for (YamlNode p : report.get("plots").asList()) {
+                    plots.add(plot(p));
+                }
+            }
+        }
+        List<ClaimSpec> claims = new ArrayList<>();
+        if (experiment.claims() != null) {
+            Set<String> names = new LinkedHashSet<>();
+            for (YamlNode c : experiment.claims().asList()) {
+                ClaimSpec claim = claim(c, claims.size() + 1);
+                if (!names.add(claim.name())) {
+                    throw new ConfigException(claim.origin(), "claim name '" + claim.name() + "' is used twice");
+                }
+                claims.add(claim);
+            }
+        }
+        return new ReportSpec(plots, claims);
+    }
+
+    private static PlotSpec plot(YamlNode node) {
+        Map<String, YamlNode> m = node.asMap();
+        checkKeys(m, PLOT_KEYS);
+        String metric = required(m, "metric", node).asString();
+        String x = required(m, "x", node).asString();
+        return new PlotSpec(metric, x, optString(m, "group"), where(m.get("where")), bool(m, "log_x"), bool(m, "log_y"),
+                optString(m, "title"), optString(m, "x_label"), optString(m, "y_label"), node.origin());
+    }
+
+    private static ClaimSpec claim(YamlNode node, int index) {
+        Map<String, YamlNode> m = node.asMap();
+        checkKeys(m, CLAIM_KEYS);
+        YamlNode checkNode = required(m, "check", node);
+        String check = checkNode.asString();
+        ClaimSpec.Kind kind = Arrays.stream(ClaimSpec.Kind.values()).filter(k -> k.yamlName().equals(check)).findFirst()
+                .orElseThrow(() -> new ConfigException(checkNode.origin(), "unknown check '" + check + "'"
+                        + Suggestions.didYouMean(check, kindNames()) + " (accepted: " + String.join(", ", kindNames()) + ")"));
+        String name = m.containsKey("name") ? m.get("name").asString() : "claim-" + index;
+        Double value = optNumber(m, "value");
+        Double tolerance = optNumber(m, "tolerance");
+        Double factor = optNumber(m, "factor");
+        String along = optString(m, "along");
+        Map<String, Object> baseline = m.containsKey("baseline") ? where(m.get("baseline")) : null;
+        switch (kind) {
+            case AT_LEAST, AT_MOST -> requireKey(value, "value", kind, node);
+            case WITHIN -> {
+                requireKey(value, "value", kind, node);
+                requireKey(tolerance, "tolerance", kind, node);
+                if (tolerance < 0) {
+                    throw new ConfigException(m.get("tolerance").origin(), "tolerance must be >= 0, got " + tolerance);
+                }
+            }
+            case DECREASING, INCREASING -> requireKey(along, "along", kind, node);
+            case RATIO_AT_LEAST, RATIO_AT_MOST -> {
+                requireKey(baseline, "baseline", kind, node);
+                requireKey(factor, "factor", kind, node);
+            }
+        }
+        int minSeeds = m.containsKey("min_seeds") ? (int) m.get("min_seeds").asLong() : 2;
+        if (minSeeds < 2) {
+            throw new ConfigException(m.get("min_seeds").origin(), "min_seeds must be at least 2 (a confidence interval needs two seeds)");
+        }
+        return new ClaimSpec(name, optString(m, "source"), kind, required(m, "metric", node).asString(),
+                where(m.get("where")), along, bool(m, "monotone"), value, tolerance, baseline, factor,
+                optString(m, "paper"), minSeeds, node.origin());
+    }
+
+    /**
+     * Checks names against what a sweep produced: every metric exists, and every parameter named
+     * by x, group, along, where and baseline was swept.
+     */
+    public void validate(List<String> varying, Set<String> summaryMetrics) {
+        for (PlotSpec p : plots) {
+            if (!p.overSteps()) {
+                requireMetric(p.metric(), summaryMetrics, p.origin(), "plot");
+                requireSwept(p.x(), varying, p.origin(), "x");
+            }
+            if (p.group() != null) {
+                requireSwept(p.group(), varying, p.origin(), "group");
+            }
+            p.where().keySet().forEach(k -> requireSwept(k, varying, p.origin(), "where"));
+        }
+        for (ClaimSpec c : claims) {
+            requireMetric(c.metric(), summaryMetrics, c.origin(), "claim '" + c.name() + "'");
+            if (c.along() != null) {
+                requireSwept(c.along(), varying, c.origin(), "along");
+            }
+            c.where().keySet().forEach(k -> requireSwept(k, varying, c.origin(), "where"));
+            if (c.baseline() != null) {
+                c.baseline().keySet().forEach(k -> requireSwept(k, varying, c.origin(), "baseline"));
+            }
+        }
+    }
+
+    private static void requireMetric(String metric, Set<String> metrics, Origin origin, String what) {
+        if (!metrics.contains(metric)) {
+            throw new ConfigException(origin, what + ": no summary metric '" + metric + "' in the results"
+                    + Suggestions.didYouMean(metric, metrics) + " (accepted: " + String.join(", ", metrics) + ")");
+        }
+    }
+
+    private static void requireSwept(String key, List<String> varying, Origin origin, String role) {
+        if (!varying.contains(key)) {
+            throw new ConfigException(origin, role + ": '" + key + "' is not a swept parameter"
+                    + Suggestions.didYouMean(key, varying) + " (swept: " + (varying.isEmpty() ? "none" : String.join(", ", varying)) + ")");
+        }
+    }
+
+    private static List<String> kindNames() {
+        return Arrays.stream(ClaimSpec.Kind.values()).map(ClaimSpec.Kind::yamlName).toList();
+    }
+
+    private static void requireKey(Object value, String key, ClaimSpec.Kind kind, YamlNode node) {
+        if (value == null) {
+            throw new ConfigException(node.origin(), "a '" + kind.yamlName() + "' claim needs '" + key + "'");
+        }
+    }
+
+    private static void checkKeys(Map<String, YamlNode> m, Set<String> accepted) {
+        for (Map.Entry<String, YamlNode> e : m.entrySet()) {
+            if (!accepted.contains(e.getKey())) {
+                throw new ConfigException(e.getValue().origin(), "unknown key" + Suggestions.didYouMean(e.getKey(), accepted)
+                        + " (accepted: " + String.join(", ", accepted) + ")");
+            }
+        }
+    }
+
+    private static YamlNode required(Map<String, YamlNode> m, String key, YamlNode parent) {
+        YamlNode n = m.get(key);
+        if (n == null) {
+            throw new ConfigException(parent.origin(), "missing required key '" + key + "'");
+        }
+        return n;
+    }
+
+    private static String optString(Map<String, YamlNode> m, String key) {
+        YamlNode n = m.get(key);
+        if (n == null) {
+            return null;
+        }
+        return n.value() instanceof String s ? s : org.ablate.config.Values.format(n.toPlain());
+    }
+
+    private static Double optNumber(Map<String, YamlNode> m, String key) {
+        YamlNode n = m.get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!(n.value() instanceof Number x)) {
+            throw new ConfigException(n.origin(), "expected a number, got " + n.describe());
+        }
+        return x.doubleValue();
+    }
+
+    private static boolean bool(Map<String, YamlNode> m, String key) {
+        YamlNode n = m.get(key);
+        if (n == null) {
+            return false;
+        }
+        if (!(n.value() instanceof Boolean b)) {
+            throw new ConfigException(n.origin(), "expected true or false, got " + n.describe());
+        }
+        return b;
+    }
+
+    private static Map<String, Object> where(YamlNode node) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (node != null) {
+            node.asMap().forEach((k, v) -> {
+                if (!v.isScalar()) {
+                    throw new ConfigException(v.origin(), "expected a single value to select on, got " + v.describe());
+                }
+                out.put(k, v.value());
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,232 @@
+package org.ablate.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ablate.config.Values;
+import org.ablate.store.AtomicFiles;
+import org.ablate.store.TrialState;
+
+/**
+ * Writes a report into {@code <experiment>/report/}: report.md (claims with the paper's values
+ * beside the measured ones, plots, a table per metric), aggregates.csv (every metric of every
+ * configuration: n, mean, std, 95% CI), claims.csv, and a PNG with its CSV per plot. Every file
+ * is written atomically.
+ */
+public final class ReportWriter {
+
+    public static final String FOLDER = "report";
+
+    private ReportWriter() {
+    }
+
+    /** Writes the files and returns them (report.md first). */
+    public static List<Path> write(Report r, Path experimentDir) throws IOException {
+        Path dir = experimentDir.resolve(FOLDER);
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        List<String> plotFiles = new ArrayList<>();
+        for (int i = 0; i < r.plots().size(); i++) {
+            PlotData p = r.plots().get(i);
+            String base = "plot-" + (i + 1) + "-" + slug(r.plotSpecs().get(i).metric() + "-vs-" + r.plotSpecs().get(i).x());
+            Path png = dir.resolve(base + ".png");
+            AtomicFiles.write(png, PlotRenderer.png(p));
+            Path csv = dir.resolve(base + ".csv");
+            AtomicFiles.writeString(csv, plotCsv(p));
+            plotFiles.add(base + ".png");
+            files.add(png);
+            files.add(csv);
+        }
+        Path aggregates = dir.resolve("aggregates.csv");
+        AtomicFiles.writeString(aggregates, aggregatesCsv(r));
+        files.add(0, aggregates);
+        if (!r.claims().isEmpty()) {
+            Path claims = dir.resolve("claims.csv");
+            AtomicFiles.writeString(claims, claimsCsv(r));
+            files.add(0, claims);
+        }
+        Path md = dir.resolve("report.md");
+        AtomicFiles.writeString(md, markdown(r, plotFiles));
+        files.add(0, md);
+        return files;
+    }
+
+    static String markdown(Report r, List<String> plotFiles) {
+        StringBuilder b = new StringBuilder();
+        var e = r.experiment();
+        b.append("# ").append(e.name()).append("\n\n");
+        if (!e.description().isBlank()) {
+            b.append(e.description().strip()).append("\n\n");
+        }
+        ExperimentResults res = r.results();
+        long finished = res.trials().stream().filter(t -> t.state() == TrialState.FINISHED).count();
+        long failed = res.trials().stream().filter(t -> t.state() == TrialState.FAILED).count();
+        long interrupted = res.trials().stream().filter(t -> t.state() == TrialState.INTERRUPTED).count();
+        b.append("Task `").append(e.taskName()).append("`; ").append(res.planned()).append(" trials planned: ")
+                .append(finished).append(" finished, ").append(failed).append(" failed, ").append(interrupted)
+                .append(" interrupted, ").append(res.planned() - res.trials().size()).append(" not started. ")
+                .append(r.configurations().size()).append(" configurations; statistics over seeds: mean, sample "
+                        + "standard deviation, 95% Student-t confidence interval of the mean.\n\n");
+        provenance(res).forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+        b.append('\n');
+
+        if (!r.claims().isEmpty()) {
+            long pass = r.claims().stream().filter(c -> c.verdict() == Verdict.PASS).count();
+            long fail = r.claims().stream().filter(c -> c.verdict() == Verdict.FAIL).count();
+            b.append("## Claims: ").append(pass).append(" PASS, ").append(fail).append(" FAIL, ")
+                    .append(r.claims().size() - pass - fail).append(" INCONCLUSIVE\n\n");
+            b.append("| Claim | Verdict | Paper | Measured here | Source |\n|---|---|---|---|---|\n");
+            for (ClaimResult c : r.claims()) {
+                b.append("| ").append(cell(c.claim().name())).append(" | **").append(c.verdict()).append("** | ")
+                        .append(cell(orDash(c.claim().paper()))).append(" | ").append(cell(c.measuredSummary())).append(" | ")
+                        .append(cell(orDash(c.claim().source()))).append(" |\n");
+            }
+            b.append('\n');
+            for (ClaimResult c : r.claims()) {
+                ClaimSpec s = c.claim();
+                b.append("### ").append(s.name()).append(": ").append(c.verdict()).append("\n\n");
+                b.append("`").append(s.kind().yamlName()).append("` on `").append(s.metric()).append('`');
+                if (!s.where().isEmpty()) {
+                    b.append(" where ").append(new Configuration(s.where(), 0, 0, Map.of()).label());
+                }
+                if (s.along() != null) {
+                    b.append(" along `").append(s.along()).append('`').append(s.monotone() ? " (at every step)" : " (first vs last)");
+                }
+                if (s.baseline() != null) {
+                    b.append(" against ").append(new Configuration(s.baseline(), 0, 0, Map.of()).label());
+                }
+                b.append(". Paper: ").append(orDash(s.paper())).append(". Source: ").append(orDash(s.source())).append(".\n\n");
+                b.append("| Compared | Measured (mean ± 95% CI) | Threshold | Verdict | Note |\n|---|---|---|---|---|\n");
+                for (ClaimResult.Row row : c.rows()) {
+                    b.append("| ").append(cell(row.subject())).append(" | ").append(cell(row.measured())).append(" | ")
+                            .append(cell(row.threshold())).append(" | ").append(row.verdict()).append(" | ")
+                            .append(cell(row.note())).append(" |\n");
+                }
+                b.append('\n');
+            }
+        }
+        if (!plotFiles.isEmpty()) {
+            b.append("## Plots\n\n");
+            for (int i = 0; i < plotFiles.size(); i++) {
+                b.append("![").append(r.plots().get(i).title()).append("](").append(plotFiles.get(i)).append(")\n\n");
+            }
+        }
+        b.append("## Results by configuration\n\n");
+        for (String metric : r.metrics()) {
+            b.append("### ").append(metric).append("\n\n|");
+            res.varying().forEach(k -> b.append(' ').append(k).append(" |"));
+            b.append(" seeds | mean | std | 95% CI |\n|");
+            b.append("---|".repeat(res.varying().size() + 4)).append('\n');
+            for (Configuration k : r.configurations()) {
+                Stat s = k.metrics().get(metric);
+                b.append('|');
+                k.values().values().forEach(v -> b.append(' ').append(cell(Values.format(v))).append(" |"));
+                if (s == null) {
+                    b.append(" 0/").append(k.trials()).append(" | – | – | – |\n");
+                    continue;
+                }
+                b.append(' ').append(s.n()).append('/').append(k.trials()).append(" | ").append(fmt(s.mean())).append(" | ")
+                        .append(fmt(s.std())).append(" | ")
+                        .append(s.hasInterval() ? "[" + fmt(s.ciLow()) + ", " + fmt(s.ciHigh()) + "]" : "–").append(" |\n");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static Map<String, String> provenance(ExperimentResults res) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (res.sweep().get("command") != null) {
+            out.put("produced by", "`" + res.sweep().get("command") + "`");
+        }
+        for (TrialResult t : res.trials()) {
+            try {
+                Object prov = t.folder().config().get("provenance");
+                if (prov instanceof Map<?, ?> p && p.get("git") instanceof Map<?, ?> git) {
+                    out.put("commit", git.get("commit") + (Boolean.TRUE.equals(git.get("dirty")) ? " (with uncommitted changes)" : ""));
+                    out.put("machine", p.get("cpus") + " CPUs, " + p.get("os") + ", Java " + p.get("java_version")
+                            + ", " + p.get("nd4j_backend"));
+                }
+            } catch (IOException ignored) {
+                continue;
+            }
+            break;
+        }
+        if (res.sweep().get("started_at") != null) {
+            out.put("sweep started", String.valueOf(res.sweep().get("started_at")));
+        }
+        return out;
+    }
+
+    static String aggregatesCsv(Report r) {
+        StringBuilder b = new StringBuilder();
+        List<String> varying = r.results().varying();
+        varying.forEach(k -> b.append(csv(k)).append(','));
+        b.append("metric,seeds,trials,mean,std,ci95_low,ci95_high\n");
+        for (Configuration k : r.configurations()) {
+            for (Map.Entry<String, Stat> m : k.metrics().entrySet()) {
+                k.values().values().forEach(v -> b.append(csv(Values.format(v))).append(','));
+                Stat s = m.getValue();
+                b.append(csv(m.getKey())).append(',').append(s.n()).append(',').append(k.trials()).append(',')
+                        .append(raw(s.mean())).append(',').append(raw(s.std())).append(',').append(raw(s.ciLow())).append(',')
+                        .append(raw(s.ciHigh())).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    static String claimsCsv(Report r) {
+        StringBuilder b = new StringBuilder("claim,check,metric,verdict,paper,measured,source\n");
+        for (ClaimResult c : r.claims()) {
+            ClaimSpec s = c.claim();
+            b.append(csv(s.name())).append(',').append(s.kind().yamlName()).append(',').append(csv(s.metric())).append(',')
+                    .append(c.verdict()).append(',').append(csv(orDash(s.paper()))).append(',').append(csv(c.measuredSummary()))
+                    .append(',').append(csv(orDash(s.source()))).append('\n');
+        }
+        return b.toString();
+    }
+
+    static String plotCsv(PlotData p) {
+        StringBuilder b = new StringBuilder("series,x,seeds,mean,ci95_low,ci95_high\n");
+        for (PlotData.Series s : p.series()) {
+            for (int i = 0; i < s.x().length; i++) {
+                b.append(csv(s.name())).append(',').append(raw(s.x()[i])).append(',').append(s.n()[i]).append(',')
+                        .append(raw(s.mean()[i])).append(',').append(raw(s.lo()[i])).append(',').append(raw(s.hi()[i])).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String raw(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        double a = Math.abs(v);
+        return a != 0 && (a < 1e-3 || a >= 1e6) ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String cell(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    private static String orDash(String s) {
+        return s == null || s.isBlank() ? "–" : s;
+    }
+
+    static String slug(String s) {
+        String out = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return out.length() > 60 ? out.substring(0, 60) : out;
+    }
+}
