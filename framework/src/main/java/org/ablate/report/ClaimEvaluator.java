@@ -87,7 +87,10 @@ public final class ClaimEvaluator {
         List<ClaimResult.Row> rows = new ArrayList<>();
         for (Map.Entry<String, List<Configuration>> e : series.entrySet()) {
             List<Configuration> points = new ArrayList<>(e.getValue());
-            points.sort(Comparator.comparingDouble(k -> number(k.values().get(c.along()))));
+            // numbers in numeric order; anything else (m: "4 * d") in the order the sweep lists it
+            if (points.stream().allMatch(k -> k.values().get(c.along()) instanceof Number)) {
+                points.sort(Comparator.comparingDouble(k -> ((Number) k.values().get(c.along())).doubleValue()));
+            }
             if (points.size() < 2) {
                 rows.add(new ClaimResult.Row(e.getKey(), "one value of " + c.along(), "a trend", Verdict.INCONCLUSIVE,
                         "a trend needs at least two values of " + c.along()));
@@ -195,12 +198,5 @@ public final class ClaimEvaluator {
             return Long.toString((long) x);
         }
         return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
-    }
-
-    private static double number(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException("'along' must be a numeric swept parameter, got " + Values.describe(v));
     }
 }

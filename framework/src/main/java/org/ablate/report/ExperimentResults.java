@@ -14,7 +14,8 @@ import org.ablate.store.TrialStatus;
 
 /**
  * The trials of an experiment's latest sweep (the ids in sweep.json, in sweep order), read from
- * the results store, and the swept parameter names. Trials of earlier sweeps of the same name
+ * the results store, and the swept parameter names. A trial that never started has a null state
+ * and only its swept values as parameters. Trials of earlier sweeps of the same name
  * are left out: their fixed parameters may differ.
  */
 public record ExperimentResults(String experiment, List<String> varying, List<TrialResult> trials, int planned,
@@ -38,7 +39,13 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
                 String id = String.valueOf(((Map<?, ?>) o).get("id"));
                 TrialFolder t = folder.trial(id);
                 if (!Files.exists(t.file(TrialFolder.CONFIG))) {
-                    continue; // never started
+                    // not started: still a configuration of the sweep (with no numbers yet)
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> varying0 = ((Map<?, ?>) o).get("varying") instanceof Map<?, ?> m
+                            ? (Map<String, Object>) m : Map.of();
+                    Object seed = ((Map<?, ?>) o).get("seed");
+                    trials.add(new TrialResult(id, seed instanceof Number n ? n.longValue() : 0, varying0, null, Map.of(), t));
+                    continue;
                 }
                 Map<String, Object> config = t.config();
                 @SuppressWarnings("unchecked")

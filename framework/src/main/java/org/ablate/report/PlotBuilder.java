@@ -93,6 +93,9 @@ final class PlotBuilder {
         for (TrialResult t : results.trials()) {
             if (t.state() == TrialState.FINISHED && k.matches(subset(t.params(), k.values().keySet()))) {
                 readHistory(t.folder(), p.metric(), byStep);
+                if (p.maxStep() != null) {
+                    byStep.tailMap(p.maxStep(), false).clear();
+                }
             }
         }
         int m = byStep.size();

@@ -10,7 +10,7 @@ import org.ablate.config.Origin;
  * 95% confidence band over seeds.
  */
 public record PlotSpec(String metric, String x, String group, Map<String, Object> where, boolean logX, boolean logY,
-                       String title, String xLabel, String yLabel, Origin origin) {
+                       String title, String xLabel, String yLabel, Long maxStep, Origin origin) {
 
     public static final String STEP = "step";
 

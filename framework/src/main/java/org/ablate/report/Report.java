@@ -16,15 +16,20 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         ExperimentResults results = ExperimentResults.read(folder);
         List<Configuration> configurations = Configuration.aggregate(results);
         List<String> metrics = Configuration.metricNames(results);
-        spec.validate(results.varying(), new LinkedHashSet<>(metrics));
+        boolean complete = results.finished().size() == results.planned();
+        spec.validate(results.varying(), new LinkedHashSet<>(metrics), complete);
         PlotBuilder builder = new PlotBuilder(results, configurations);
         List<PlotData> plots = new ArrayList<>();
+        List<PlotSpec> drawn = new ArrayList<>();
         for (PlotSpec p : spec.plots()) {
-            plots.add(builder.build(p));
+            if (p.overSteps() || metrics.contains(p.metric())) { // else: not reported by any trial yet
+                plots.add(builder.build(p));
+                drawn.add(p);
+            }
         }
         ClaimEvaluator evaluator = new ClaimEvaluator(configurations);
         List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate).toList();
-        return new Report(experiment, results, configurations, metrics, spec.plots(), plots, claims);
+        return new Report(experiment, results, configurations, metrics, drawn, plots, claims);
     }
 
     public boolean anyFailed() {

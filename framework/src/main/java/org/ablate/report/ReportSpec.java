@@ -36,7 +36,7 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
 
     private static final Set<String> REPORT_KEYS = new LinkedHashSet<>(List.of("plots"));
     private static final Set<String> PLOT_KEYS = new LinkedHashSet<>(List.of(
-            "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label"));
+            "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label", "max_step"));
     private static final Set<String> CLAIM_KEYS = new LinkedHashSet<>(List.of(
             "name", "source", "check", "metric", "where", "along", "monotone", "value", "tolerance",
             "baseline", "factor", "paper", "min_seeds"));
@@ -72,7 +72,8 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         String metric = required(m, "metric", node).asString();
         String x = required(m, "x", node).asString();
         return new PlotSpec(metric, x, optString(m, "group"), where(m.get("where")), bool(m, "log_x"), bool(m, "log_y"),
-                optString(m, "title"), optString(m, "x_label"), optString(m, "y_label"), node.origin());
+                optString(m, "title"), optString(m, "x_label"), optString(m, "y_label"),
+                m.containsKey("max_step") ? m.get("max_step").asLong() : null, node.origin());
     }
 
     private static ClaimSpec claim(YamlNode node, int index) {
@@ -115,12 +116,15 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
 
     /**
      * Checks names against what a sweep produced: every metric exists, and every parameter named
-     * by x, group, along, where and baseline was swept.
+     * by x, group, along, where and baseline was swept. While trials are missing, an absent metric
+     * may just not be reported yet, so it is checked only when every planned trial has finished.
      */
-    public void validate(List<String> varying, Set<String> summaryMetrics) {
+    public void validate(List<String> varying, Set<String> summaryMetrics, boolean complete) {
         for (PlotSpec p : plots) {
             if (!p.overSteps()) {
-                requireMetric(p.metric(), summaryMetrics, p.origin(), "plot");
+                if (complete) {
+                    requireMetric(p.metric(), summaryMetrics, p.origin(), "plot");
+                }
                 requireSwept(p.x(), varying, p.origin(), "x");
             }
             if (p.group() != null) {
@@ -129,7 +133,9 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             p.where().keySet().forEach(k -> requireSwept(k, varying, p.origin(), "where"));
         }
         for (ClaimSpec c : claims) {
-            requireMetric(c.metric(), summaryMetrics, c.origin(), "claim '" + c.name() + "'");
+            if (complete) {
+                requireMetric(c.metric(), summaryMetrics, c.origin(), "claim '" + c.name() + "'");
+            }
             if (c.along() != null) {
                 requireSwept(c.along(), varying, c.origin(), "along");
             }

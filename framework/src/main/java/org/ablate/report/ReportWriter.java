@@ -68,7 +68,7 @@ public final class ReportWriter {
         long interrupted = res.trials().stream().filter(t -> t.state() == TrialState.INTERRUPTED).count();
         b.append("Task `").append(e.taskName()).append("`; ").append(res.planned()).append(" trials planned: ")
                 .append(finished).append(" finished, ").append(failed).append(" failed, ").append(interrupted)
-                .append(" interrupted, ").append(res.planned() - res.trials().size()).append(" not started. ")
+                .append(" interrupted, ").append(res.trials().stream().filter(t -> t.state() == null).count()).append(" not started. ")
                 .append(r.configurations().size()).append(" configurations; statistics over seeds: mean, sample "
                         + "standard deviation, 95% Student-t confidence interval of the mean.\n\n");
         provenance(res).forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));

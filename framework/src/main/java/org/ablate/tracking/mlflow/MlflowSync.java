@@ -42,7 +42,7 @@ public final class MlflowSync {
         Invocation fresh = null; // the parent for trials that never had one, made on first need
         try (MlflowConnection connection = new MlflowConnection(settings)) {
             MlflowRuns runs = new MlflowRuns(connection);
-            Map<String, Boolean> parentsTouched = new LinkedHashMap<>();
+            Map<String, String> parentsTouched = new LinkedHashMap<>(); // parent run id -> invocation id
             for (TrialFolder trial : folder.trials()) {
                 TrialState state = trial.status().map(TrialStatus::state).orElse(null);
                 if (state == null || state == TrialState.RUNNING) {
@@ -50,6 +50,13 @@ public final class MlflowSync {
                     continue;
                 }
                 SyncState recorded = SyncState.read(trial).orElse(null);
+                if (recorded != null && !settings.uri().equals(recorded.trackingUri())) {
+                    // recorded against another server: its run ids mean nothing here, so the trial is
+                    // sent again (found-before-created, so a repeat never duplicates); its parent stays
+                    // the invocation it ran in
+                    recorded = new SyncState(settings.uri(), recorded.invocation(), null, null, null, false, "not sent yet");
+                    recorded.write(trial);
+                }
                 if (recorded != null && recorded.synced()) {
                     already++;
                     continue;
@@ -64,7 +71,7 @@ public final class MlflowSync {
                 try {
                     TrialRunContent content = TrialRunContent.read(trial);
                     String parent = runs.parent(recorded.invocation(), folder, provenance(trial));
-                    parentsTouched.putIfAbsent(parent, true);
+                    parentsTouched.putIfAbsent(parent, recorded.invocation().id());
                     RunInfo run = runs.trialRun(recorded, content, parent);
                     recorded = recorded.withRuns(runs.experimentId(), parent, run.getRunId());
                     recorded.failed("incomplete").write(trial);
@@ -80,13 +87,32 @@ public final class MlflowSync {
                     LOG.warn("trial {}: {}", trial.id(), e.getMessage());
                 }
             }
-            for (String parent : parentsTouched.keySet()) {
-                // a parent left RUNNING by a sweep that lost the server mid-way is closed now
-                connection.getRun(parent).filter(r -> r.getInfo().getStatus() == RunStatus.RUNNING)
-                        .ifPresent(r -> runs.endParent(parent, RunStatus.FINISHED));
+            for (Map.Entry<String, String> parent : parentsTouched.entrySet()) {
+                // a parent left RUNNING by a sweep that lost the server mid-way (or made by this
+                // sync) is closed now, by the same rule as a sweep's: KILLED if one of its trials
+                // was interrupted, FAILED if one failed, else FINISHED
+                RunStatus status = parentStatus(folder, parent.getValue());
+                connection.getRun(parent.getKey()).filter(r -> r.getInfo().getStatus() == RunStatus.RUNNING)
+                        .ifPresent(r -> runs.endParent(parent.getKey(), status));
             }
         }
         return new Result(synced, already, notEnded, failures);
+    }
+
+    /** The end status of an invocation's parent run, from the ended trials recorded with it. */
+    private static RunStatus parentStatus(ExperimentFolder folder, String invocationId) throws IOException {
+        boolean failed = false;
+        for (TrialFolder trial : folder.trials()) {
+            if (SyncState.read(trial).filter(s -> s.invocation().id().equals(invocationId)).isEmpty()) {
+                continue;
+            }
+            TrialState state = trial.status().map(TrialStatus::state).orElse(null);
+            if (state == TrialState.INTERRUPTED) {
+                return RunStatus.KILLED;
+            }
+            failed |= state == TrialState.FAILED;
+        }
+        return failed ? RunStatus.FAILED : RunStatus.FINISHED;
     }
 
     private static Map<String, Object> provenance(TrialFolder trial) throws IOException {
