@@ -38,26 +38,40 @@ final class PlotBuilder {
         if (groups.isEmpty()) {
             throw new ConfigException(p.origin(), "plot of '" + p.metric() + "': no configuration matches where " + p.where());
         }
+        // a parameter with any non-numeric value (m: "4 * d") is categorical: its values in sweep order
+        List<Object> categories = new ArrayList<>();
+        if (!p.overSteps()) {
+            for (List<Configuration> g : groups.values()) {
+                for (Configuration k : g) {
+                    Object x = k.values().get(p.x());
+                    if (categories.stream().noneMatch(c -> Values.sameValue(c, x))) {
+                        categories.add(x);
+                    }
+                }
+            }
+            if (categories.stream().allMatch(c -> c instanceof Number)) {
+                categories.clear();
+            }
+        }
         List<PlotData.Series> series = new ArrayList<>();
         for (Map.Entry<String, List<Configuration>> g : groups.entrySet()) {
-            series.add(p.overSteps() ? stepSeries(p, g.getKey(), g.getValue()) : paramSeries(p, g.getKey(), g.getValue()));
+            series.add(p.overSteps() ? stepSeries(p, g.getKey(), g.getValue())
+                    : paramSeries(p, g.getKey(), g.getValue(), categories));
         }
         String title = p.title() != null ? p.title() : p.metric() + " vs " + p.x()
                 + (p.where().isEmpty() ? "" : " (" + new Configuration(p.where(), 0, 0, Map.of()).label() + ")");
         String yLabel = p.yLabel() != null ? p.yLabel() : p.metric() + " (mean, 95% CI over seeds)";
         String xLabel = p.xLabel() != null ? p.xLabel() : p.x() + (p.logX() ? " (log scale)" : "");
-        return new PlotData(title, xLabel, yLabel, p.logX(), p.logY(), series);
+        return new PlotData(title, xLabel, yLabel, p.logX() && categories.isEmpty(), p.logY(), series,
+                categories.stream().map(Values::format).toList());
     }
 
-    private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group) {
+    private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group, List<Object> categories) {
         TreeMap<Double, Configuration> byX = new TreeMap<>();
         for (Configuration k : group) {
             Object x = k.values().get(p.x());
-            if (!(x instanceof Number n)) {
-                throw new ConfigException(p.origin(), "plot x '" + p.x() + "' must be numeric, got " + Values.describe(x)
-                        + " (plot a categorical parameter as 'group')");
-            }
-            Configuration before = byX.put(n.doubleValue(), k);
+            double position = categories.isEmpty() ? ((Number) x).doubleValue() : indexOf(categories, x);
+            Configuration before = byX.put(position, k);
             if (before != null) {
                 throw new ConfigException(p.origin(), "plot of '" + p.metric() + "': " + before.label() + " and " + k.label()
                         + " fall on the same point; fix the other parameters with 'where' or split them with 'group'");
@@ -115,6 +129,15 @@ final class PlotBuilder {
             i++;
         }
         return new PlotData.Series(name, x, mean, lo, hi, n);
+    }
+
+    private static int indexOf(List<Object> categories, Object x) {
+        for (int i = 0; i < categories.size(); i++) {
+            if (Values.sameValue(categories.get(i), x)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("unknown category " + x);
     }
 
     private static Map<String, Object> subset(Map<String, Object> params, java.util.Set<String> keys) {

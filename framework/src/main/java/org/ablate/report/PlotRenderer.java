@@ -40,6 +40,13 @@ public final class PlotRenderer {
         styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         styler.setXAxisLogarithmic(data.logX());
+        if (!data.xCategories().isEmpty()) {
+            List<String> labels = data.xCategories();
+            styler.setXAxisTickLabelsFormattingFunction(v -> {
+                long i = Math.round(v);
+                return Math.abs(v - i) < 1e-9 && i >= 0 && i < labels.size() ? labels.get((int) i) : "";
+            });
+        }
         styler.setYAxisLogarithmic(data.logY());
         styler.setMarkerSize(7);
         double floor = data.logY() ? positiveFloor(data) : Double.NEGATIVE_INFINITY;

@@ -138,16 +138,20 @@ final class MlflowTesting {
         String uri = run.getInfo().getArtifactUri();
         assertTrue(uri.startsWith("mlflow-artifacts:/"), uri);
         List<String> out = new ArrayList<>();
-        collect(c.settings().uri(), uri.substring("mlflow-artifacts:/".length()).replaceAll("^/+", ""), "", out);
+        collect(c.settings(), uri.substring("mlflow-artifacts:/".length()).replaceAll("^/+", ""), "", out);
         out.sort(null);
         return out;
     }
 
-    private static void collect(String server, String root, String dir, List<String> out) throws IOException, InterruptedException {
+    private static void collect(MlflowSettings server, String root, String dir, List<String> out)
+            throws IOException, InterruptedException {
         String path = dir.isEmpty() ? root : root + "/" + dir;
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server
-                + "/api/2.0/mlflow-artifacts/artifacts?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.uri()
+                + "/api/2.0/mlflow-artifacts/artifacts?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)));
+        if (server.authorization() != null) {
+            request.header("Authorization", server.authorization());
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         Object files = Json.MAPPER.readValue(r.body(), Map.class).get("files");
         if (files == null) {
