@@ -27,7 +27,7 @@ public final class ClaimEvaluator {
         List<Configuration> selected = select(c.where());
         if (selected.isEmpty()) {
             throw new ConfigException(c.origin(), "claim '" + c.name() + "': no configuration matches where "
-                    + Values.format(new ArrayList<>(c.where().values())) + " " + c.where().keySet());
+                    + new Configuration(c.where(), 0, 0, Map.of()).label());
         }
         List<ClaimResult.Row> rows = switch (c.kind()) {
             case AT_LEAST, AT_MOST, WITHIN -> thresholds(c, selected);
@@ -109,7 +109,7 @@ public final class ClaimEvaluator {
                 Configuration b = points.get(p[1]);
                 Stat sa = a.metrics().get(c.metric());
                 Stat sb = b.metrics().get(c.metric());
-                String subject = e.getKey() + (e.getKey().isEmpty() || e.getKey().equals("(all)") ? "" : ": ")
+                String subject = (e.getKey().equals("(all)") ? "" : e.getKey() + ": ")
                         + c.along() + " " + Values.format(a.values().get(c.along())) + " → " + Values.format(b.values().get(c.along()));
                 String measured = describe(sa) + " → " + describe(sb);
                 String threshold = down ? "falls" : "rises";
@@ -133,11 +133,17 @@ public final class ClaimEvaluator {
         if (baselines.isEmpty()) {
             throw new ConfigException(c.origin(), "claim '" + c.name() + "': no configuration matches its baseline");
         }
+        // a baseline configuration is not compared with itself (a claim without 'where' selects it too)
+        List<Configuration> compared = selected.stream().filter(a -> !baselines.contains(a)).toList();
+        if (compared.isEmpty()) {
+            throw new ConfigException(c.origin(), "claim '" + c.name() + "': every configuration its 'where' selects is a baseline"
+                    + " configuration; select the others with 'where'");
+        }
         List<ClaimResult.Row> rows = new ArrayList<>();
-        for (Configuration a : selected) {
-            // the baseline that agrees with `a` on every swept value that neither where nor baseline sets
+        for (Configuration a : compared) {
+            // the baseline that agrees with `a` on every swept value the baseline does not set
+            // (a value fixed by 'where' alone, such as codebook_size: 65536, pairs with the same value)
             Map<String, Object> same = new LinkedHashMap<>(a.values());
-            c.where().keySet().forEach(same::remove);
             c.baseline().keySet().forEach(same::remove);
             List<Configuration> match = baselines.stream().filter(b -> b.matches(same)).toList();
             if (match.size() != 1) {

@@ -11,7 +11,8 @@ import org.ablate.config.Origin;
  *   <li>{@code decreasing} / {@code increasing}: along the swept parameter {@code along}, overall (last
  *       vs first) or, with {@code monotone: true}, at every step; once per combination of the other swept values;</li>
  *   <li>{@code ratio_at_least} / {@code ratio_at_most}: the selected configurations' metric is ≥ / ≤
- *       {@code factor} × that of the matching {@code baseline} configurations.</li>
+ *       {@code factor} × that of the matching {@code baseline} configuration: the one with the same values of
+ *       every swept parameter that {@code baseline} does not set (baseline configurations themselves are not compared).</li>
  * </ul>
  * A check passes only when the 95% confidence intervals clear the threshold, fails when they lie
  * wholly on the wrong side, and is inconclusive otherwise or with fewer than {@code min_seeds} seeds.

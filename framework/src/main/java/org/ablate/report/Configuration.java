@@ -9,7 +9,7 @@ import org.ablate.config.Values;
 /**
  * One configuration of a sweep (its swept parameters, the seed aside) and every summary metric
  * aggregated over its finished seeds. {@code trials} counts every trial of the configuration
- * that started; {@code finished} those whose numbers are aggregated.
+ * in the sweep (started or not); {@code finished} those whose numbers are aggregated.
  */
 public record Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics) {
 

@@ -56,13 +56,13 @@ public final class PlotRenderer {
             List<Double> bx = new ArrayList<>();
             List<Double> by = new ArrayList<>();
             for (int i = 0; i < s.x().length; i++) {
-                if (Double.isFinite(s.hi()[i])) {
+                if (Double.isFinite(s.hi()[i]) && onAxis(data, s.x()[i])) {
                     bx.add(s.x()[i]);
                     by.add(Math.max(floor, s.hi()[i]));
                 }
             }
             for (int i = s.x().length - 1; i >= 0; i--) {
-                if (Double.isFinite(s.lo()[i])) {
+                if (Double.isFinite(s.lo()[i]) && onAxis(data, s.x()[i])) {
                     bx.add(s.x()[i]);
                     by.add(Math.max(floor, s.lo()[i]));
                 }
@@ -78,7 +78,7 @@ public final class PlotRenderer {
             List<Double> lx = new ArrayList<>();
             List<Double> ly = new ArrayList<>();
             for (int i = 0; i < s.x().length; i++) {
-                if (Double.isFinite(s.mean()[i]) && (!data.logY() || s.mean()[i] > 0)) {
+                if (Double.isFinite(s.mean()[i]) && (!data.logY() || s.mean()[i] > 0) && onAxis(data, s.x()[i])) {
                     lx.add(s.x()[i]);
                     ly.add(s.mean()[i]);
                 }
@@ -94,6 +94,11 @@ public final class PlotRenderer {
             line.setMarker(lx.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** False for x <= 0 on a log x axis (step 0, say), which XChart refuses to draw. */
+    private static boolean onAxis(PlotData data, double x) {
+        return !data.logX() || x > 0;
     }
 
     /** Half the smallest positive value drawn, so a band reaching 0 stays on a log axis. */

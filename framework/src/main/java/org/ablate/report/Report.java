@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.ablate.config.ConfigException;
 import org.ablate.experiment.ExperimentSpec;
 import org.ablate.store.ExperimentFolder;
 
@@ -23,7 +24,14 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         List<PlotSpec> drawn = new ArrayList<>();
         for (PlotSpec p : spec.plots()) {
             if (p.overSteps() || metrics.contains(p.metric())) { // else: not reported by any trial yet
-                plots.add(builder.build(p));
+                PlotData data = builder.build(p);
+                if (p.overSteps() && complete && data.series().stream().allMatch(s -> s.x().length == 0)) {
+                    // a misspelt history metric would otherwise give an empty plot
+                    throw new ConfigException(p.origin(), "plot: no finished trial logged '" + p.metric() + "'"
+                            + (p.maxStep() == null ? "" : " at or before max_step " + p.maxStep())
+                            + " (x: step plots a metric logged during training)");
+                }
+                plots.add(data);
                 drawn.add(p);
             }
         }

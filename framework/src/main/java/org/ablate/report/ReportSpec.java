@@ -203,6 +203,9 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         if (!(n.value() instanceof Number x)) {
             throw new ConfigException(n.origin(), "expected a number, got " + n.describe());
         }
+        if (!Double.isFinite(x.doubleValue())) { // .nan or .inf: no interval can clear it
+            throw new ConfigException(n.origin(), "expected a finite number, got " + n.describe());
+        }
         return x.doubleValue();
     }
 

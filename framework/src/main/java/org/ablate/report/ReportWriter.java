@@ -52,7 +52,22 @@ public final class ReportWriter {
         Path md = dir.resolve("report.md");
         AtomicFiles.writeString(md, markdown(r, plotFiles));
         files.add(0, md);
+        removeStale(dir, files);
         return files;
+    }
+
+    /** Deletes plots and a claims.csv left by an earlier report that this one did not write (their numbers differ). */
+    private static void removeStale(Path dir, List<Path> written) throws IOException {
+        List<Path> stale;
+        try (var children = Files.list(dir)) {
+            stale = children.filter(p -> {
+                String name = p.getFileName().toString();
+                return (name.matches("plot-\\d+-.*\\.(png|csv)") || name.equals("claims.csv")) && !written.contains(p);
+            }).toList();
+        }
+        for (Path p : stale) {
+            Files.deleteIfExists(p);
+        }
     }
 
     static String markdown(Report r, List<String> plotFiles) {
@@ -147,7 +162,9 @@ public final class ReportWriter {
             try {
                 Object prov = t.folder().config().get("provenance");
                 if (prov instanceof Map<?, ?> p && p.get("git") instanceof Map<?, ?> git) {
-                    out.put("commit", git.get("commit") + (Boolean.TRUE.equals(git.get("dirty")) ? " (with uncommitted changes)" : ""));
+                    // no commit outside a git checkout: say so rather than "null"
+                    out.put("commit", git.get("commit") == null ? "unknown (not run from a git checkout)"
+                            : git.get("commit") + (Boolean.TRUE.equals(git.get("dirty")) ? " (with uncommitted changes)" : ""));
                     out.put("machine", p.get("cpus") + " CPUs, " + p.get("os") + ", Java " + p.get("java_version")
                             + ", " + p.get("nd4j_backend"));
                 }
@@ -194,7 +211,9 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder("series,x,seeds,mean,ci95_low,ci95_high\n");
         for (PlotData.Series s : p.series()) {
             for (int i = 0; i < s.x().length; i++) {
-                b.append(csv(s.name())).append(',').append(raw(s.x()[i])).append(',').append(s.n()[i]).append(',')
+                // a categorical x is drawn at positions 0, 1, ...: the CSV names the category
+                String x = p.xCategories().isEmpty() ? raw(s.x()[i]) : csv(p.xCategories().get((int) s.x()[i]));
+                b.append(csv(s.name())).append(',').append(x).append(',').append(s.n()[i]).append(',')
                         .append(raw(s.mean()[i])).append(',').append(raw(s.lo()[i])).append(',').append(raw(s.hi()[i])).append('\n');
             }
         }

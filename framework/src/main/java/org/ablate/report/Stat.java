@@ -28,6 +28,20 @@ public record Stat(int n, double mean, double std, double ciLow, double ciHigh, 
             return new Stat(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, bad);
         }
         double mean = sum / n;
+        double first = Double.NaN;
+        boolean allEqual = true;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                if (Double.isNaN(first)) {
+                    first = v;
+                } else if (v != first) {
+                    allEqual = false;
+                }
+            }
+        }
+        if (allEqual) {
+            mean = first; // sum / n can drift off the value itself (0.1 + 0.1 + 0.1 = 0.30000000000000004)
+        }
         if (n == 1) {
             return new Stat(1, mean, Double.NaN, Double.NaN, Double.NaN, bad);
         }
@@ -37,7 +51,7 @@ public record Stat(int n, double mean, double std, double ciLow, double ciHigh, 
                 ss += (v - mean) * (v - mean);
             }
         }
-        double std = Math.sqrt(ss / (n - 1));
+        double std = allEqual ? 0 : Math.sqrt(ss / (n - 1));
         double t = new TDistribution(null, n - 1).inverseCumulativeProbability(1 - (1 - LEVEL) / 2);
         double half = t * std / Math.sqrt(n);
         return new Stat(n, mean, std, mean - half, mean + half, bad);
