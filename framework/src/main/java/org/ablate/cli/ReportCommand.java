@@ -33,12 +33,8 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "The experiment's name, or its .yaml file.")
-    String experiment;
-
-    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
-            description = "Results store root (default: $ABLATE_RESULTS or ./results).")
-    Path resultsDir;
+    @CommandLine.Mixin
+    ExperimentArgument target;
 
     @Option(names = "--tracking-uri", paramLabel = "URI",
             description = "Also attach the report to the sweep's MLflow run (default: the file's tracking.uri, else $MLFLOW_TRACKING_URI).")
@@ -46,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Loaded loaded = load(experiment, resultsDir);
+        Loaded loaded = load(target);
         PrintWriter out = spec.commandLine().getOut();
         write(loaded.spec(), loaded.folder(), trackingUri, out);
         return ExitCodes.OK;
@@ -56,11 +52,11 @@ final class ReportCommand implements Callable<Integer> {
     record Loaded(ExperimentSpec spec, ExperimentFolder folder) {
     }
 
-    static Loaded load(String argument, Path resultsDir) {
-        String name = ExperimentLocator.experimentName(argument);
-        ExperimentFolder folder = new ResultsStore(resultsDir).experiment(name);
-        if (!folder.exists() || !Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP))) {
-            throw new ConfigException(argument, "no results for experiment '" + name + "' in " + resultsDir
+    static Loaded load(ExperimentArgument target) {
+        String argument = target.experiment;
+        ExperimentFolder folder = target.folder();
+        if (!Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP))) {
+            throw new ConfigException(argument, "no results for experiment '" + target.name() + "' in " + target.resultsDir
                     + " (run it first: ablate run <file>.yaml)");
         }
         ExperimentSpec parsed;

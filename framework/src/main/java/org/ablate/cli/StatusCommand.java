@@ -33,21 +33,13 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "The experiment's name, or its .yaml file.")
-    String experiment;
-
-    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
-            description = "Results store root (default: $ABLATE_RESULTS or ./results).")
-    Path resultsDir;
+    @CommandLine.Mixin
+    ExperimentArgument target;
 
     @Override
     public Integer call() throws IOException {
-        String name = ExperimentLocator.experimentName(experiment);
-        ExperimentFolder folder = new ResultsStore(resultsDir).experiment(name);
-        if (!folder.exists()) {
-            throw new ConfigException(experiment, "no results for experiment '" + name + "' in " + resultsDir
-                    + " (run it first: ablate run <file>.yaml)");
-        }
+        String name = target.name();
+        ExperimentFolder folder = target.folder();
         Map<String, Object> sweep = Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP))
                 ? Json.readMap(folder.dir().resolve(ExperimentFolder.SWEEP)) : Map.of();
         String headline = (String) sweep.get("headline");

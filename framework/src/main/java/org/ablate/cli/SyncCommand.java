@@ -11,6 +11,7 @@ import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
 import org.ablate.tracking.mlflow.MlflowSettings;
 import org.ablate.tracking.mlflow.MlflowSync;
+import org.ablate.tracking.mlflow.SyncState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,30 +29,28 @@ final class SyncCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "The experiment's name, or its .yaml file.")
-    String experiment;
+    @CommandLine.Mixin
+    ExperimentArgument target;
 
     @Option(names = "--tracking-uri", paramLabel = "URI",
-            description = "MLflow server (default: the experiment file's tracking.uri, else $MLFLOW_TRACKING_URI).")
+            description = "MLflow server (default: the experiment file's tracking.uri, else $MLFLOW_TRACKING_URI, "
+                    + "else the one server its trials were tracked to).")
     String trackingUri;
-
-    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
-            description = "Results store root (default: $ABLATE_RESULTS or ./results).")
-    Path resultsDir;
 
     @Override
     public Integer call() throws Exception {
-        String name = ExperimentLocator.experimentName(experiment);
-        ExperimentFolder folder = new ResultsStore(resultsDir).experiment(name);
-        if (!folder.exists()) {
-            throw new ConfigException(experiment, "no results for experiment '" + name + "' in " + resultsDir
-                    + " (run it first: ablate run <file>.yaml)");
-        }
+        String name = target.name();
+        ExperimentFolder folder = target.folder();
         // the copy of the experiment file stored with the results says where it was tracked
         Path stored = folder.dir().resolve("experiment.yaml");
         ExperimentSpec spec = Files.exists(stored) ? ExperimentParser.parse(stored) : null;
-        MlflowSettings settings = MlflowSettings.resolve(trackingUri,
-                spec == null ? org.ablate.experiment.TrackingSettings.NONE : spec.tracking(), name, System.getenv())
+        org.ablate.experiment.TrackingSettings file = spec == null ? org.ablate.experiment.TrackingSettings.NONE : spec.tracking();
+        // else the server the sweep was tracked to (given as --tracking-uri then), as recorded with its trials
+        String uri = trackingUri;
+        if ((uri == null || uri.isBlank()) && file.uri() == null && System.getenv("MLFLOW_TRACKING_URI") == null) {
+            uri = recordedUri(folder);
+        }
+        MlflowSettings settings = MlflowSettings.resolve(uri, file, name, System.getenv())
                 .orElseThrow(() -> new ConfigException("--tracking-uri", "no MLflow server to sync to: pass --tracking-uri, "
                         + "set MLFLOW_TRACKING_URI, or give the experiment file a tracking.uri"));
         MlflowSync.Result result;
@@ -65,5 +64,14 @@ final class SyncCommand implements Callable<Integer> {
         result.failures().forEach(f -> out.println("  " + f));
         out.flush();
         return result.failures().isEmpty() ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
+    }
+
+    /** The one tracking URI recorded in the trials' mlflow.json, or null when there is none or several. */
+    private static String recordedUri(ExperimentFolder folder) throws java.io.IOException {
+        java.util.Set<String> uris = new java.util.TreeSet<>();
+        for (org.ablate.store.TrialFolder t : folder.trials()) {
+            SyncState.read(t).map(SyncState::trackingUri).ifPresent(uris::add);
+        }
+        return uris.size() == 1 ? uris.iterator().next() : null;
     }
 }

@@ -20,16 +20,12 @@ final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "The experiment's name, or its .yaml file.")
-    String experiment;
-
-    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
-            description = "Results store root (default: $ABLATE_RESULTS or ./results).")
-    Path resultsDir;
+    @CommandLine.Mixin
+    ExperimentArgument target;
 
     @Override
     public Integer call() throws Exception {
-        ReportCommand.Loaded loaded = ReportCommand.load(experiment, resultsDir);
+        ReportCommand.Loaded loaded = ReportCommand.load(target);
         Report report = Report.build(loaded.spec(), loaded.folder());
         PrintWriter out = spec.commandLine().getOut();
         if (report.claims().isEmpty()) {

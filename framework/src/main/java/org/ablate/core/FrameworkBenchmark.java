@@ -33,7 +33,9 @@ public final class FrameworkBenchmark implements Benchmark {
             Param.integer("trials").defaultValue(500).range(10, 1_000_000).doc("No-op trials to time."),
             Param.integer("parallel").defaultValue(1).range(1, 256).doc("Trials at once."),
             Param.integer("points").defaultValue(1_000_000).range(1000, 100_000_000)
-                    .doc("Metric points logged by one trial, for the throughput figure."));
+                    .doc("Metric points logged by one trial, for the throughput figure."),
+            Param.string("tracking_uri").defaultValue("")
+                    .doc("An MLflow server: log the same points again with the sweep mirrored there."));
 
     @Override
     public void run(Parameters params, PrintWriter out) throws Exception {
@@ -87,6 +89,23 @@ public final class FrameworkBenchmark implements Benchmark {
             out.printf(Locale.ROOT, "  resume check (all finished)  %8.1f ms  (%d skipped)%n", resumeMs, resumed.skipped());
             out.printf(Locale.ROOT, "  metric logging               %,.0f points/s to metrics.jsonl (%,d points)%n",
                     pointsPerS, points);
+            String uri = params.getString("tracking_uri");
+            if (!uri.isBlank()) {
+                var settings = org.ablate.tracking.mlflow.MlflowSettings.resolve(uri,
+                        org.ablate.experiment.TrackingSettings.NONE, "ablate-bench", System.getenv()).orElseThrow();
+                Files.writeString(file, "name: bench-points-mlflow\ntask: noop\n");
+                SweepPlan trackedPlan = new SweepExpander(engine.registry())
+                        .expand(CommandLineOverrides.apply(ExperimentParser.parse(file), List.of("points=" + points)));
+                t0 = System.nanoTime();
+                SweepResult tracked = runner.run(trackedPlan,
+                        options.withTracking(org.ablate.tracking.mlflow.MlflowTracker.factory(settings)), "ablate bench framework");
+                double trackedWallS = (System.nanoTime() - t0) / 1e9;
+                double trialS = tracked.outcomes().get(0).duration().toNanos() / 1e9;
+                out.printf(Locale.ROOT, "  metric logging, MLflow on    %,.0f points/s in the trial (%.0f%% of the rate without);"
+                        + " the mirror caught up %.1f s after the trial ended (%,.0f points/s to the server)%n",
+                        points / trialS, 100 * (points / trialS) / pointsPerS, Math.max(0, trackedWallS - trialS),
+                        points / trackedWallS);
+            }
             out.flush();
         } finally {
             try (var walk = Files.walk(dir)) {

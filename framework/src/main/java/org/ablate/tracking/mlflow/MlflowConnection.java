@@ -44,18 +44,28 @@ public final class MlflowConnection implements AutoCloseable {
     public MlflowConnection(MlflowSettings settings) {
         this.settings = settings;
         this.client = new MlflowClient(settings.hostCreds());
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1: the default (HTTP/2) asks every plain-http request to upgrade, which MLflow's
+        // server logs as a warning per artifact
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public MlflowSettings settings() {
         return settings;
     }
 
-    /** The experiment's id, creating it if needed; safe when another process creates it meanwhile. */
+    /**
+     * The experiment's id, creating it if needed; safe when another process creates it meanwhile.
+     * A deleted experiment (whose name MLflow keeps) is refused: no run can be made in it.
+     */
     public String experimentId(String name) {
         return call("get or create experiment '" + name + "'", () -> {
             Optional<org.mlflow.api.proto.Service.Experiment> found = client.getExperimentByName(name);
             if (found.isPresent()) {
+                if ("deleted".equals(found.get().getLifecycleStage())) {
+                    throw new TrackingException(TrackingException.Kind.REJECTED, "MLflow server " + settings.uri()
+                            + ": experiment '" + name + "' is deleted; restore it (mlflow experiments restore), or name another "
+                            + "with tracking.experiment or MLFLOW_EXPERIMENT_NAME", null);
+                }
                 return found.get().getExperimentId();
             }
             try {

@@ -2,6 +2,7 @@ package org.ablate.tracking.mlflow;
 
 import java.util.Map;
 import java.util.Optional;
+import org.ablate.config.ConfigException;
 import org.ablate.experiment.TrackingSettings;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
@@ -28,7 +29,11 @@ public final class MlflowSettings {
         this.password = password;
     }
 
-    /** The settings in force, or empty when no tracking URI is configured anywhere. */
+    /**
+     * The settings in force, or empty when no tracking URI is configured anywhere.
+     *
+     * @throws ConfigException for a URI that is not http(s), naming the option, key or variable it came from
+     */
     public static Optional<MlflowSettings> resolve(String commandLineUri, TrackingSettings file, String ablateExperiment,
                                                    Map<String, String> env) {
         String uri = firstNonBlank(commandLineUri, file.uri(), env.get("MLFLOW_TRACKING_URI"));
@@ -36,7 +41,10 @@ public final class MlflowSettings {
             return Optional.empty();
         }
         if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
-            throw new IllegalArgumentException("tracking URI '" + uri
+            // named by where it came from, so that the user knows what to change
+            String source = firstNonBlank(commandLineUri) != null ? "--tracking-uri"
+                    : firstNonBlank(file.uri()) != null ? "tracking.uri" : "MLFLOW_TRACKING_URI";
+            throw new ConfigException(source, "tracking URI '" + uri
                     + "' is not supported (accepted: an http:// or https:// MLflow server)");
         }
         String name = firstNonBlank(file.experiment(), env.get("MLFLOW_EXPERIMENT_NAME"), ablateExperiment);

@@ -42,7 +42,6 @@ public final class MlflowSync {
         Invocation fresh = null; // the parent for trials that never had one, made on first need
         try (MlflowConnection connection = new MlflowConnection(settings)) {
             MlflowRuns runs = new MlflowRuns(connection);
-            Map<String, String> parentsTouched = new LinkedHashMap<>(); // parent run id -> invocation id
             for (TrialFolder trial : folder.trials()) {
                 TrialState state = trial.status().map(TrialStatus::state).orElse(null);
                 if (state == null || state == TrialState.RUNNING) {
@@ -52,10 +51,10 @@ public final class MlflowSync {
                 SyncState recorded = SyncState.read(trial).orElse(null);
                 if (recorded != null && !settings.uri().equals(recorded.trackingUri())) {
                     // recorded against another server: its run ids mean nothing here, so the trial is
-                    // sent again (found-before-created, so a repeat never duplicates); its parent stays
-                    // the invocation it ran in
+                    // sent again (found before created, so a repeat never duplicates); its parent stays
+                    // the invocation it ran in. Written once this server has the run, so that a failed
+                    // attempt leaves the record of the other server as it was.
                     recorded = new SyncState(settings.uri(), recorded.invocation(), null, null, null, false, "not sent yet");
-                    recorded.write(trial);
                 }
                 if (recorded != null && recorded.synced()) {
                     already++;
@@ -71,7 +70,6 @@ public final class MlflowSync {
                 try {
                     TrialRunContent content = TrialRunContent.read(trial);
                     String parent = runs.parent(recorded.invocation(), folder, provenance(trial));
-                    parentsTouched.putIfAbsent(parent, recorded.invocation().id());
                     RunInfo run = runs.trialRun(recorded, content, parent);
                     recorded = recorded.withRuns(runs.experimentId(), parent, run.getRunId());
                     recorded.failed("incomplete").write(trial);
@@ -87,10 +85,16 @@ public final class MlflowSync {
                     LOG.warn("trial {}: {}", trial.id(), e.getMessage());
                 }
             }
-            for (Map.Entry<String, String> parent : parentsTouched.entrySet()) {
-                // a parent left RUNNING by a sweep that lost the server mid-way (or made by this
-                // sync) is closed now, by the same rule as a sweep's: KILLED if one of its trials
-                // was interrupted, FAILED if one failed, else FINISHED
+            // a parent on this server left RUNNING (made by this sync, or by a sweep that lost the
+            // server before its end, even once all its trials were in) is closed now, by the same
+            // rule as a sweep's: KILLED if one of its trials was interrupted, FAILED if one failed,
+            // else FINISHED. No sweep is running: this sync holds the experiment's lock.
+            Map<String, String> parents = new LinkedHashMap<>(); // parent run id -> invocation id
+            for (TrialFolder trial : folder.trials()) {
+                SyncState.read(trial).filter(s -> s.parentRunId() != null && settings.uri().equals(s.trackingUri()))
+                        .ifPresent(s -> parents.putIfAbsent(s.parentRunId(), s.invocation().id()));
+            }
+            for (Map.Entry<String, String> parent : parents.entrySet()) {
                 RunStatus status = parentStatus(folder, parent.getValue());
                 connection.getRun(parent.getKey()).filter(r -> r.getInfo().getStatus() == RunStatus.RUNNING)
                         .ifPresent(r -> runs.endParent(parent.getKey(), status));
@@ -107,8 +111,8 @@ public final class MlflowSync {
                 continue;
             }
             TrialState state = trial.status().map(TrialStatus::state).orElse(null);
-            if (state == TrialState.INTERRUPTED) {
-                return RunStatus.KILLED;
+            if (state == TrialState.INTERRUPTED || state == TrialState.RUNNING) {
+                return RunStatus.KILLED; // RUNNING under the lock: its sweep died (kill -9, a crash)
             }
             failed |= state == TrialState.FAILED;
         }

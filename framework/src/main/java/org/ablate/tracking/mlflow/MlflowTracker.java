@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.ablate.experiment.SweepPlan;
@@ -15,6 +17,7 @@ import org.ablate.experiment.TrialSpec;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.store.TrialStatus;
 import org.ablate.tracking.Tracker;
 import org.ablate.tracking.TrackerFactory;
 import org.ablate.tracking.TrialTracker;
@@ -51,6 +54,8 @@ public final class MlflowTracker implements Tracker {
     private volatile long downUntilNanos;
     private volatile boolean warnedOutage;
     private volatile boolean closed;
+    private final AtomicBoolean finalizing = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch finalized = new java.util.concurrent.CountDownLatch(1);
 
     private MlflowTracker(MlflowConnection connection, ExperimentFolder folder, Invocation invocation,
                           Map<String, Object> provenance, boolean reachable) {
@@ -123,35 +128,61 @@ public final class MlflowTracker implements Tracker {
         return t;
     }
 
+    /**
+     * Ends the invocation. Safe to call twice at once (Ctrl-C: the interruption hook and the sweep's
+     * own thread both close): each waits for the sender as long as it said, and the first to be done
+     * waiting ends the parent run and closes the connection; the other waits for that (within its
+     * own limit) and returns.
+     */
     @Override
     public void close(Duration wait) {
-        if (closed) {
-            return;
-        }
+        long deadline = System.nanoTime() + wait.toNanos();
         closing = true;
         LockSupport.unpark(sender);
         try {
             sender.join(Math.max(1, wait.toMillis()));
+            if (!finalizing.compareAndSet(false, true)) {
+                // the other closer is ending the parent: wait for it (the JVM may halt once this returns)
+                finalized.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (!finalizing.compareAndSet(false, true)) {
+                return;
+            }
         }
+        try {
+            finish();
+        } finally {
+            finalized.countDown();
+        }
+    }
+
+    private void finish() {
         closed = true;
         int unsynced = 0;
         for (LiveTrial t : live) {
             t.giveUp("the sweep ended before everything was sent");
         }
+        List<TrialState> states = new ArrayList<>(ended);
         try {
             for (TrialFolder f : folder.trials()) {
-                if (SyncState.read(f).filter(s -> s.invocation().id().equals(invocation.id()) && !s.synced()).isPresent()) {
+                Optional<SyncState> s = SyncState.read(f).filter(x -> x.invocation().id().equals(invocation.id()));
+                if (s.isPresent() && !s.get().synced()) {
                     unsynced++;
+                }
+                // the trials' own records too: an end may be committed before the sweep is told of it
+                if (s.isPresent()) {
+                    f.status().map(TrialStatus::state).ifPresent(states::add);
                 }
             }
         } catch (IOException ignored) {
-            // only the count in the message is lost
+            // only the count in the message, and the folder's view of the ends, are lost
         }
         runs.knownParent(invocation.id()).ifPresent(parent -> {
             try {
-                runs.endParent(parent, parentStatus());
+                runs.endParent(parent, parentStatus(states));
             } catch (TrackingException e) {
                 LOG.warn("cannot end the sweep's MLflow run: {}", e.getMessage());
             }
@@ -163,7 +194,7 @@ public final class MlflowTracker implements Tracker {
         runs.connection().close();
     }
 
-    private RunStatus parentStatus() {
+    private static RunStatus parentStatus(List<TrialState> ended) {
         if (ended.contains(TrialState.INTERRUPTED)) {
             return RunStatus.KILLED;
         }

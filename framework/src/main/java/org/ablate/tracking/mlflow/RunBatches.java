@@ -1,6 +1,5 @@
 package org.ablate.tracking.mlflow;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlflow.api.proto.Service.Metric;
@@ -24,7 +23,7 @@ public final class RunBatches {
     public static final int MAX_TAG_VALUE = 8000;
     public static final String TRUNCATED = "...[truncated by ablate]";
 
-    private static final int ENTITY_OVERHEAD = 64; // braces, quotes and field names around each entry
+    private static final int ENTITY_OVERHEAD = 64; // braces, field names and the printer's indentation around each entry
 
     /** One request's share. */
     public record Batch(List<Metric> metrics, List<Param> params, List<RunTag> tags) {
@@ -50,7 +49,11 @@ public final class RunBatches {
         if (value.length() <= max) {
             return value;
         }
-        return value.substring(0, max - TRUNCATED.length()) + TRUNCATED;
+        int cut = max - TRUNCATED.length();
+        if (Character.isHighSurrogate(value.charAt(cut - 1))) {
+            cut--; // never half a character: a lone surrogate does not survive UTF-8
+        }
+        return value.substring(0, cut) + TRUNCATED;
     }
 
     public static List<Batch> split(List<Metric> metrics, List<Param> params, List<RunTag> tags) {
@@ -89,8 +92,29 @@ public final class RunBatches {
         return out;
     }
 
-    private static int bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+    /**
+     * The bytes a string takes in the request body, quoted and escaped as the client's JSON printer
+     * (protobuf's, with Gson's HTML-safe escaping) writes it: a quote or a backslash two, a control
+     * character or one of {@code < > & = '} six (a backslash-u escape), any other character its
+     * UTF-8 length.
+     */
+    static int bytes(String s) {
+        int n = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                n += 2;
+            } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '=' || c == '\'' || c == 0x2028 || c == 0x2029) {
+                n += 6;
+            } else if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800 || Character.isSurrogate(c)) {
+                n += 2; // a surrogate pair is four bytes in UTF-8
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static final class Builder {

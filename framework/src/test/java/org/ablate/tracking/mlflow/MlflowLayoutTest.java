@@ -9,6 +9,7 @@ import static org.ablate.tracking.mlflow.MlflowTesting.tags;
 import static org.ablate.tracking.mlflow.MlflowTesting.withTag;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,7 @@ import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
+import org.ablate.testing.CliProcess;
 import org.ablate.testing.MlflowServer;
 import org.ablate.testing.Sweeps;
 import org.junit.jupiter.api.Test;
@@ -180,7 +182,86 @@ class MlflowLayoutTest {
             assertTrue(again.out().contains("0 finished, 0 failed, 0 interrupted, 2 skipped"), again.out());
             Set<String> after = runs(c, mlflowName).stream().map(x -> x.getInfo().getRunId()).collect(Collectors.toSet());
             assertEquals(before, after, "a re-run that skips every trial makes no run");
+
+            // a parent left RUNNING (the server went away as the sweep ended) is closed by a sync,
+            // though every trial is in
+            c.client().setTerminated(parent.getInfo().getRunId(), RunStatus.RUNNING, 0);
+            assertEquals(RunStatus.RUNNING, c.client().getRun(parent.getInfo().getRunId()).getInfo().getStatus());
+            InProcessCli.Result sync = InProcessCli.run("sync", "long", "--results-dir", results.toString());
+            assertEquals(0, sync.code(), sync.out() + sync.err());
+            assertTrue(sync.out().startsWith("long: 0 trial(s) synced"), sync.out());
+            assertEquals(RunStatus.FINISHED, c.client().getRun(parent.getInfo().getRunId()).getInfo().getStatus());
         }
+    }
+
+    @Test
+    void anInterruptedSweepIsKilledInMlflow() throws Exception {
+        String uri = MlflowServer.shared();
+        String mlflowName = MlflowTesting.uniqueName("interrupted");
+        Path file = Sweeps.write(tmp, "interrupted", """
+                task: probe
+                params: {steps: 200, sleep_ms: 50, mode: slow}
+                sweep: {grid: {x: [1, 2]}}
+                tracking: {experiment: %s}
+                """.formatted(mlflowName));
+        Path results = tmp.resolve("results");
+        ExperimentFolder folder = new ResultsStore(results).experiment("interrupted");
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", file.toString(), "--tracking-uri", uri,
+                "--results-dir", results.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!folder.exists() || folder.trials().isEmpty()
+                || SyncState.read(folder.trials().get(0)).map(SyncState::runId).orElse(null) == null) {
+            assertTrue(System.nanoTime() < deadline && run.isAlive(), Files.readString(tmp.resolve("run.log")));
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // a few points on their way
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue(), Files.readString(tmp.resolve("run.log")));
+        TrialFolder trial = folder.trials().get(0);
+        assertEquals(TrialState.INTERRUPTED, trial.status().map(TrialStatus::state).orElseThrow());
+
+        // the Ctrl-C hook and the sweep's thread both close the tracker: the parent ends once, KILLED
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertTrue(SyncState.read(trial).orElseThrow().synced(), log);
+        assertFalse(log.contains("not fully in MLflow"), log);
+        try (MlflowConnection c = MlflowTesting.connect(uri, mlflowName)) {
+            Run parent = withTag(runs(c, mlflowName), Tags.ROLE, "sweep").get(0);
+            assertEquals(RunStatus.KILLED, parent.getInfo().getStatus(), Files.readString(tmp.resolve("run.log")));
+        }
+        InProcessCli.Result sync = InProcessCli.run("sync", "interrupted", "--results-dir", results.toString());
+        assertEquals(0, sync.code(), sync.out() + sync.err());
+        assertTrue(sync.out().contains("0 trial(s) synced"), sync.out());
+        try (MlflowConnection c = MlflowTesting.connect(uri, mlflowName)) {
+            List<Run> all = runs(c, mlflowName);
+            assertEquals(2, all.size(), "the second trial never started");
+            Run parent = withTag(all, Tags.ROLE, "sweep").get(0);
+            assertEquals(RunStatus.KILLED, parent.getInfo().getStatus());
+            Run child = childrenByTrial(all).get(trial.id());
+            assertEquals(RunStatus.KILLED, child.getInfo().getStatus());
+            assertEquals(MlflowTesting.localHistory(trial).get("train/value"),
+                    remoteHistory(c, child.getInfo().getRunId(), "train/value"));
+            assertEquals(trial.status().orElseThrow().reason(), tags(child).get("ablate.failure"));
+        }
+    }
+
+    @Test
+    void aDeletedExperimentStopsTheSweepWithAClearMessage() throws Exception {
+        String uri = MlflowServer.shared();
+        String mlflowName = MlflowTesting.uniqueName("deleted");
+        try (MlflowConnection c = MlflowTesting.connect(uri, mlflowName)) {
+            c.client().deleteExperiment(c.experimentId(mlflowName));
+        }
+        Path file = Sweeps.write(tmp, "deleted", """
+                task: probe
+                tracking: {experiment: %s}
+                """.formatted(mlflowName));
+        Path results = tmp.resolve("results");
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--tracking-uri", uri, "--results-dir", results.toString());
+        assertEquals(5, r.code(), r.out() + r.err());
+        assertEquals("ablate: tracking error: MLflow server " + uri + ": experiment '" + mlflowName + "' is deleted; restore it "
+                + "(mlflow experiments restore), or name another with tracking.experiment or MLFLOW_EXPERIMENT_NAME\n", r.err());
+        assertEquals(List.of(), new ResultsStore(results).experiment("deleted").trials(), "no trial may run");
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.ablate.store.TrialStatus;
 import org.ablate.testing.MlflowServer;
 import org.ablate.testing.Sweeps;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,13 +86,15 @@ class MlflowOutageTest {
         CompletableFuture<InProcessCli.Result> sweep = CompletableFuture.supplyAsync(() -> InProcessCli.run(
                 "run", file.toString(), "--tracking-uri", server.uri(), "--results-dir", results.toString()));
 
-        // the server dies once the first trial is fully in MLflow
+        // the server dies once the first trial is fully in MLflow and the next one half-way there
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (syncedCount(folder) == 0) {
+        String halfway;
+        while ((halfway = syncedCount(folder) == 0 ? null : halfSent(folder)) == null) {
             assertTrue(System.nanoTime() < deadline && !sweep.isDone(), "no trial reached MLflow");
-            Thread.sleep(20);
+            Thread.sleep(10);
         }
         server.kill();
+        String halfwayRun = SyncState.read(folder.trial(halfway)).orElseThrow().runId();
 
         InProcessCli.Result run = sweep.get(3, TimeUnit.MINUTES);
         assertEquals(0, run.code(), run.out() + run.err());
@@ -133,12 +136,13 @@ class MlflowOutageTest {
             for (TrialFolder t : trials) {
                 assertTrialRun(c, t, children.get(t.id()), parent.getInfo().getRunId()); // whole history, no point twice
             }
+            assertEquals(halfwayRun, children.get(halfway).getInfo().getRunId(), "the half-sent run is completed, not replaced");
             assertNoneRunning(all);
             assertEquals(RunStatus.FINISHED, parent.getInfo().getStatus());
             Set<String> ids = all.stream().map(r -> r.getInfo().getRunId()).collect(Collectors.toSet());
 
-            InProcessCli.Result again = InProcessCli.run("sync", "outage", "--tracking-uri", server.uri(),
-                    "--results-dir", results.toString());
+            // as the sweep's warning says: `ablate sync outage`, the server being the one recorded
+            InProcessCli.Result again = InProcessCli.run("sync", "outage", "--results-dir", results.toString());
             assertEquals(0, again.code(), again.out() + again.err());
             assertTrue(again.out().startsWith("outage: 0 trial(s) synced to " + server.uri()), again.out());
             assertTrue(again.out().contains("6 already there"), again.out());
@@ -176,6 +180,12 @@ class MlflowOutageTest {
             invocation = s.invocation().id();
         }
 
+        InProcessCli.Result down = InProcessCli.run("sync", "unreachable", "--results-dir", results.toString());
+        assertEquals(5, down.code(), down.out() + down.err());
+        assertTrue(down.err().matches("ablate: tracking error: MLflow server " + closed
+                + ": .*: unreachable \\(connection refused\\)\n"), down.err());
+        assertEquals(4, MlflowTesting.unsynced(folder).size());
+
         InProcessCli.Result sync = InProcessCli.run("sync", "unreachable", "--tracking-uri", server.uri(),
                 "--results-dir", results.toString());
         assertEquals(0, sync.code(), sync.out() + sync.err());
@@ -201,10 +211,37 @@ class MlflowOutageTest {
                 assertEquals(children.get(t.id()).getInfo().getRunId(), s.runId());
             }
         }
+
+        // synced to another server: "already there" means there, so the trials are sent again...
+        String other = MlflowServer.shared();
+        InProcessCli.Result elsewhere = InProcessCli.run("sync", "unreachable", "--tracking-uri", other,
+                "--results-dir", results.toString());
+        assertEquals(0, elsewhere.code(), elsewhere.out() + elsewhere.err());
+        assertTrue(elsewhere.out().startsWith("unreachable: 4 trial(s) synced to " + other), elsewhere.out());
+        try (MlflowConnection c = MlflowTesting.connect(other, mlflowName)) {
+            List<Run> all = runs(c, mlflowName);
+            assertEquals(5, all.size());
+            assertEquals(invocation, tags(withTag(all, Tags.ROLE, "sweep").get(0)).get(Tags.INVOCATION));
+            assertEquals(4, childrenByTrial(all).size());
+        }
+        // ...and back on the first, each run is found again, not made twice
+        InProcessCli.Result back = InProcessCli.run("sync", "unreachable", "--tracking-uri", server.uri(),
+                "--results-dir", results.toString());
+        assertEquals(0, back.code(), back.out() + back.err());
+        try (MlflowConnection c = MlflowTesting.connect(server.uri(), mlflowName)) {
+            List<Run> all = runs(c, mlflowName);
+            assertEquals(5, all.size(), "no duplicate after a round trip");
+            Run parent = withTag(all, Tags.ROLE, "sweep").get(0);
+            Map<String, Run> children = childrenByTrial(all);
+            for (TrialFolder t : folder.trials()) {
+                assertTrialRun(c, t, children.get(t.id()), parent.getInfo().getRunId());
+            }
+        }
     }
 
     @Test
     void aSweepRunWithoutTrackingGetsASyncParent() throws Exception {
+        Assumptions.assumeTrue(System.getenv("MLFLOW_TRACKING_URI") == null, "MLFLOW_TRACKING_URI turns tracking on");
         String mlflowName = MlflowTesting.uniqueName("untracked");
         Path file = Sweeps.write(tmp, "untracked", """
                 task: probe
@@ -244,6 +281,17 @@ class MlflowOutageTest {
             return folder.exists() ? MlflowTesting.syncStates(folder).values().stream().filter(s -> s != null && s.synced()).count() : 0;
         } catch (java.io.IOException e) {
             return 0; // the folder is being written
+        }
+    }
+
+    /** A trial whose run exists but is not complete yet, or null. */
+    private static String halfSent(ExperimentFolder folder) {
+        try {
+            return MlflowTesting.syncStates(folder).entrySet().stream()
+                    .filter(e -> e.getValue() != null && e.getValue().runId() != null && !e.getValue().synced())
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
