@@ -6,11 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
@@ -28,17 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mirrors a running sweep into MLflow from one background thread, so a trial only ever appends
- * to an in-memory queue. The parent run is made when the first trial starts (a re-run that skips
- * everything makes none). When the server is down, refuses a request or falls too far behind, the
- * trial concerned is left {@code synced: false} in its mlflow.json and the sweep goes on; `ablate
- * sync` completes it later from the results store.
+ * Mirrors a running sweep into MLflow from one background thread that follows each trial's
+ * metrics.jsonl ({@link MetricsTail}), so logging a metric costs a trial nothing beyond its write
+ * to the results store, and a slow server only delays the mirror. The parent run is made when the
+ * first trial starts (a re-run that skips everything makes none). When the server is down or
+ * refuses a request, the trial concerned is left {@code synced: false} in its mlflow.json and the
+ * sweep goes on; `ablate sync` completes it later from the results store.
  */
 public final class MlflowTracker implements Tracker {
 
     private static final Logger LOG = LoggerFactory.getLogger(MlflowTracker.class);
-    /** Points queued per trial before it is given up to a later sync (the server fell behind). */
-    static final int MAX_PENDING = 200_000;
     private static final long SEND_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(30);
     private static final Duration START_CHECK = Duration.ofSeconds(15);
@@ -233,19 +230,11 @@ public final class MlflowTracker implements Tracker {
                 t.state = t.state.withRuns(runs.experimentId(), parent, t.run.getRunId()).failed("incomplete");
                 t.state.write(t.folder);
             }
-            List<Metric> batch = new ArrayList<>(RunBatches.MAX_METRICS);
-            TrialState end = t.end; // read before draining: points logged before the end are all queued
-            Metric m;
-            while ((m = t.pending.poll()) != null) {
-                t.size.decrementAndGet();
-                batch.add(m);
-                if (batch.size() == RunBatches.MAX_METRICS) {
-                    runs.connection().logBatch(t.run.getRunId(), batch, List.of(), List.of());
-                    batch.clear();
-                }
-            }
-            if (!batch.isEmpty()) {
-                runs.connection().logBatch(t.run.getRunId(), batch, List.of(), List.of());
+            // read before tailing: once the end is committed, metrics.jsonl is complete (closed before the status)
+            TrialState end = t.end;
+            List<Metric> points;
+            while (!(points = t.tail.next()).isEmpty()) {
+                runs.connection().logBatch(t.run.getRunId(), points, List.of(), List.of());
             }
             if (end != null) {
                 runs.complete(t.run, TrialRunContent.read(t.folder), false);
@@ -270,11 +259,10 @@ public final class MlflowTracker implements Tracker {
         }
     }
 
-    /** One trial's queue and its standing. */
+    /** One trial's place in its metrics file, and its standing. */
     private final class LiveTrial implements TrialTracker {
         final TrialFolder folder;
-        final ConcurrentLinkedQueue<Metric> pending = new ConcurrentLinkedQueue<>();
-        final AtomicInteger size = new AtomicInteger();
+        final MetricsTail tail;
         volatile SyncState state;
         volatile boolean broken;
         volatile boolean completed;
@@ -283,19 +271,13 @@ public final class MlflowTracker implements Tracker {
 
         LiveTrial(TrialFolder folder, SyncState state) {
             this.folder = folder;
+            this.tail = new MetricsTail(folder.file(TrialFolder.METRICS));
             this.state = state;
         }
 
         @Override
         public void metric(long step, String name, double value, long timestampMillis) {
-            if (broken) {
-                return;
-            }
-            if (size.incrementAndGet() > MAX_PENDING) {
-                giveUp("more than " + MAX_PENDING + " metric points were waiting for the server");
-                return;
-            }
-            pending.add(RunBatches.metric(name, value, timestampMillis, step));
+            // nothing to do: the sender reads the point from metrics.jsonl
         }
 
         @Override
@@ -310,7 +292,6 @@ public final class MlflowTracker implements Tracker {
                 return;
             }
             broken = true;
-            pending.clear();
             try {
                 state = state.failed(why);
                 state.write(folder);

@@ -108,20 +108,28 @@ final class TrialRunContent {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+                Metric m = point(line);
+                if (m != null) {
+                    out.add(m);
                 }
-                Map<String, Object> m;
-                try {
-                    m = Json.MAPPER.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-                } catch (IOException torn) {
-                    continue; // a last line cut by a crash: the rest of the history still counts
-                }
-                out.add(RunBatches.metric(String.valueOf(m.get("name")), Json.toDouble(m.get("value")),
-                        ((Number) m.get("timestamp")).longValue(), ((Number) m.get("step")).longValue()));
             }
         }
         return out;
+    }
+
+    /** One metrics.jsonl line as an MLflow metric; null for a blank line or one cut by a crash. */
+    static Metric point(String line) {
+        if (line.isBlank()) {
+            return null;
+        }
+        try {
+            Map<String, Object> m = Json.MAPPER.readValue(line,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+            return RunBatches.metric(String.valueOf(m.get("name")), Json.toDouble(m.get("value")),
+                    ((Number) m.get("timestamp")).longValue(), ((Number) m.get("step")).longValue());
+        } catch (IOException | RuntimeException torn) {
+            return null; // the rest of the history still counts
+        }
     }
 
     /** The summary as {@code summary/<name>} metrics at the last logged step and the end time. */
