@@ -105,6 +105,11 @@ class MlflowLayoutTest {
             assertTrue(parentFiles.containsAll(List.of("experiment.yaml", "sweep.json")), parentFiles.toString());
             assertTrue(parentFiles.stream().allMatch(f -> f.equals("experiment.yaml") || f.equals("sweep.json")
                     || f.startsWith("report/")), parentFiles.toString());
+            for (String name : List.of("report.md", "aggregates.csv")) {
+                assertTrue(parentFiles.contains("report/" + name), parentFiles.toString());
+                assertArrayEquals(Files.readAllBytes(folder.dir().resolve("report").resolve(name)),
+                        c.downloadArtifact(parent.getInfo().getArtifactUri(), "report/" + name), "report file " + name);
+            }
 
             // provenance as tags, on the parent and on each trial
             Map<String, Object> provenance = castMap(trials.get(0).config().get("provenance"));
