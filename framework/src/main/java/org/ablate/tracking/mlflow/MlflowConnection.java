@@ -35,14 +35,29 @@ import org.mlflow.tracking.MlflowHttpException;
  */
 public final class MlflowConnection implements AutoCloseable {
 
-    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
+    /** The client's shaded HttpClient logs every retried connection to stderr (java.util.logging); Ablate reports the outcome. */
+    private static final java.util.logging.Logger HTTP_LOG = java.util.logging.Logger.getLogger("org.mlflow_project.apachehttp");
+
+    static {
+        HTTP_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /** Requests run here so they can time out: the official client's HTTP layer has no timeout. */
+    private static final java.util.concurrent.ExecutorService REQUESTS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mlflow-request");
+        t.setDaemon(true); // a request the server never answers must not keep the JVM alive
+        return t;
+    });
 
     private final MlflowSettings settings;
     private final MlflowClient client;
     private final HttpClient http;
 
+    private final Duration timeout;
+
     public MlflowConnection(MlflowSettings settings) {
         this.settings = settings;
+        this.timeout = requestTimeout();
         this.client = new MlflowClient(settings.hostCreds());
         // HTTP/1.1: the default (HTTP/2) asks every plain-http request to upgrade, which MLflow's
         // server logs as a warning per artifact
@@ -128,7 +143,7 @@ public final class MlflowConnection implements AutoCloseable {
         URI target = artifactEndpoint(artifactUri, relativePath);
         HttpRequest.Builder request;
         try {
-            request = HttpRequest.newBuilder(target).timeout(HTTP_TIMEOUT)
+            request = HttpRequest.newBuilder(target).timeout(timeout)
                     .PUT(HttpRequest.BodyPublishers.ofFile(file));
         } catch (java.io.FileNotFoundException e) {
             throw new TrackingException(TrackingException.Kind.REJECTED, "artifact " + file + " is missing", e);
@@ -139,7 +154,7 @@ public final class MlflowConnection implements AutoCloseable {
     /** Downloads an artifact's bytes through the proxy (tests and checks read back what was sent). */
     public byte[] downloadArtifact(String artifactUri, String relativePath) {
         HttpRequest.Builder request = HttpRequest.newBuilder(artifactEndpoint(artifactUri, relativePath))
-                .timeout(HTTP_TIMEOUT).GET();
+                .timeout(timeout).GET();
         return send("download artifact " + relativePath, request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -194,15 +209,45 @@ public final class MlflowConnection implements AutoCloseable {
         return response.body();
     }
 
-    private <T> T call(String what, Supplier<T> request) {
+    /**
+     * How long one request may take before the server counts as unreachable: the system property
+     * {@code ablate.mlflow.timeout} or ABLATE_MLFLOW_TIMEOUT (seconds), default 60.
+     */
+    static Duration requestTimeout() {
+        String v = System.getProperty("ablate.mlflow.timeout", System.getenv("ABLATE_MLFLOW_TIMEOUT"));
         try {
-            return request.get();
-        } catch (MlflowHttpException e) {
-            throw httpFailure(what, e.getStatusCode(), e.getBodyMessage());
-        } catch (MlflowClientException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return v == null || v.isBlank() ? Duration.ofSeconds(60) : Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ABLATE_MLFLOW_TIMEOUT must be a number of seconds, got '" + v + "'");
+        }
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        java.util.concurrent.Future<T> answer = REQUESTS.submit(request::get);
+        try {
+            return answer.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
             throw new TrackingException(TrackingException.Kind.UNREACHABLE,
-                    message(what, "unreachable (" + describe(cause) + ")"), e);
+                    message(what, "no answer within " + timeout.toSeconds() + " s"), e);
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TrackingException(TrackingException.Kind.UNREACHABLE, message(what, "interrupted"), e);
+        } catch (java.util.concurrent.ExecutionException wrapped) {
+            Throwable e = wrapped.getCause();
+            if (e instanceof MlflowHttpException h) {
+                throw httpFailure(what, h.getStatusCode(), h.getBodyMessage());
+            }
+            if (e instanceof MlflowClientException c) {
+                Throwable cause = c.getCause() == null ? c : c.getCause();
+                throw new TrackingException(TrackingException.Kind.UNREACHABLE,
+                        message(what, "unreachable (" + describe(cause) + ")"), c);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e);
         }
     }
 
