@@ -72,7 +72,9 @@ public final class Autoencoder {
         if (extra != null) {
             loss = loss.add(extra.rename(LOSS_EXTRA));
         }
-        loss.rename(LOSS);
+        // a new variable, not a rename: without other terms `loss` IS loss_recon, and renaming it
+        // would take that name away (FSQ has neither a commitment nor an extra loss)
+        sd.identity(LOSS, loss);
         sd.setLossVariables(LOSS);
         return new Autoencoder(sd, extra != null, quantizer.commitment());
     }

@@ -62,6 +62,34 @@ class TrainerTest {
         assertEquals(2, t.steps());
     }
 
+    /**
+     * Every family through the whole graph, both architectures: a regression test for FSQ, whose
+     * loss (no commitment, no extra term) once took loss_recon's name away, so every FSQ trial failed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Autoencoder.Architecture.class)
+    void everyQuantizerFamilyTrainsMeasuredSteps(Autoencoder.Architecture architecture) {
+        Map<String, QuantizerState> all = new java.util.LinkedHashMap<>();
+        all.put("vq", QuantizerFixtures.allFamilies(D, K, 3).get("vq"));
+        all.put("simvq", QuantizerFixtures.allFamilies(D, K, 3).get(
+                "simvq(train_codebook=false, w=full, bias=true, init=gaussian)"));
+        all.put("vq-fc", QuantizerFixtures.allFamilies(D, K, 3).get("vq-fc"));
+        all.put("vq-ema", QuantizerFixtures.allFamilies(D, K, 3).get("vq-ema"));
+        all.put("fsq", new org.ablate.quantizers.quantizer.Fsq().create(setup(D, K, BETA, 1e-3, 3),
+                QuantizerFixtures.fsqParams(4, 4)));
+        all.put("lfq", new org.ablate.quantizers.quantizer.Lfq().create(setup(D, K, BETA, 1e-3, 3),
+                QuantizerFixtures.lfqParams(0.1)));
+        for (Map.Entry<String, QuantizerState> e : all.entrySet()) {
+            Autoencoder m = AutoencoderGradientTest.build(architecture, D, e.getValue(), BETA, 5);
+            Trainer t = new Trainer(m, e.getValue(), 1e-3);
+            TrainStep first = Quietly.run(() -> t.step(batch(0)));
+            TrainStep second = Quietly.run(() -> t.step(batch(3)));
+            assertTrue(Double.isFinite(first.reconLoss()) && first.reconLoss() > 0, e.getKey() + ": " + first);
+            assertTrue(Double.isFinite(second.reconLoss()), e.getKey() + ": " + second);
+            assertEquals(2, t.steps(), e.getKey());
+        }
+    }
+
     @Test
     void reconstructUsesTheCodesTheQuantizerChooses() {
         QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams());
