@@ -77,23 +77,9 @@ final class PlotBuilder {
                         + " fall on the same point; fix the other parameters with 'where' or split them with 'group'");
             }
         }
-        int m = byX.size();
-        double[] x = new double[m];
-        double[] mean = new double[m];
-        double[] lo = new double[m];
-        double[] hi = new double[m];
-        int[] n = new int[m];
-        int i = 0;
-        for (Map.Entry<Double, Configuration> e : byX.entrySet()) {
-            Stat s = e.getValue().metrics().get(p.metric());
-            x[i] = e.getKey();
-            mean[i] = s == null ? Double.NaN : s.mean();
-            lo[i] = s == null ? Double.NaN : s.ciLow();
-            hi[i] = s == null ? Double.NaN : s.ciHigh();
-            n[i] = s == null ? 0 : s.n();
-            i++;
-        }
-        return new PlotData.Series(name, x, mean, lo, hi, n);
+        TreeMap<Double, Stat> points = new TreeMap<>();
+        byX.forEach((x, k) -> points.put(x, k.metrics().get(p.metric())));
+        return series(name, points);
     }
 
     private PlotData.Series stepSeries(PlotSpec p, String name, List<Configuration> group) throws IOException {
@@ -112,20 +98,28 @@ final class PlotBuilder {
                 }
             }
         }
-        int m = byStep.size();
+        TreeMap<Double, Stat> points = new TreeMap<>();
+        byStep.forEach((step, values) -> points.put(step.doubleValue(),
+                Stat.of(values.stream().mapToDouble(Double::doubleValue).toArray())));
+        return series(name, points);
+    }
+
+    /** A line from x → statistics over seeds (null: no finished seed there, drawn as a gap). */
+    private static PlotData.Series series(String name, TreeMap<Double, Stat> points) {
+        int m = points.size();
         double[] x = new double[m];
         double[] mean = new double[m];
         double[] lo = new double[m];
         double[] hi = new double[m];
         int[] n = new int[m];
         int i = 0;
-        for (Map.Entry<Long, List<Double>> e : byStep.entrySet()) {
-            Stat s = Stat.of(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+        for (Map.Entry<Double, Stat> e : points.entrySet()) {
+            Stat s = e.getValue();
             x[i] = e.getKey();
-            mean[i] = s.mean();
-            lo[i] = s.ciLow();
-            hi[i] = s.ciHigh();
-            n[i] = s.n();
+            mean[i] = s == null ? Double.NaN : s.mean();
+            lo[i] = s == null ? Double.NaN : s.ciLow();
+            hi[i] = s == null ? Double.NaN : s.ciHigh();
+            n[i] = s == null ? 0 : s.n();
             i++;
         }
         return new PlotData.Series(name, x, mean, lo, hi, n);
