@@ -3,15 +3,12 @@ package org.ablate.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.testing.Sweeps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI in-process: exit codes, and what it prints. */
 class CliTest {
@@ -19,17 +16,8 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = AblateCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private InProcessCli.Result cli(String... args) {
+        return InProcessCli.run(args);
     }
 
     private String results() {
@@ -44,7 +32,7 @@ class CliTest {
                 sweep: {grid: {x: [1, 2]}}
                 seeds: [0, 7]
                 """);
-        Result r = cli("run", file.toString(), "mode=[ok,slow]", "--dry-run", "--results-dir", results());
+        InProcessCli.Result r = cli("run", file.toString(), "mode=[ok,slow]", "--dry-run", "--results-dir", results());
         assertEquals(0, r.code(), r.err());
         var trials = Sweeps.plan(file, "mode=[ok,slow]").trials();
         StringBuilder expected = new StringBuilder();
@@ -66,7 +54,7 @@ class CliTest {
                 params:
                   x: 250
                 """);
-        Result r = cli("run", file.toString(), "--results-dir", results());
+        InProcessCli.Result r = cli("run", file.toString(), "--results-dir", results());
         assertEquals(2, r.code());
         assertEquals("ablate: error: " + file + ":3: params.x: 250 is out of range (accepted: real in [0, 100])\n", r.err());
         assertTrue(Files.notExists(tmp.resolve("results")), "nothing may be written for a bad experiment");
@@ -75,14 +63,14 @@ class CliTest {
     @Test
     void badOverrideAndBadOptionsExit2() throws Exception {
         Path file = Sweeps.write(tmp, "ok", "task: probe\n");
-        Result typo = cli("run", file.toString(), "stesp=4", "--results-dir", results());
+        InProcessCli.Result typo = cli("run", file.toString(), "stesp=4", "--results-dir", results());
         assertEquals(2, typo.code());
         assertEquals("ablate: error: command line 'stesp=4': stesp: unknown parameter of task 'probe'; did you mean 'steps'? "
                 + "(accepted: x, n, mode, steps, sleep_ms, flag, levels, gadget)\n", typo.err());
-        Result parallel = cli("run", file.toString(), "--parallel", "0", "--results-dir", results());
+        InProcessCli.Result parallel = cli("run", file.toString(), "--parallel", "0", "--results-dir", results());
         assertEquals(2, parallel.code());
         assertTrue(parallel.err().startsWith("ablate: --parallel must be at least 1, got 0\n"), parallel.err());
-        Result missing = cli("run", tmp.resolve("nope.yaml").toString());
+        InProcessCli.Result missing = cli("run", tmp.resolve("nope.yaml").toString());
         assertEquals(2, missing.code());
         assertEquals("ablate: error: " + tmp.resolve("nope.yaml")
                 + ": experiment file not found (give a path to a .yaml file, or the name of one in experiments/)\n", missing.err());
@@ -95,13 +83,13 @@ class CliTest {
                 sweep: {grid: {mode: [ok, fail]}}
                 headline: result
                 """);
-        Result run = cli("run", file.toString(), "--results-dir", results());
+        InProcessCli.Result run = cli("run", file.toString(), "--results-dir", results());
         assertEquals(1, run.code());
         assertTrue(run.out().startsWith("mixed: 1 finished, 1 failed, 0 interrupted, 0 skipped (already finished) -> "), run.out());
         assertTrue(run.out().contains("FAILED (mode=fail seed=0): java.lang.IllegalStateException: probe failed as asked at step 2"),
                 run.out());
 
-        Result status = cli("status", "mixed", "--results-dir", results());
+        InProcessCli.Result status = cli("status", "mixed", "--results-dir", results());
         assertEquals(0, status.code(), status.err());
         String[] lines = status.out().split("\n");
         assertEquals(4, lines.length, status.out());
@@ -118,7 +106,7 @@ class CliTest {
 
     @Test
     void statusOfAnUnknownExperimentIsAClearError() {
-        Result r = cli("status", "never-ran", "--results-dir", results());
+        InProcessCli.Result r = cli("status", "never-ran", "--results-dir", results());
         assertEquals(2, r.code());
         assertEquals("ablate: error: never-ran: no results for experiment 'never-ran' in " + results()
                 + " (run it first: ablate run <file>.yaml)\n", r.err());
@@ -126,7 +114,7 @@ class CliTest {
 
     @Test
     void pluginsListsEveryComponentWithItsParameters() {
-        Result r = cli("plugins");
+        InProcessCli.Result r = cli("plugins");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*\\n  testing\\s+dev\\s+org\\.ablate\\.testing\\.TestPlugin\\s+\\S+test-classes\\n.*"), r.out());
         assertTrue(r.out().contains("Tasks:\n"), r.out());
@@ -141,7 +129,7 @@ class CliTest {
 
     @Test
     void benchFrameworkPrintsItsFiguresAndChecksItsParameters() {
-        Result r = cli("bench", "framework", "trials=10", "points=1000");
+        InProcessCli.Result r = cli("bench", "framework", "trials=10", "points=1000");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
         assertEquals(8, lines.length, r.out());
@@ -149,11 +137,11 @@ class CliTest {
         assertTrue(lines[6].matches("  resume check \\(all finished\\)\\s+[0-9.]+ ms  \\(10 skipped\\)"), lines[6]);
         assertTrue(lines[7].matches("  metric logging\\s+[0-9,]+ points/s to metrics.jsonl \\(1,000 points\\)"), lines[7]);
 
-        Result typo = cli("bench", "framework", "trails=10");
+        InProcessCli.Result typo = cli("bench", "framework", "trails=10");
         assertEquals(2, typo.code());
         assertEquals("ablate: error: command line 'trails=10': trails: unknown parameter of benchmark 'framework'; "
                 + "did you mean 'trials'? (accepted: trials, parallel, points, tracking_uri)\n", typo.err());
-        Result unknown = cli("bench", "frame");
+        InProcessCli.Result unknown = cli("bench", "frame");
         assertEquals(2, unknown.code());
         assertEquals("ablate: error: command line 'frame': unknown benchmark; did you mean 'framework'? (accepted: framework)\n",
                 unknown.err());
