@@ -199,10 +199,12 @@ public final class ClaimEvaluator {
         return num(s.mean()) + " ± " + num(s.halfWidth()) + " (n=" + s.n() + ")";
     }
 
+    /** Four significant digits; plain notation except for tiny numbers (a 6e-15 spread, not 0.000000000000005995). */
     static String num(double x) {
         if (x == Math.rint(x) && Math.abs(x) < 1e6) {
             return Long.toString((long) x);
         }
-        return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+        java.math.BigDecimal rounded = new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros();
+        return Math.abs(x) < 1e-4 ? rounded.toString().replace("E", "e") : rounded.toPlainString();
     }
 }

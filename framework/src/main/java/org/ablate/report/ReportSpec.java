@@ -103,6 +103,10 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             case RATIO_AT_LEAST, RATIO_AT_MOST -> {
                 requireKey(baseline, "baseline", kind, node);
                 requireKey(factor, "factor", kind, node);
+                // a negative or zero factor flips or erases the comparison the claim reads as
+                if (!(factor > 0)) {
+                    throw new ConfigException(m.get("factor").origin(), "factor must be > 0, got " + factor);
+                }
             }
         }
         int minSeeds = m.containsKey("min_seeds") ? (int) m.get("min_seeds").asLong() : 2;

@@ -331,4 +331,14 @@ class ClaimEvaluatorTest {
         assertEquals(Verdict.INCONCLUSIVE, r.verdict());
         assertEquals("too few seeds: 1 finished, the claim needs 2", r.rows().get(0).note());
     }
+
+    @Test
+    void numbersKeepFourSignificantDigitsAndTinyOnesStayShort() {
+        assertEquals("3", ClaimEvaluator.num(3.0));
+        assertEquals("0.2502", ClaimEvaluator.num(0.25024449883594174));
+        assertEquals("1235", ClaimEvaluator.num(1234.5));
+        assertEquals("0.00005", ClaimEvaluator.num(5e-5));
+        assertEquals("5.995e-15", ClaimEvaluator.num(5.995e-15));
+        assertEquals("-1.2e-9", ClaimEvaluator.num(-1.2e-9));
+    }
 }

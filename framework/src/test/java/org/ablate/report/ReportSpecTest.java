@@ -159,6 +159,10 @@ class ReportSpecTest {
                 error("claims:\n  - {check: at_least, metric: result, value: 1, min_seeds: 1}\n"));
         assertEquals("e.yaml:4: claims[0].tolerance: tolerance must be >= 0, got -0.1",
                 error("claims:\n  - {check: within, metric: result, value: 1, tolerance: -0.1}\n"));
+        assertEquals("e.yaml:4: claims[0].factor: factor must be > 0, got -2.0",
+                error("claims:\n  - {check: ratio_at_least, metric: result, baseline: {q: a}, factor: -2}\n"));
+        assertEquals("e.yaml:4: claims[0].factor: factor must be > 0, got 0.0",
+                error("claims:\n  - {check: ratio_at_most, metric: result, baseline: {q: a}, factor: 0}\n"));
         assertEquals("e.yaml:4: claims[0].value: expected a number, got 'high'",
                 error("claims:\n  - {check: at_least, metric: result, value: high}\n"));
         assertEquals("e.yaml:4: claims[0].factor: expected a finite number, got NaN",
