@@ -63,7 +63,7 @@ final class PlotBuilder {
         String yLabel = p.yLabel() != null ? p.yLabel() : p.metric() + " (mean, 95% CI over seeds)";
         String xLabel = p.xLabel() != null ? p.xLabel() : p.x() + (p.logX() ? " (log scale)" : "");
         return new PlotData(title, xLabel, yLabel, p.logX() && categories.isEmpty(), p.logY(), series,
-                categories.stream().map(Values::format).toList());
+                categories.stream().map(Values::format).toList(), p.yRange());
     }
 
     private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group, List<Object> categories) {

@@ -27,6 +27,11 @@ public final class PlotRenderer {
     }
 
     public static byte[] png(PlotData data) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart(data), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The chart before encoding (tests read its series and axis range). */
+    static XYChart chart(PlotData data) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(data.title())
                 .xAxisTitle(data.xLabel()).yAxisTitle(data.yLabel()).build();
@@ -48,6 +53,10 @@ public final class PlotRenderer {
             });
         }
         styler.setYAxisLogarithmic(data.logY());
+        if (data.yRange() != null) {
+            styler.setYAxisMin(data.yRange().min());
+            styler.setYAxisMax(data.yRange().max());
+        }
         styler.setMarkerSize(7);
         double floor = data.logY() ? positiveFloor(data) : Double.NEGATIVE_INFINITY;
         int c = 0;
@@ -58,13 +67,13 @@ public final class PlotRenderer {
             for (int i = 0; i < s.x().length; i++) {
                 if (Double.isFinite(s.hi()[i]) && onAxis(data, s.x()[i])) {
                     bx.add(s.x()[i]);
-                    by.add(Math.max(floor, s.hi()[i]));
+                    by.add(inRange(data, Math.max(floor, s.hi()[i])));
                 }
             }
             for (int i = s.x().length - 1; i >= 0; i--) {
                 if (Double.isFinite(s.lo()[i]) && onAxis(data, s.x()[i])) {
                     bx.add(s.x()[i]);
-                    by.add(Math.max(floor, s.lo()[i]));
+                    by.add(inRange(data, Math.max(floor, s.lo()[i])));
                 }
             }
             if (bx.size() >= 3) {
@@ -93,7 +102,11 @@ public final class PlotRenderer {
             line.setLineStyle(new BasicStroke(2.2f));
             line.setMarker(lx.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
+    }
+
+    private static double inRange(PlotData data, double y) {
+        return data.yRange() == null ? y : data.yRange().clip(y);
     }
 
     /** False for x <= 0 on a log x axis (step 0, say), which XChart refuses to draw. */

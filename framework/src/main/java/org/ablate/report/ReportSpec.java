@@ -36,7 +36,7 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
 
     private static final Set<String> REPORT_KEYS = new LinkedHashSet<>(List.of("plots"));
     private static final Set<String> PLOT_KEYS = new LinkedHashSet<>(List.of(
-            "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label", "max_step"));
+            "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label", "max_step", "y_range"));
     private static final Set<String> CLAIM_KEYS = new LinkedHashSet<>(List.of(
             "name", "source", "check", "metric", "where", "along", "monotone", "value", "tolerance",
             "baseline", "factor", "paper", "min_seeds"));
@@ -73,7 +73,29 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         String x = required(m, "x", node).asString();
         return new PlotSpec(metric, x, optString(m, "group"), where(m.get("where")), bool(m, "log_x"), bool(m, "log_y"),
                 optString(m, "title"), optString(m, "x_label"), optString(m, "y_label"),
-                m.containsKey("max_step") ? m.get("max_step").asLong() : null, node.origin());
+                m.containsKey("max_step") ? m.get("max_step").asLong() : null, range(m.get("y_range"), bool(m, "log_y")),
+                node.origin());
+    }
+
+    /** {@code y_range: [0, 1]}: two finite numbers, min < max, min > 0 on a log axis. */
+    private static PlotSpec.Range range(YamlNode node, boolean log) {
+        if (node == null) {
+            return null;
+        }
+        List<YamlNode> ends = node.isScalar() ? List.of() : node.asList();
+        if (ends.size() != 2) {
+            throw new ConfigException(node.origin(), "expected two numbers [min, max], got "
+                    + (node.isList() ? "a list of " + ends.size() : node.describe()));
+        }
+        double min = finite(ends.get(0));
+        double max = finite(ends.get(1));
+        if (!(min < max)) {
+            throw new ConfigException(node.origin(), "y_range must have min < max, got [" + min + ", " + max + "]");
+        }
+        if (log && min <= 0) {
+            throw new ConfigException(node.origin(), "y_range on a log axis (log_y: true) needs min > 0, got " + min);
+        }
+        return new PlotSpec.Range(min, max);
     }
 
     private static ClaimSpec claim(YamlNode node, int index) {
@@ -201,9 +223,10 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
 
     private static Double optNumber(Map<String, YamlNode> m, String key) {
         YamlNode n = m.get(key);
-        if (n == null) {
-            return null;
-        }
+        return n == null ? null : finite(n);
+    }
+
+    private static double finite(YamlNode n) {
         if (!(n.value() instanceof Number x)) {
             throw new ConfigException(n.origin(), "expected a number, got " + n.describe());
         }

@@ -4,6 +4,7 @@ import static org.ablate.report.ResultsFixture.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,7 @@ class ReportPlotTest {
     }
 
     private static PlotSpec plot(String metric, String x, String group, Map<String, Object> where, Long maxStep) {
-        return new PlotSpec(metric, x, group, where, false, false, null, null, null, maxStep, ORIGIN);
+        return new PlotSpec(metric, x, group, where, false, false, null, null, null, maxStep, null, ORIGIN);
     }
 
     @Test
@@ -63,6 +64,7 @@ class ReportPlotTest {
         PlotData d = builder.build(plot("acc", "x", "q", Map.of(), null));
         assertEquals("acc vs x", d.title());
         assertEquals("acc (mean, 95% CI over seeds)", d.yLabel());
+        assertNull(d.yRange());
         assertEquals(List.of("q=a", "q=b"), d.series().stream().map(PlotData.Series::name).toList());
         PlotData.Series a = d.series().get(0);
         assertArrayEquals(new double[] {1, 2, 4}, a.x(), "numeric order; the unstarted x=2 is a gap");
@@ -119,6 +121,30 @@ class ReportPlotTest {
         ConfigException many = assertThrows(ConfigException.class, () -> builder.build(plot("train/loss", "step", null, Map.of(), null)));
         assertTrue(many.getMessage().startsWith("e.yaml:9: report.plots[0]: plot of 'train/loss' over steps: 4 configurations in series"),
                 many.getMessage());
+    }
+
+    @Test
+    void aYRangeFixesTheAxisAndClipsTheBands() throws Exception {
+        // a failure rate over 3 seeds: the t-interval reaches -0.14 and 1.1
+        PlotData.Series rate = new PlotData.Series("sketch=gaussian", new double[] {0, 1, 2}, new double[] {1, 0.33, 0},
+                new double[] {0.9, -0.14, 0}, new double[] {1.1, 0.81, 0}, new int[] {3, 3, 3});
+        PlotData clipped = new PlotData("rate", "m", "failure rate", false, false, List.of(rate), List.of("d", "8 * d", "40 * d"),
+                new PlotSpec.Range(0, 1));
+        // XChart keeps its series map package-private; removeSeries hands a series back to read
+        assertEquals(new PlotSpec.Range(0, 1), builder.build(new PlotSpec("acc", "x", "q", Map.of(), false, false,
+                null, null, null, null, new PlotSpec.Range(0, 1), ORIGIN)).yRange(), "the builder passes the range on");
+        var chart = PlotRenderer.chart(clipped);
+        assertEquals(0.0, chart.getStyler().getYAxisMin());
+        assertEquals(1.0, chart.getStyler().getYAxisMax());
+        var band = chart.removeSeries("sketch=gaussian 95% CI");
+        // upper edge left to right, then lower edge right to left
+        assertArrayEquals(new double[] {1, 0.81, 0, 0, 0, 0.9}, band.getYData(), 1e-12);
+        assertArrayEquals(new double[] {1, 0.33, 0}, chart.removeSeries("sketch=gaussian").getYData(), 1e-12);
+        assertNotNull(ImageIO.read(new ByteArrayInputStream(PlotRenderer.png(clipped))));
+
+        var free = PlotRenderer.chart(new PlotData("rate", "m", "failure rate", false, false, List.of(rate), List.of()));
+        assertNull(free.getStyler().getYAxisMin());
+        assertArrayEquals(new double[] {1.1, 0.81, 0, 0, -0.14, 0.9}, free.removeSeries("sketch=gaussian 95% CI").getYData(), 1e-12);
     }
 
     @Test

@@ -35,7 +35,7 @@ class ReportSpecTest {
         ReportSpec spec = parse("""
                 report:
                   plots:
-                    - {metric: result, x: x, group: q, log_x: true, title: T}
+                    - {metric: result, x: x, group: q, log_x: true, title: T, y_range: [0, 1]}
                     - {metric: train/value, x: step, where: {q: a, x: 1}, max_step: 10}
                 claims:
                   - name: grows
@@ -65,9 +65,11 @@ class ReportSpecTest {
         assertTrue(p.logX());
         assertEquals("T", p.title());
         assertEquals(false, p.overSteps());
+        assertEquals(new PlotSpec.Range(0, 1), p.yRange());
         PlotSpec steps = spec.plots().get(1);
         assertTrue(steps.overSteps());
         assertEquals(10L, steps.maxStep());
+        assertNull(steps.yRange());
         assertEquals(Map.of("q", "a", "x", 1L), steps.where());
 
         assertEquals(List.of("grows", "claim-2", "claim-3"), spec.claims().stream().map(ClaimSpec::name).toList());
@@ -100,7 +102,7 @@ class ReportSpecTest {
                     valeu: 3
                 """));
         assertEquals("e.yaml:6: report.plots[0].grup: unknown key; did you mean 'group'? (accepted: metric, x, group, where, "
-                + "log_x, log_y, title, x_label, y_label, max_step)", error("""
+                + "log_x, log_y, title, x_label, y_label, max_step, y_range)", error("""
                 report:
                   plots:
                     - metric: result
@@ -171,6 +173,16 @@ class ReportSpecTest {
                 error("claims:\n  - {check: at_most, metric: result, value: -.inf}\n"));
         assertEquals("e.yaml:4: claims[0].monotone: expected true or false, got 'yes please'",
                 error("claims:\n  - {check: increasing, metric: result, along: x, monotone: yes please}\n"));
+        assertEquals("e.yaml:5: report.plots[0].y_range: expected two numbers [min, max], got a list of 3",
+                error("report:\n  plots:\n    - {metric: result, x: x, y_range: [0, 1, 2]}\n"));
+        assertEquals("e.yaml:5: report.plots[0].y_range: expected two numbers [min, max], got 1",
+                error("report:\n  plots:\n    - {metric: result, x: x, y_range: 1}\n"));
+        assertEquals("e.yaml:5: report.plots[0].y_range[1]: expected a number, got 'top'",
+                error("report:\n  plots:\n    - {metric: result, x: x, y_range: [0, top]}\n"));
+        assertEquals("e.yaml:5: report.plots[0].y_range: y_range must have min < max, got [1.0, 1.0]",
+                error("report:\n  plots:\n    - {metric: result, x: x, y_range: [1, 1]}\n"));
+        assertEquals("e.yaml:5: report.plots[0].y_range: y_range on a log axis (log_y: true) needs min > 0, got 0.0",
+                error("report:\n  plots:\n    - {metric: result, x: x, log_y: true, y_range: [0, 1]}\n"));
         assertEquals("e.yaml:4: claims[0].where.q: expected a single value to select on, got a list",
                 error("claims:\n  - {check: at_least, metric: result, value: 1, where: {q: [a, b]}}\n"));
     }
