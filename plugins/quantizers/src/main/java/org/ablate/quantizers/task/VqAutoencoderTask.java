@@ -26,8 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Trains a VQ autoencoder on images and measures codebook health: per step (every
  * {@code log_every}) the losses, distinct codes in the batch, batch perplexity and the codebook
  * rows the update changed; at evaluations (every {@code eval_every}, and at the end) utilisation,
- * perplexity, MSE, PSNR, SSIM on the test split (or its first {@code eval_subset} images before the
- * end), plus the quantizer's own diagnostics.
+ * perplexity, MSE, PSNR, SSIM as {@code eval/*} on the test split or its first {@code eval_subset}
+ * images, plus the quantizer's own diagnostics; at the end also {@code test/*} and the summary on the
+ * whole test split.
  */
 public final class VqAutoencoderTask implements Task {
 
@@ -47,7 +48,7 @@ public final class VqAutoencoderTask implements Task {
             Param.integer("log_every").defaultValue(10).range(1, 1_000_000).doc("Steps between training metric points."),
             Param.integer("eval_every").defaultValue(0).range(0, 10_000_000).doc("Steps between evaluations (0: only at the end)."),
             Param.integer("eval_subset").defaultValue(0).range(0, 10_000)
-                    .doc("Test images used by the evaluations before the end (0: all); the final one uses the whole test split."),
+                    .doc("Test images of the eval/* evaluations, the last one included (0: all); test/* and the summary use the whole test split."),
             Param.integer("search_bound").defaultValue(1 << 24).range(1024, 1L << 31)
                     .doc("Largest tokens × codes block the nearest-code search holds."));
 
@@ -100,7 +101,11 @@ public final class VqAutoencoderTask implements Task {
         }
         double secondsPerStep = (System.nanoTime() - started) / 1e9 / steps;
         Evaluation.Result result = Evaluation.run(trainer, test);
-        result.metrics().forEach((k, v) -> ctx.metrics().log(trainer.steps(), "eval/" + k, v));
+        // eval/* is one measure from start to end (the evaluation subset, at the last step too), so a
+        // curve never jumps where the test set grows; the whole split goes to test/* and the summary
+        Map<String, Double> atEnd = during == test ? result.metrics() : Evaluation.run(trainer, during).metrics();
+        atEnd.forEach((k, v) -> ctx.metrics().log(trainer.steps(), "eval/" + k, v));
+        result.metrics().forEach((k, v) -> ctx.metrics().log(trainer.steps(), "test/" + k, v));
         writeArtifacts(ctx, trainer, test, result.usage());
 
         Map<String, Double> summary = new LinkedHashMap<>(result.metrics());

@@ -88,6 +88,24 @@ class SimVqQuickTest {
     }
 
     @Test
+    void evalCurvesKeepTheSubsetAndTheWholeSplitGoesToTest() throws Exception {
+        for (Map.Entry<String, TrialFolder> e : BY_CONFIG.entrySet()) {
+            TrialFolder t = e.getValue();
+            int k = ((Number) Cli.param(t, "codebook_size")).intValue();
+            Map<Long, Double> eval = Cli.metric(t, "eval/utilization");
+            assertEquals(java.util.Set.of(20L, 40L, 60L), eval.keySet(), e.getKey());
+            // 8 images are 392 tokens: no evaluation on them can use more codes, the last one included
+            eval.forEach((step, u) -> assertTrue(u * k <= 8 * 49 + 1e-9, e.getKey() + ": step " + step + " used " + u * k));
+            Map<Long, Double> test = Cli.metric(t, "test/utilization");
+            assertEquals(java.util.Set.of(60L), test.keySet(), e.getKey());
+            assertEquals(Cli.summary(t, "utilization"), test.get(60L), 0.0, e.getKey() + ": test/* is the summary's evaluation");
+        }
+        // the whole split (512 images) shows more of a 1024-code SimVQ codebook than 8 images can
+        assertTrue(Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 > 8 * 49,
+                "simvq/1024 used " + Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 + " codes on 512 images");
+    }
+
+    @Test
     void simvqUsesMoreOfALargeCodebookThanVanillaVq() throws Exception {
         double vq = Cli.summary(BY_CONFIG.get("vq/1024"), "utilization");
         double simvq = Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization");
