@@ -142,7 +142,7 @@ class ReportPlotTest {
         assertArrayEquals(new double[] {1, 0.33, 0}, chart.removeSeries("sketch=gaussian").getYData(), 1e-12);
         assertNotNull(ImageIO.read(new ByteArrayInputStream(PlotRenderer.png(clipped))));
 
-        var free = PlotRenderer.chart(new PlotData("rate", "m", "failure rate", false, false, List.of(rate), List.of()));
+        var free = PlotRenderer.chart(new PlotData("rate", "m", "failure rate", false, false, List.of(rate), List.of(), null));
         assertNull(free.getStyler().getYAxisMin());
         assertArrayEquals(new double[] {1.1, 0.81, 0, 0, -0.14, 0.9}, free.removeSeries("sketch=gaussian 95% CI").getYData(), 1e-12);
     }
@@ -154,14 +154,14 @@ class ReportPlotTest {
                 new PlotData.Series("s", new double[] {0, 1, 10, 100}, new double[] {5, 0, 2, 1},
                         new double[] {4, -1, 1, 0.5}, new double[] {6, 1, 3, 1.5}, new int[] {3, 3, 3, 3}),
                 new PlotData.Series("gap", new double[] {1, 2}, new double[] {Double.NaN, 3},
-                        new double[] {Double.NaN, Double.NaN}, new double[] {Double.NaN, Double.NaN}, new int[] {0, 1})), List.of());
+                        new double[] {Double.NaN, Double.NaN}, new double[] {Double.NaN, Double.NaN}, new int[] {0, 1})), List.of(), null);
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(PlotRenderer.png(d)));
         assertNotNull(image);
         assertEquals(PlotRenderer.WIDTH, image.getWidth());
         assertEquals(PlotRenderer.HEIGHT, image.getHeight());
 
         PlotData empty = new PlotData("nothing", "x", "y", false, false, List.of(
-                new PlotData.Series("none", new double[0], new double[0], new double[0], new double[0], new int[0])), List.of());
+                new PlotData.Series("none", new double[0], new double[0], new double[0], new double[0], new int[0])), List.of(), null);
         assertNotNull(ImageIO.read(new ByteArrayInputStream(PlotRenderer.png(empty))));
     }
 }
