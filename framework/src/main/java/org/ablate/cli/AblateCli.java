@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.ablate.config.ConfigException;
 import org.ablate.plugin.PluginLoadException;
 import org.ablate.store.ExperimentLockedException;
+import org.ablate.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,6 +58,9 @@ public final class AblateCli implements Runnable {
         } else if (e instanceof ExperimentLockedException) {
             err.println("ablate: " + e.getMessage());
             code = ExitCodes.LOCKED;
+        } else if (e instanceof StoreException) {
+            err.println("ablate: results store error: " + e.getMessage());
+            code = ExitCodes.STORE;
         } else {
             err.println("ablate: internal error: " + e);
             e.printStackTrace(err);

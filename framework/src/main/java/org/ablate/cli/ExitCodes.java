@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int LOCKED = 4;
     /** The tracking server refused the credentials or a request (run), or is unreachable (sync). */
     public static final int TRACKING = 5;
+    /** The results store cannot be written or read (read-only folder, full disk, not a folder). */
+    public static final int STORE = 6;
     /** An unexpected error (a bug): the stack trace is printed. */
     public static final int INTERNAL_ERROR = 70;
     /** Stopped by Ctrl-C / SIGTERM (set by the JVM: 128 + SIGINT). */
