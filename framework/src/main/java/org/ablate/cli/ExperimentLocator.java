@@ -30,6 +30,11 @@ final class ExperimentLocator {
         if (argument.endsWith(".yaml") || argument.endsWith(".yml") || Files.isRegularFile(p)) {
             return org.ablate.experiment.ExperimentParser.parse(locate(argument)).name();
         }
+        // the name becomes a folder under the results root: "../x" or "a/b" would read and write outside it
+        if (!org.ablate.experiment.ExperimentParser.isExperimentName(argument)) {
+            throw new ConfigException(argument, "not an experiment name (letters, digits, '.', '_', '-', starting with a "
+                    + "letter or digit) and not an experiment file (give a name, or the path of a .yaml file)");
+        }
         return argument;
     }
 }

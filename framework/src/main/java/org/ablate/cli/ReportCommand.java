@@ -10,6 +10,8 @@ import org.ablate.config.ConfigException;
 import org.ablate.experiment.ExperimentParser;
 import org.ablate.experiment.ExperimentSpec;
 import org.ablate.report.ClaimResult;
+import org.ablate.report.ExperimentResults;
+import org.ablate.report.TrialResult;
 import org.ablate.report.Report;
 import org.ablate.report.ReportWriter;
 import org.ablate.store.ExperimentFolder;
@@ -36,6 +38,9 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExperimentArgument target;
 
+    @CommandLine.Mixin
+    InvocationScope scope;
+
     @Option(names = "--tracking-uri", paramLabel = "URI",
             description = "Also attach the report to the sweep's MLflow run (default: the file's tracking.uri, else $MLFLOW_TRACKING_URI).")
     String trackingUri;
@@ -44,7 +49,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Loaded loaded = load(target);
         PrintWriter out = spec.commandLine().getOut();
-        write(loaded.spec(), loaded.folder(), trackingUri, out);
+        write(loaded.spec(), loaded.folder(), trackingUri, scope.all, out, spec.commandLine().getErr());
         return ExitCodes.OK;
     }
 
@@ -55,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
     static Loaded load(ExperimentArgument target) {
         String argument = target.experiment;
         ExperimentFolder folder = target.folder();
-        if (!Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP))) {
+        if (!Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP)) && noTrials(folder)) {
             throw new ConfigException(argument, "no results for experiment '" + target.name() + "' in " + target.resultsDir
                     + " (run it first: ablate run <file>.yaml)");
         }
@@ -72,11 +77,28 @@ final class ReportCommand implements Callable<Integer> {
         return new Loaded(parsed, folder);
     }
 
+    /** Without sweep.json the trial folders still make a report (every one of them, with a warning). */
+    private static boolean noTrials(ExperimentFolder folder) {
+        try {
+            return folder.trials().isEmpty();
+        } catch (java.io.IOException e) {
+            throw new org.ablate.store.StoreException("cannot list " + folder.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Builds and writes the report, attaches it to MLflow when tracking is configured, prints a summary. */
     static Report write(ExperimentSpec experiment, ExperimentFolder folder, String trackingUri, PrintWriter out) throws Exception {
-        Report report = Report.build(experiment, folder);
+        return write(experiment, folder, trackingUri, false, out, out);
+    }
+
+    /** @param all every trial in the folder, not only the latest invocation's */
+    static Report write(ExperimentSpec experiment, ExperimentFolder folder, String trackingUri, boolean all, PrintWriter out,
+                        PrintWriter err) throws Exception {
+        Report report = Report.build(experiment, folder, all);
+        warnDamage(report.results(), err);
         List<Path> files = ReportWriter.write(report, folder.dir());
         out.println("report: " + files.get(0));
+        printScope(report.results(), out);
         printClaims(report, out);
         Optional<MlflowSettings> settings = MlflowSettings.resolve(trackingUri, experiment.tracking(), experiment.name(), System.getenv());
         if (settings.isPresent()) {
@@ -90,6 +112,28 @@ final class ReportCommand implements Callable<Integer> {
         }
         out.flush();
         return report;
+    }
+
+    /** One warning line per damaged file (sweep.json, a trial's), naming it and what is wrong. */
+    static void warnDamage(ExperimentResults results, PrintWriter err) {
+        if (results.sweepDamage() != null) {
+            err.println("ablate: warning: " + results.sweepDamage());
+        }
+        for (TrialResult t : results.damaged()) {
+            err.println("ablate: warning: " + t.damage() + "; trial " + t.id() + " left out of every number (ablate run re-runs it)");
+        }
+        err.flush();
+    }
+
+    /** Which trials the numbers cover, when not simply every trial, and how many were skipped as damaged. */
+    static void printScope(ExperimentResults results, PrintWriter out) {
+        if (!results.scopeNote().isEmpty()) {
+            out.println(results.scopeNote());
+        }
+        if (!results.damaged().isEmpty()) {
+            out.println(results.damaged().size() + " trial(s) skipped as damaged (named above); the claims they belong to "
+                    + "say so, and a PASS among them is INCONCLUSIVE until ablate run re-runs them");
+        }
     }
 
     static void printClaims(Report report, PrintWriter out) {

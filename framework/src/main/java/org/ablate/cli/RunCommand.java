@@ -84,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
         }
+        ResultsRoot.check(resultsDir);
         Path file = ExperimentLocator.locate(experiment);
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
         org.ablate.report.ReportSpec.of(parsed); // a bad report/claims section stops the run before it starts

@@ -3,32 +3,32 @@ package org.ablate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import org.ablate.config.ConfigException;
 import org.ablate.config.Values;
-import org.ablate.experiment.ExperimentParser;
+import org.ablate.report.ExperimentResults;
+import org.ablate.report.TrialResult;
 import org.ablate.store.ExperimentFolder;
-import org.ablate.store.Json;
-import org.ablate.store.ResultsStore;
-import org.ablate.store.TrialFolder;
+import org.ablate.store.StoredTrial;
 import org.ablate.store.TrialState;
-import org.ablate.store.TrialStatus;
 import org.ablate.tracking.mlflow.SyncState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows an experiment's trials: id, key parameters, status, duration, headline metric.")
+        description = {"Shows an experiment's trials: id, the parameters that vary among them, seed, status, duration, "
+                + "headline metric. Covers the latest invocation (the last `ablate run` into the folder) unless --all.",
+                "A trial with a damaged file (truncated or not JSON, a missing field) is shown DAMAGED with the file named "
+                        + "on stderr; `ablate run` runs it again."})
 final class StatusCommand implements Callable<Integer> {
+
+    private static final String DAMAGED = "DAMAGED";
+    private static final String NOT_STARTED = "NOT STARTED";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,85 +36,99 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExperimentArgument target;
 
+    @CommandLine.Mixin
+    InvocationScope scope;
+
     @Override
     public Integer call() throws IOException {
         String name = target.name();
         ExperimentFolder folder = target.folder();
-        Map<String, Object> sweep = Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP))
-                ? Json.readMap(folder.dir().resolve(ExperimentFolder.SWEEP)) : Map.of();
-        String headline = (String) sweep.get("headline");
-        List<String> keys = new ArrayList<>();
-        if (sweep.get("varying") instanceof List<?> v) {
-            v.forEach(k -> keys.add(String.valueOf(k)));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP)) && folder.trials().isEmpty()) {
+            out.println("0 trial(s): none");
+            out.flush();
+            return ExitCodes.OK;
         }
+        ExperimentResults results = ExperimentResults.read(folder, scope.all);
+        if (results.sweepDamage() != null) {
+            err.println("ablate: warning: " + results.sweepDamage());
+        }
+        String headline = results.sweep().get("headline") instanceof String h ? h : null;
+        Set<String> planned = plannedIds(results);
         List<String> header = new ArrayList<>(List.of("ID"));
-        header.addAll(keys);
+        header.addAll(results.varying());
         header.addAll(List.of("SEED", "STATUS", "DURATION", headline == null ? "HEADLINE" : headline.toUpperCase(Locale.ROOT)));
         TextTable table = new TextTable(header);
-        Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-        for (TrialFolder trial : inSweepOrder(folder.trials(), sweep)) {
-            Optional<TrialStatus> status = trial.status();
-            Map<String, Object> config = readOrEmpty(trial.file(TrialFolder.CONFIG));
-            Map<String, Object> summary = readOrEmpty(trial.file(TrialFolder.SUMMARY));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> params = config.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-            List<String> row = new ArrayList<>(List.of(trial.id()));
-            keys.forEach(k -> row.add(params.containsKey(k) ? Values.format(params.get(k)) : "-"));
-            row.add(String.valueOf(config.getOrDefault("seed", "-")));
-            String state = status.map(s -> s.state().name()).orElse("UNKNOWN");
-            status.ifPresent(s -> counts.merge(s.state(), 1, Integer::sum));
-            row.add(state);
-            row.add(config.get("duration_s") instanceof Number d ? String.format(Locale.ROOT, "%.1fs", d.doubleValue()) : "-");
-            row.add(headlineCell(summary, headline, status));
-            table.add(row);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TrialState s : TrialState.values()) {
+            counts.put(s.name(), 0);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        int unsynced = 0;
+        for (TrialResult t : results.trials()) {
+            StoredTrial stored = t.folder().read();
+            String state = t.damage() != null ? DAMAGED : t.state() == null ? NOT_STARTED : t.state().name();
+            if (t.damage() != null) {
+                err.println("ablate: warning: " + t.damage() + "; trial " + t.id() + " counts as not finished (ablate run re-runs it)");
+            }
+            counts.merge(state, 1, Integer::sum);
+            List<String> row = new ArrayList<>(List.of(t.id()));
+            results.varying().forEach(k -> row.add(t.params().containsKey(k) ? Values.format(t.params().get(k)) : "-"));
+            row.add(stored.seed().map(String::valueOf).orElse(planned.contains(t.id()) ? String.valueOf(t.seed()) : "-"));
+            row.add(state);
+            row.add(stored.config().get("duration_s") instanceof Number d ? String.format(Locale.ROOT, "%.1fs", d.doubleValue()) : "-");
+            row.add(lastCell(t, stored, headline));
+            table.add(row);
+            if (SyncState.read(t.folder()).map(st -> !st.synced()).orElse(false)) {
+                unsynced++;
+            }
+        }
         out.print(table.render());
         List<String> parts = new ArrayList<>();
-        counts.forEach((s, n) -> parts.add(n + " " + s));
-        long unsynced = folder.trials().stream().filter(t -> SyncState.read(t).map(st -> !st.synced()).orElse(false)).count();
+        counts.forEach((s, n) -> {
+            if (n > 0) {
+                parts.add(n + " " + s + (s.equals(DAMAGED) ? " (skipped: a damaged file, named above; ablate run re-runs them)" : ""));
+            }
+        });
         if (unsynced > 0) {
             parts.add(unsynced + " not yet in MLflow (ablate sync " + name + ")");
         }
-        out.println(folder.trials().size() + " trial(s): " + (parts.isEmpty() ? "none" : String.join(", ", parts)));
+        out.println(results.trials().size() + " trial(s): " + (parts.isEmpty() ? "none" : String.join(", ", parts)));
+        if (!results.scopeNote().isEmpty()) {
+            out.println(results.scopeNote());
+        }
         out.flush();
+        err.flush();
         return ExitCodes.OK;
     }
 
-    /** The latest sweep's order (as --dry-run lists it), then trials of earlier invocations by id. */
-    private static List<TrialFolder> inSweepOrder(List<TrialFolder> trials, Map<String, Object> sweep) {
-        Map<String, Integer> order = new java.util.HashMap<>();
-        if (sweep.get("trials") instanceof List<?> list) {
-            for (Object t : list) {
-                if (t instanceof Map<?, ?> m) {
-                    order.putIfAbsent(String.valueOf(m.get("id")), order.size());
-                }
-            }
+    private static Set<String> plannedIds(ExperimentResults results) {
+        Set<String> ids = new java.util.HashSet<>();
+        if (results.sweep().get("trials") instanceof List<?> list) {
+            list.forEach(o -> ids.add(String.valueOf(((Map<?, ?>) o).get("id"))));
         }
-        List<TrialFolder> sorted = new ArrayList<>(trials);
-        sorted.sort(java.util.Comparator.comparing((TrialFolder t) -> order.getOrDefault(t.id(), Integer.MAX_VALUE))
-                .thenComparing(TrialFolder::id));
-        return sorted;
+        return ids;
     }
 
-    private static String headlineCell(Map<String, Object> summary, String headline, Optional<TrialStatus> status) {
-        if (status.isPresent() && status.get().state() != TrialState.FINISHED && status.get().state() != TrialState.RUNNING) {
-            String reason = status.get().reason();
-            return reason.length() > 60 ? reason.substring(0, 57) + "..." : reason;
+    /** The headline value of a finished trial; why it ended for a failed one; what is wrong for a damaged one. */
+    private static String lastCell(TrialResult t, StoredTrial stored, String headline) {
+        if (t.damage() != null) {
+            String prefix = t.folder().dir() + java.io.File.separator;
+            return shorten(t.damage().startsWith(prefix) ? t.damage().substring(prefix.length()) : t.damage());
         }
+        if (t.state() != null && t.state() != TrialState.FINISHED && t.state() != TrialState.RUNNING && stored.status() != null) {
+            return shorten(stored.status().reason());
+        }
+        Map<String, Double> summary = t.summary();
         if (summary.isEmpty()) {
             return "-";
         }
         String key = headline != null && summary.containsKey(headline) ? headline : summary.keySet().iterator().next();
-        String value = String.format(Locale.ROOT, "%.6g", Json.toDouble(summary.get(key)));
+        String value = String.format(Locale.ROOT, "%.6g", summary.get(key));
         return headline != null && key.equals(headline) ? value : key + "=" + value;
     }
 
-    private static Map<String, Object> readOrEmpty(Path file) {
-        try {
-            return Files.exists(file) ? Json.readMap(file) : Map.of();
-        } catch (IOException e) {
-            return Map.of();
-        }
+    private static String shorten(String text) {
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 }

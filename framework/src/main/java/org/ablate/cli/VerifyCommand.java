@@ -23,11 +23,16 @@ final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExperimentArgument target;
 
+    @CommandLine.Mixin
+    InvocationScope scope;
+
     @Override
     public Integer call() throws Exception {
         ReportCommand.Loaded loaded = ReportCommand.load(target);
-        Report report = Report.build(loaded.spec(), loaded.folder());
+        Report report = Report.build(loaded.spec(), loaded.folder(), scope.all);
         PrintWriter out = spec.commandLine().getOut();
+        ReportCommand.warnDamage(report.results(), spec.commandLine().getErr());
+        ReportCommand.printScope(report.results(), out);
         if (report.claims().isEmpty()) {
             out.println(loaded.spec().name() + ": no claims declared");
             out.flush();
@@ -40,11 +45,15 @@ final class VerifyCommand implements Callable<Integer> {
                 out.printf("             %-12s %s: %s (%s)%s%n", row.verdict(), row.subject(), row.measured(), row.threshold(),
                         row.note().isEmpty() ? "" : "; " + row.note());
             }
+            if (!c.caveat().isEmpty()) {
+                out.printf("             note: %s%n", c.caveat());
+            }
         }
         long fail = report.claims().stream().filter(c -> c.verdict() == Verdict.FAIL).count();
         long pass = report.claims().stream().filter(c -> c.verdict() == Verdict.PASS).count();
-        out.printf("%s: %d claim(s): %d PASS, %d FAIL, %d INCONCLUSIVE%n", loaded.spec().name(), report.claims().size(), pass, fail,
-                report.claims().size() - pass - fail);
+        int damaged = report.results().damaged().size();
+        out.printf("%s: %d claim(s): %d PASS, %d FAIL, %d INCONCLUSIVE%s%n", loaded.spec().name(), report.claims().size(), pass, fail,
+                report.claims().size() - pass - fail, damaged == 0 ? "" : "; " + damaged + " trial(s) skipped as damaged");
         out.flush();
         return fail > 0 ? ExitCodes.TRIALS_FAILED : ExitCodes.OK;
     }

@@ -64,6 +64,11 @@ public final class ExperimentParser {
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** The experiment-name rule, which also keeps a name given on the command line inside the results folder. */
+    public static boolean isExperimentName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     private ExperimentParser() {
     }
 

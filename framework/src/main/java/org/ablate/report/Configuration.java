@@ -9,9 +9,15 @@ import org.ablate.config.Values;
 /**
  * One configuration of a sweep (its swept parameters, the seed aside) and every summary metric
  * aggregated over its finished seeds. {@code trials} counts every trial of the configuration
- * in the sweep (started or not); {@code finished} those whose numbers are aggregated.
+ * in the sweep (started or not); {@code finished} those whose numbers are aggregated; {@code damaged}
+ * those left out because a file of theirs is damaged (they would otherwise count).
  */
-public record Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics) {
+public record Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics, int damaged) {
+
+    /** A configuration none of whose trials is damaged. */
+    public Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics) {
+        this(values, trials, finished, metrics, 0);
+    }
 
     /** The configurations of a sweep in sweep order, with their statistics. */
     public static List<Configuration> aggregate(ExperimentResults results) {
@@ -26,7 +32,7 @@ public record Configuration(Map<String, Object> values, int trials, int finished
             for (String k : results.varying()) {
                 values.put(k, group.get(0).params().get(k));
             }
-            List<TrialResult> done = group.stream().filter(t -> !t.summary().isEmpty()).toList();
+            List<TrialResult> done = group.stream().filter(t -> t.finished() && !t.summary().isEmpty()).toList();
             Map<String, Stat> metrics = new LinkedHashMap<>();
             for (String m : metricNames) {
                 double[] v = done.stream().filter(t -> t.summary().containsKey(m)).mapToDouble(t -> t.summary().get(m)).toArray();
@@ -34,7 +40,8 @@ public record Configuration(Map<String, Object> values, int trials, int finished
                     metrics.put(m, Stat.of(v));
                 }
             }
-            out.add(new Configuration(values, group.size(), done.size(), metrics));
+            int damaged = (int) group.stream().filter(t -> t.damage() != null).count();
+            out.add(new Configuration(values, group.size(), done.size(), metrics, damaged));
         }
         return out;
     }

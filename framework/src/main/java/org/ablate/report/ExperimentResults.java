@@ -4,65 +4,154 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
+import org.ablate.store.StoreDamage;
+import org.ablate.store.StoredTrial;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
-import org.ablate.store.TrialStatus;
 
 /**
- * The trials of an experiment's latest sweep (the ids in sweep.json, in sweep order), read from
- * the results store, and the swept parameter names. A trial that never started has a null state
- * and only its swept values as parameters. Trials of earlier sweeps of the same name
- * are left out: their fixed parameters may differ.
+ * The trials of an experiment read from the results store, and the parameter names that vary
+ * among them. By default the latest invocation's (the ids sweep.json lists, in sweep order):
+ * trials of earlier invocations into the same folder may differ in their fixed parameters, so
+ * they are left out unless asked for ({@code all}), and then every parameter that differs among
+ * the trials becomes a varying one. A trial that never started has a null state and only its swept
+ * values as parameters. A damaged trial is kept (with its damage) but not counted as finished, so
+ * no n silently shrinks.
+ *
+ * @param inFolder  trial folders in the experiment folder, whichever invocation wrote them
+ * @param all       every trial of the folder, not only the latest invocation's
+ * @param sweepDamage what is wrong with sweep.json when it is missing or unreadable, else null
  */
 public record ExperimentResults(String experiment, List<String> varying, List<TrialResult> trials, int planned,
-                                Map<String, Object> sweep) {
+                                Map<String, Object> sweep, int inFolder, boolean all, String sweepDamage) {
 
     public static ExperimentResults read(ExperimentFolder folder) throws IOException {
+        return read(folder, false);
+    }
+
+    public static ExperimentResults read(ExperimentFolder folder, boolean all) throws IOException {
         var sweepFile = folder.dir().resolve(ExperimentFolder.SWEEP);
+        List<TrialFolder> folders = folder.trials();
+        Map<String, Object> sweep = Map.of();
+        String sweepDamage = null;
         if (!Files.exists(sweepFile)) {
-            throw new IOException("no " + ExperimentFolder.SWEEP + " in " + folder.dir() + ": the experiment never ran");
+            if (folders.isEmpty()) {
+                throw new IOException("no " + ExperimentFolder.SWEEP + " in " + folder.dir() + ": the experiment never ran");
+            }
+            sweepDamage = sweepFile + ": missing; the latest invocation is unknown, so every trial folder ("
+                    + folders.size() + ") is read";
+        } else {
+            try {
+                sweep = Json.readObject(sweepFile);
+                if (!(sweep.get("trials") instanceof List<?> list) || !list.stream().allMatch(ExperimentResults::isEntry)) {
+                    throw new StoreDamage(sweepFile, "'trials' is not a list of {id, seed, varying}");
+                }
+            } catch (StoreDamage e) {
+                sweep = Map.of();
+                sweepDamage = e.getMessage() + "; the latest invocation is unknown, so every trial folder ("
+                        + folders.size() + ") is read";
+            }
         }
-        Map<String, Object> sweep = Json.readMap(sweepFile);
-        List<String> varying = new ArrayList<>();
+        boolean everyFolder = all || sweepDamage != null;
+
+        // the planned trials first (sweep order), then with --all the folders of other invocations
+        Map<String, Map<?, ?>> entries = new LinkedHashMap<>();
+        if (sweep.get("trials") instanceof List<?> list) {
+            list.forEach(o -> entries.putIfAbsent(String.valueOf(((Map<?, ?>) o).get("id")), (Map<?, ?>) o));
+        }
+        Set<String> ids = new LinkedHashSet<>(entries.keySet());
+        if (everyFolder) {
+            folders.forEach(t -> ids.add(t.id()));
+        }
+        List<TrialResult> trials = new ArrayList<>();
+        for (String id : ids) {
+            trials.add(trial(folder.trial(id), entries.get(id)));
+        }
+
+        Set<String> varying = new LinkedHashSet<>();
         if (sweep.get("varying") instanceof List<?> v) {
             v.forEach(k -> varying.add(String.valueOf(k)));
         }
-        List<TrialResult> trials = new ArrayList<>();
-        int planned = 0;
-        if (sweep.get("trials") instanceof List<?> list) {
-            for (Object o : list) {
-                planned++;
-                String id = String.valueOf(((Map<?, ?>) o).get("id"));
-                TrialFolder t = folder.trial(id);
-                if (!Files.exists(t.file(TrialFolder.CONFIG))) {
-                    // not started: still a configuration of the sweep (with no numbers yet)
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> varying0 = ((Map<?, ?>) o).get("varying") instanceof Map<?, ?> m
-                            ? (Map<String, Object>) m : Map.of();
-                    Object seed = ((Map<?, ?>) o).get("seed");
-                    trials.add(new TrialResult(id, seed instanceof Number n ? n.longValue() : 0, varying0, null, Map.of(), t));
-                    continue;
+        if (everyFolder) {
+            varying.addAll(differing(trials));
+        }
+        return new ExperimentResults(folder.name(), List.copyOf(varying), trials, trials.size(), sweep, folders.size(),
+                everyFolder, sweepDamage);
+    }
+
+    private static boolean isEntry(Object o) {
+        return o instanceof Map<?, ?> m && m.get("id") instanceof String;
+    }
+
+    /** A trial from its folder; from its sweep.json entry where it never started, or its config is the damaged file. */
+    private static TrialResult trial(TrialFolder t, Map<?, ?> entry) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> planned = entry != null && entry.get("varying") instanceof Map<?, ?> m
+                ? (Map<String, Object>) m : Map.of();
+        long plannedSeed = entry != null && entry.get("seed") instanceof Number n ? n.longValue() : 0;
+        StoredTrial stored = t.read();
+        if (!stored.damaged() && stored.status() == null && stored.config().isEmpty()) {
+            return new TrialResult(t.id(), plannedSeed, planned, null, Map.of(), t, null); // not started
+        }
+        Map<String, Object> params = stored.config().isEmpty() ? planned : stored.params();
+        long seed = stored.seed().orElse(plannedSeed);
+        if (stored.damaged()) {
+            return new TrialResult(t.id(), seed, params, stored.state().orElse(null), Map.of(), t, stored.damage());
+        }
+        // a config without a status: the process died between the two writes
+        TrialState state = stored.state().orElse(TrialState.RUNNING);
+        return new TrialResult(t.id(), seed, params, state, stored.summary(), t, null);
+    }
+
+    /** Parameter names whose values are not the same in every trial (a key some trials lack counts). */
+    private static Set<String> differing(List<TrialResult> trials) {
+        Set<String> keys = new TreeSet<>();
+        trials.forEach(t -> keys.addAll(t.params().keySet()));
+        Set<String> out = new TreeSet<>();
+        for (String k : keys) {
+            Set<Object> values = new java.util.HashSet<>();
+            for (TrialResult t : trials) {
+                if (t.state() != null || t.damage() != null) { // started: its config holds every parameter
+                    Object v = t.params().get(k);
+                    values.add(v instanceof Number n ? (Object) n.doubleValue() : Objects.toString(v, null));
                 }
-                Map<String, Object> config = t.config();
-                @SuppressWarnings("unchecked")
-                Map<String, Object> params = config.get("params") instanceof Map<?, ?> m
-                        ? (Map<String, Object>) m : Map.of();
-                TrialState state = t.status().map(TrialStatus::state).orElse(TrialState.RUNNING);
-                Map<String, Double> summary = new LinkedHashMap<>();
-                if (state == TrialState.FINISHED && Files.exists(t.file(TrialFolder.SUMMARY))) {
-                    t.summary().forEach((k, v) -> summary.put(k, Json.toDouble(v)));
-                }
-                trials.add(new TrialResult(id, ((Number) config.get("seed")).longValue(), params, state, summary, t));
+            }
+            if (values.size() > 1) {
+                out.add(k);
             }
         }
-        return new ExperimentResults(folder.name(), varying, trials, planned, sweep);
+        return out;
     }
 
     public List<TrialResult> finished() {
-        return trials.stream().filter(t -> t.state() == TrialState.FINISHED).toList();
+        return trials.stream().filter(TrialResult::finished).toList();
+    }
+
+    /** Trials left out of every number because a file of theirs is damaged. */
+    public List<TrialResult> damaged() {
+        return trials.stream().filter(t -> t.damage() != null).toList();
+    }
+
+    /**
+     * One line on what these trials are, when it is not simply "every trial in the folder": the
+     * latest invocation's N of M, or every folder because sweep.json is unusable. Empty otherwise.
+     */
+    public String scopeNote() {
+        if (sweepDamage != null) {
+            return "";
+        }
+        long latestInFolder = trials.stream().filter(t -> t.state() != null || t.damage() != null).count();
+        if (!all && latestInFolder < inFolder) {
+            return "latest invocation: " + latestInFolder + " trial(s) of " + inFolder + " in the folder; --all for every trial";
+        }
+        return "";
     }
 }

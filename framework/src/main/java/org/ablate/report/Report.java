@@ -13,8 +13,13 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
                      List<String> metrics, List<PlotSpec> plotSpecs, List<PlotData> plots, List<ClaimResult> claims) {
 
     public static Report build(ExperimentSpec experiment, ExperimentFolder folder) throws IOException {
+        return build(experiment, folder, false);
+    }
+
+    /** @param all every trial in the folder, not only the latest invocation's */
+    public static Report build(ExperimentSpec experiment, ExperimentFolder folder, boolean all) throws IOException {
         ReportSpec spec = ReportSpec.of(experiment);
-        ExperimentResults results = ExperimentResults.read(folder);
+        ExperimentResults results = ExperimentResults.read(folder, all);
         List<Configuration> configurations = Configuration.aggregate(results);
         List<String> metrics = Configuration.metricNames(results);
         boolean complete = results.finished().size() == results.planned();
@@ -36,8 +41,28 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
             }
         }
         ClaimEvaluator evaluator = new ClaimEvaluator(configurations);
-        List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate).toList();
+        List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate)
+                .map(c -> withDamage(c, configurations)).toList();
         return new Report(experiment, results, configurations, metrics, drawn, plots, claims);
+    }
+
+    /**
+     * A claim whose configurations lost trials to damaged files is judged on fewer seeds than
+     * planned, and which seeds were lost is not random: a PASS becomes INCONCLUSIVE, and every
+     * verdict says how many trials it is missing.
+     */
+    private static ClaimResult withDamage(ClaimResult c, List<Configuration> configurations) {
+        ClaimSpec s = c.claim();
+        int damaged = configurations.stream()
+                .filter(k -> k.matches(s.where()) || (s.baseline() != null && k.matches(s.baseline())))
+                .mapToInt(Configuration::damaged).sum();
+        if (damaged == 0) {
+            return c;
+        }
+        Verdict verdict = c.verdict() == Verdict.PASS ? Verdict.INCONCLUSIVE : c.verdict();
+        String caveat = damaged + " trial(s) skipped as damaged" + (c.verdict() == Verdict.PASS ? " (PASS on the rest)" : "")
+                + "; ablate run re-runs them";
+        return new ClaimResult(s, verdict, c.rows(), caveat);
     }
 
     public boolean anyFailed() {

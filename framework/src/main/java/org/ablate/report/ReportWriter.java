@@ -78,14 +78,22 @@ public final class ReportWriter {
             b.append(e.description().strip()).append("\n\n");
         }
         ExperimentResults res = r.results();
-        long finished = res.trials().stream().filter(t -> t.state() == TrialState.FINISHED).count();
-        long failed = res.trials().stream().filter(t -> t.state() == TrialState.FAILED).count();
-        long interrupted = res.trials().stream().filter(t -> t.state() == TrialState.INTERRUPTED).count();
+        long finished = res.finished().size();
+        long damaged = res.damaged().size();
+        long failed = res.trials().stream().filter(t -> t.damage() == null && t.state() == TrialState.FAILED).count();
+        long interrupted = res.trials().stream().filter(t -> t.damage() == null && t.state() == TrialState.INTERRUPTED).count();
         b.append("Task `").append(e.taskName()).append("`; ").append(res.planned()).append(" trials planned: ")
                 .append(finished).append(" finished, ").append(failed).append(" failed, ").append(interrupted)
-                .append(" interrupted, ").append(res.trials().stream().filter(t -> t.state() == null).count()).append(" not started. ")
+                .append(" interrupted, ").append(res.trials().stream().filter(t -> t.damage() == null && t.state() == null).count())
+                .append(" not started").append(damaged == 0 ? "" : ", " + damaged + " skipped as damaged (a file of theirs is "
+                        + "unreadable: `ablate status` names it, `ablate run` re-runs them)").append(". ")
                 .append(r.configurations().size()).append(" configurations; statistics over seeds: mean, sample "
                         + "standard deviation, 95% Student-t confidence interval of the mean.\n\n");
+        if (!res.scopeNote().isEmpty()) {
+            b.append("Covers the ").append(res.scopeNote().replace("--all", "`ablate report --all`")).append(".\n\n");
+        } else if (res.sweepDamage() != null) {
+            b.append("Covers every trial folder: ").append(res.sweepDamage()).append(".\n\n");
+        }
         provenance(res).forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
         b.append('\n');
 
@@ -140,11 +148,12 @@ public final class ReportWriter {
                 Stat s = k.metrics().get(metric);
                 b.append('|');
                 k.values().values().forEach(v -> b.append(' ').append(cell(Values.format(v))).append(" |"));
+                String lost = k.damaged() == 0 ? "" : " (" + k.damaged() + " damaged)";
                 if (s == null) {
-                    b.append(" 0/").append(k.trials()).append(" | – | – | – |\n");
+                    b.append(" 0/").append(k.trials()).append(lost).append(" | – | – | – |\n");
                     continue;
                 }
-                b.append(' ').append(s.n()).append('/').append(k.trials()).append(" | ").append(fmt(s.mean())).append(" | ")
+                b.append(' ').append(s.n()).append('/').append(k.trials()).append(lost).append(" | ").append(fmt(s.mean())).append(" | ")
                         .append(fmt(s.std())).append(" | ")
                         .append(s.hasInterval() ? "[" + fmt(s.ciLow()) + ", " + fmt(s.ciHigh()) + "]" : "–").append(" |\n");
             }

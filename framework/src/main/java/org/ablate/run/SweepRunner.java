@@ -27,6 +27,7 @@ import org.ablate.store.AtomicFiles;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
+import org.ablate.store.StoredTrial;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
@@ -94,9 +95,14 @@ public final class SweepRunner {
         List<TrialSpec> pending = new ArrayList<>();
         int skipped = 0;
         for (TrialSpec t : plan.trials()) {
-            if (folder.trial(t.id()).isFinished()) {
+            StoredTrial stored = folder.trial(t.id()).read();
+            if (stored.finished()) {
                 skipped++;
             } else {
+                if (stored.damaged()) {
+                    LOG.warn("{}; running trial {} again (the damaged attempt is kept under {}/)", stored.damage(), t.id(),
+                            ExperimentFolder.ATTEMPTS);
+                }
                 pending.add(t);
             }
         }

@@ -45,7 +45,10 @@ public final class ExperimentFolder {
         return new TrialFolder(dir.resolve(id));
     }
 
-    /** Every trial folder, sorted by id. */
+    /** What a trial's folder is named (TrialIdentity): other folders are not trials, whatever they hold. */
+    private static final java.util.regex.Pattern TRIAL_ID = java.util.regex.Pattern.compile("[0-9a-f]{12}");
+
+    /** Every trial folder (named like a trial id, holding a config.json or a status), sorted by id. */
     public List<TrialFolder> trials() throws IOException {
         if (!exists()) {
             return List.of();
@@ -53,7 +56,7 @@ public final class ExperimentFolder {
         List<TrialFolder> out = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             children.filter(Files::isDirectory)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> TRIAL_ID.matcher(p.getFileName().toString()).matches())
                     .filter(p -> Files.exists(p.resolve(TrialFolder.STATUS)) || Files.exists(p.resolve(TrialFolder.CONFIG)))
                     .sorted()
                     .forEach(p -> out.add(new TrialFolder(p)));

@@ -52,6 +52,51 @@ public final class Json {
         return MAPPER.readValue(Files.readAllBytes(file), new TypeReference<Map<String, Object>>() { });
     }
 
+    /**
+     * A JSON object file of the store, or a {@link StoreDamage} saying in one line why it is not
+     * one (empty, truncated, not JSON, another JSON type). A missing or unreadable file stays an
+     * IOException of its own kind.
+     */
+    public static Map<String, Object> readObject(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length == 0) {
+            throw new StoreDamage(file, "the file is empty");
+        }
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            throw new StoreDamage(file, "truncated JSON (it ends" + where(e) + " inside an unfinished value)");
+        } catch (JsonProcessingException e) {
+            throw new StoreDamage(file, "not valid JSON" + where(e) + ": " + firstLine(e.getOriginalMessage()));
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new StoreDamage(file, "holds no JSON value (only whitespace)");
+        }
+        if (!node.isObject()) {
+            throw new StoreDamage(file, "holds a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", expected an object {...}");
+        }
+        return MAPPER.convertValue(node, new TypeReference<Map<String, Object>>() { });
+    }
+
+    private static String where(JsonProcessingException e) {
+        var at = e.getLocation();
+        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "unreadable" : message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
+    }
+
+    /** True for what {@link #toDouble} accepts: a JSON number or one of the non-finite strings. */
+    public static boolean isNumber(Object value) {
+        return value instanceof Number
+                || "NaN".equals(value) || "Infinity".equals(value) || "-Infinity".equals(value);
+    }
+
     /** A number as written by this store: a JSON number, or one of the non-finite strings. */
     public static double toDouble(Object value) {
         if (value instanceof Number n) {

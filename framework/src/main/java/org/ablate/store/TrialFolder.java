@@ -50,8 +50,14 @@ public final class TrialFolder {
         }
     }
 
+    /** FINISHED and intact: a trial with a damaged file runs again on resume. */
     public boolean isFinished() {
-        return status().map(s -> s.state().isDone()).orElse(false);
+        return read().finished();
+    }
+
+    /** Status, config and summary read back, or what is damaged. */
+    public StoredTrial read() {
+        return StoredTrial.read(this);
     }
 
     public Map<String, Object> config() throws IOException {

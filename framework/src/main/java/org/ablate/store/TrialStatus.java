@@ -75,4 +75,32 @@ public record TrialStatus(TrialState state, Map<String, String> fields, String s
     public static TrialStatus read(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8));
     }
+
+    /**
+     * The status file, empty when there is none, or a {@link StoreDamage} naming what is wrong
+     * with it (empty, not text, an unknown state word).
+     */
+    public static java.util.Optional<TrialStatus> readIfPresent(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new StoreDamage(file, "not UTF-8 text");
+        }
+        String first = text.split("\n", 2)[0].strip();
+        if (first.isEmpty()) {
+            throw new StoreDamage(file, text.isBlank() ? "the file is empty" : "no state on its first line");
+        }
+        try {
+            TrialState.valueOf(first);
+        } catch (IllegalArgumentException e) {
+            String word = first.length() > 40 ? first.substring(0, 40) + "..." : first;
+            throw new StoreDamage(file, "unknown state '" + word + "' on its first line (expected one of "
+                    + java.util.Arrays.toString(TrialState.values()).replaceAll("[\\[\\]]", "") + ")");
+        }
+        return java.util.Optional.of(parse(text));
+    }
 }

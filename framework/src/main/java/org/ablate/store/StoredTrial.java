@@ -1,0 +1,117 @@
+package org.ablate.store;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A trial folder as status, report and resume read it back: its status, config and summary, or
+ * one line saying which file is damaged and how. A damaged trial counts as not finished: run
+ * runs it again (the old folder kept under .attempts/), status and report name it and count it.
+ *
+ * @param status  the recorded status; null when none was written (or it is the damaged file)
+ * @param config  config.json; empty when absent or damaged
+ * @param summary summary.json of a FINISHED trial, as numbers; empty otherwise
+ * @param damage  "FILE: what is wrong", or null for an intact trial
+ */
+public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Object> config,
+                          Map<String, Double> summary, String damage) {
+
+    public static StoredTrial read(TrialFolder folder) {
+        TrialStatus status = null;
+        Map<String, Object> config = Map.of();
+        Map<String, Double> summary = Map.of();
+        try {
+            status = TrialStatus.readIfPresent(folder.file(TrialFolder.STATUS)).orElse(null);
+            config = readConfig(folder, status);
+            if (status != null && status.state() == TrialState.FINISHED) {
+                summary = readSummary(folder);
+            }
+            return new StoredTrial(folder, status, config, summary, null);
+        } catch (IOException e) {
+            return new StoredTrial(folder, status, config, Map.of(), oneLine(e));
+        }
+    }
+
+    /** Intact and recorded FINISHED: the only trials resume skips and the report aggregates. */
+    public boolean finished() {
+        return damage == null && status != null && status.state() == TrialState.FINISHED;
+    }
+
+    public boolean damaged() {
+        return damage != null;
+    }
+
+    public Optional<TrialState> state() {
+        return Optional.ofNullable(status).map(TrialStatus::state);
+    }
+
+    /** The seed from config.json; present for every intact trial that started. */
+    public Optional<Long> seed() {
+        return config.get("seed") instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> params() {
+        return config.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static Map<String, Object> readConfig(TrialFolder folder, TrialStatus status) throws IOException {
+        var file = folder.file(TrialFolder.CONFIG);
+        if (!Files.exists(file)) {
+            if (status == null) {
+                return Map.of(); // an empty folder: the trial never started
+            }
+            throw new StoreDamage(file, "missing (the status file says " + status.state() + ")");
+        }
+        Map<String, Object> config = Json.readObject(file);
+        Object seed = config.get("seed");
+        if (seed == null) {
+            throw new StoreDamage(file, "no 'seed' field");
+        }
+        if (!(seed instanceof Long || seed instanceof Integer) || seed instanceof BigInteger) {
+            throw new StoreDamage(file, "'seed' is " + Json.line(seed) + ", expected a 64-bit integer");
+        }
+        Object id = config.get("trial_id");
+        if (id != null && !folder.id().equals(id)) {
+            throw new StoreDamage(file, "it belongs to trial " + Json.line(id) + ", not to folder " + folder.id()
+                    + " (copied from another trial?)");
+        }
+        if (config.containsKey("params") && !(config.get("params") instanceof Map<?, ?>)) {
+            throw new StoreDamage(file, "'params' is " + Json.line(config.get("params")) + ", expected an object");
+        }
+        return config;
+    }
+
+    private static Map<String, Double> readSummary(TrialFolder folder) throws IOException {
+        var file = folder.file(TrialFolder.SUMMARY);
+        if (!Files.exists(file)) {
+            throw new StoreDamage(file, "missing (the trial is recorded FINISHED)");
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : Json.readObject(file).entrySet()) {
+            if (!Json.isNumber(e.getValue())) {
+                throw new StoreDamage(file, "'" + e.getKey() + "' is " + Json.line(e.getValue())
+                        + ", expected a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
+            }
+            out.put(e.getKey(), Json.toDouble(e.getValue()));
+        }
+        return out;
+    }
+
+    private static String oneLine(IOException e) {
+        if (e instanceof StoreDamage) {
+            return e.getMessage();
+        }
+        String what = e instanceof NoSuchFileException ? "disappeared while being read" : e.getClass().getSimpleName();
+        String detail = e.getMessage() == null ? what : e.getMessage() + ": " + what;
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            detail = fs.getFile() + ": " + fs.getReason();
+        }
+        return detail.replace('\n', ' ').replace('\r', ' ');
+    }
+}
