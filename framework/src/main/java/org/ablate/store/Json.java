@@ -65,10 +65,13 @@ public final class Json {
         com.fasterxml.jackson.databind.JsonNode node;
         try {
             node = MAPPER.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
-            throw new StoreDamage(file, "truncated JSON (it ends" + where(e) + " inside an unfinished value)");
         } catch (JsonProcessingException e) {
-            throw new StoreDamage(file, "not valid JSON" + where(e) + ": " + firstLine(e.getOriginalMessage()));
+            String message = firstLine(e.getOriginalMessage());
+            if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException || message.startsWith("Unexpected end-of-input")) {
+                throw new StoreDamage(file, "truncated JSON (it ends" + where(e) + " inside an unfinished value)");
+            }
+            throw new StoreDamage(file, (message.startsWith("Numeric value") ? "a number out of range" : "not valid JSON")
+                    + where(e) + ": " + message);
         }
         if (node == null || node.isMissingNode()) {
             throw new StoreDamage(file, "holds no JSON value (only whitespace)");

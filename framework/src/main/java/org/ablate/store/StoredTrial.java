@@ -62,6 +62,7 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
 
     private static Map<String, Object> readConfig(TrialFolder folder, TrialStatus status) throws IOException {
         var file = folder.file(TrialFolder.CONFIG);
+        unfollowable(file);
         if (!Files.exists(file)) {
             if (status == null) {
                 return Map.of(); // an empty folder: the trial never started
@@ -89,6 +90,7 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
 
     private static Map<String, Double> readSummary(TrialFolder folder) throws IOException {
         var file = folder.file(TrialFolder.SUMMARY);
+        unfollowable(file);
         if (!Files.exists(file)) {
             throw new StoreDamage(file, "missing (the trial is recorded FINISHED)");
         }
@@ -101,6 +103,13 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
             out.put(e.getKey(), Json.toDouble(e.getValue()));
         }
         return out;
+    }
+
+    /** A link that loops or leads nowhere is not "missing": say what it is. */
+    private static void unfollowable(java.nio.file.Path file) throws StoreDamage {
+        if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+            throw new StoreDamage(file, "a symbolic link that cannot be followed (a loop, or its target is gone)");
+        }
     }
 
     private static String oneLine(IOException e) {

@@ -81,6 +81,9 @@ public record TrialStatus(TrialState state, Map<String, String> fields, String s
      * with it (empty, not text, an unknown state word).
      */
     public static java.util.Optional<TrialStatus> readIfPresent(Path file) throws IOException {
+        if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+            throw new StoreDamage(file, "a symbolic link that cannot be followed (a loop, or its target is gone)");
+        }
         if (!Files.exists(file)) {
             return java.util.Optional.empty();
         }
