@@ -52,7 +52,7 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
             try {
                 sweep = Json.readObject(sweepFile);
                 if (!(sweep.get("trials") instanceof List<?> list) || !list.stream().allMatch(ExperimentResults::isEntry)) {
-                    throw new StoreDamage(sweepFile, "'trials' is not a list of {id, seed, varying}");
+                    throw new StoreDamage(sweepFile, "'trials' is not a list of {id, seed, varying} with 12-hex-digit ids");
                 }
             } catch (StoreDamage e) {
                 sweep = Map.of();
@@ -88,7 +88,7 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
     }
 
     private static boolean isEntry(Object o) {
-        return o instanceof Map<?, ?> m && m.get("id") instanceof String;
+        return o instanceof Map<?, ?> m && m.get("id") instanceof String id && ExperimentFolder.isTrialId(id);
     }
 
     /** A trial from its folder; from its sweep.json entry where it never started, or its config is the damaged file. */

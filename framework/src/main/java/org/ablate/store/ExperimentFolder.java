@@ -48,6 +48,11 @@ public final class ExperimentFolder {
     /** What a trial's folder is named (TrialIdentity): other folders are not trials, whatever they hold. */
     private static final java.util.regex.Pattern TRIAL_ID = java.util.regex.Pattern.compile("[0-9a-f]{12}");
 
+    /** True for a name a trial folder can have: anything else (say "../x" in a hand-edited sweep.json) is not a trial. */
+    public static boolean isTrialId(String name) {
+        return TRIAL_ID.matcher(name).matches();
+    }
+
     /** Every trial folder (named like a trial id, holding a config.json or a status), sorted by id. */
     public List<TrialFolder> trials() throws IOException {
         if (!exists()) {

@@ -279,6 +279,20 @@ class DamagedStoreTest {
     }
 
     @Test
+    void aSweepFileListingAPathAsATrialIdIsDamageAndNothingOutsideIsRead() throws Exception {
+        Path sweep = folder.dir().resolve(ExperimentFolder.SWEEP);
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("status"), "FINISHED\n");
+        Files.writeString(sweep, Files.readString(sweep).replaceFirst("\"id\" : \"[0-9a-f]{12}\"", "\"id\" : \"../../outside\""));
+        InProcessCli.Result status = cli("status", "dmg");
+        assertEquals(0, status.code(), status.err());
+        assertTrue(status.err().startsWith("ablate: warning: " + sweep + ": 'trials' is not a list of {id, seed, varying} with "
+                + "12-hex-digit ids; the latest invocation is unknown, so every trial folder (6) is read"), status.err());
+        assertFalse(status.out().contains("outside"), status.out());
+        assertTrue(status.out().contains("6 trial(s): 6 FINISHED"), status.out());
+    }
+
+    @Test
     void aDeletedSweepFileStillGivesStatusAndReport() throws Exception {
         Files.delete(folder.dir().resolve(ExperimentFolder.SWEEP));
         InProcessCli.Result status = cli("status", "dmg");
