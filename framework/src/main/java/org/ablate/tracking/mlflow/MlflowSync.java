@@ -48,6 +48,11 @@ public final class MlflowSync {
                     notEnded++;
                     continue;
                 }
+                String damage = trial.read().damage();
+                if (damage != null) { // its numbers cannot be read: nothing true to send; a re-run replaces it
+                    failures.add(damage + " (not sent; ablate run re-runs the trial)");
+                    continue;
+                }
                 SyncState recorded = SyncState.read(trial).orElse(null);
                 if (recorded != null && !settings.uri().equals(recorded.trackingUri())) {
                     // recorded against another server: its run ids mean nothing here, so the trial is
