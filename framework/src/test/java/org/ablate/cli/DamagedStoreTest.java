@@ -211,6 +211,8 @@ class DamagedStoreTest {
         assertTrue(status.err().contains(t.dir() + "/status: unknown state 'DONE' on its first line (expected one of RUNNING, "
                 + "FINISHED, FAILED, INTERRUPTED)"), status.err());
         assertTrue(status.out().contains("5 FINISHED, 1 DAMAGED"), status.out());
+        Files.writeString(t.file(TrialFolder.STATUS), "");
+        assertTrue(cli("status", "dmg").err().contains(t.dir() + "/status: the file is empty"));
         Files.write(t.file(TrialFolder.STATUS), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
         assertTrue(cli("status", "dmg").err().contains(t.dir() + "/status: not UTF-8 text"));
         assertEquals(1, Sweeps.run(file, results).outcomes().size());
