@@ -14,6 +14,7 @@ import org.ablate.report.Report;
 import org.ablate.report.ReportWriter;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
+import org.ablate.store.StoreException;
 import org.ablate.tracking.mlflow.MlflowSettings;
 import org.ablate.tracking.mlflow.ReportUpload;
 import org.ablate.tracking.mlflow.TrackingException;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
                 + "and writes report.md, CSVs and PNGs into <results>/<experiment>/report/ (and to the sweep's MLflow run "
                 + "when tracking is on)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:report written", "2:no results, or a bad report/claims section"})
+        exitCodeList = {"0:report written", "2:no results, or a bad report/claims section",
+                "6:the report could not be written (the report folder is a file, read-only, or the disk is full)"})
 final class ReportCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -75,7 +77,12 @@ final class ReportCommand implements Callable<Integer> {
     /** Builds and writes the report, attaches it to MLflow when tracking is configured, prints a summary. */
     static Report write(ExperimentSpec experiment, ExperimentFolder folder, String trackingUri, PrintWriter out) throws Exception {
         Report report = Report.build(experiment, folder);
-        List<Path> files = ReportWriter.write(report, folder.dir());
+        List<Path> files;
+        try {
+            files = ReportWriter.write(report, folder.dir());
+        } catch (java.io.IOException e) {
+            throw new StoreException("report not written to " + folder.dir().resolve(ReportWriter.FOLDER) + ": " + describe(e), e);
+        }
         out.println("report: " + files.get(0));
         printClaims(report, out);
         Optional<MlflowSettings> settings = MlflowSettings.resolve(trackingUri, experiment.tracking(), experiment.name(), System.getenv());
@@ -90,6 +97,20 @@ final class ReportCommand implements Callable<Integer> {
         }
         out.flush();
         return report;
+    }
+
+    /** "report exists and is not a folder", "permission denied", "No space left on device", in one line. */
+    static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a folder";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return String.valueOf(e.getMessage()).replace('\n', ' ');
     }
 
     static void printClaims(Report report, PrintWriter out) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Checks an experiment's claims against its results and prints each with PASS, FAIL or INCONCLUSIVE.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no claim failed (some may be inconclusive)", "1:a claim FAILED", "2:no results, or a bad claims section"})
+        exitCodeList = {"0:no claim failed (some may be inconclusive)", "1:a claim FAILED", "2:no results, or a bad claims section",
+                "6:the results could not be read"})
 final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
