@@ -190,7 +190,7 @@ public final class PlotRenderer {
         return max > 0 ? Math.log10(max / min) : 0;
     }
 
-    /** A tick label: 4096, 65536, 0.25, 1.5e-05; never "1E4". */
+    /** A tick label: 4096, 65536, 0.25, 1.5e-5; never "1E4". */
     static String tick(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return Long.toString((long) v);
@@ -199,7 +199,10 @@ public final class PlotRenderer {
         if (a >= 1e-3 && a < 1e9) {
             return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
         }
-        return String.format(java.util.Locale.ROOT, "%.3g", v);
+        // 1e-5, 2.5e+12: short, and not XChart's "1E4"
+        String[] parts = String.format(java.util.Locale.ROOT, "%.3e", v).split("e");
+        String mantissa = new java.math.BigDecimal(parts[0]).stripTrailingZeros().toPlainString();
+        return mantissa + "e" + Integer.parseInt(parts[1]);
     }
 
     private static double inRange(PlotData data, double y) {
