@@ -50,6 +50,8 @@ final class ReportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    static final String REPORT_NOT_WRITTEN = "report not written: ";
+
     /** The experiment file (as given, or experiments/NAME.yaml, else the copy stored with the results) and its folder. */
     record Loaded(ExperimentSpec spec, ExperimentFolder folder) {
     }
@@ -81,7 +83,7 @@ final class ReportCommand implements Callable<Integer> {
         try {
             files = ReportWriter.write(report, folder.dir());
         } catch (java.io.IOException e) {
-            throw new StoreException("report not written to " + folder.dir().resolve(ReportWriter.FOLDER) + ": " + describe(e), e);
+            throw new StoreException(REPORT_NOT_WRITTEN + describe(e), e);
         }
         out.println("report: " + files.get(0));
         printClaims(report, out);

@@ -131,8 +131,10 @@ final class RunCommand implements Callable<Integer> {
                 ReportCommand.write(parsed, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
             } catch (ConfigException e) {
                 reportCode = reportNotWritten(e, ExitCodes.BAD_INPUT);
-            } catch (org.ablate.store.StoreException | java.io.IOException e) {
+            } catch (org.ablate.store.StoreException e) {
                 reportCode = reportNotWritten(e, ExitCodes.STORE);
+            } catch (java.io.IOException e) {
+                reportCode = reportNotWritten(new org.ablate.store.StoreException(ReportCommand.describe(e), e), ExitCodes.STORE);
             }
         }
         // a missing report is not a success a script may take for one; the trials stay recorded,
@@ -144,7 +146,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int reportNotWritten(Exception e, int code) {
-        spec.commandLine().getErr().println("ablate: report not written: " + e.getMessage());
+        String message = e.getMessage().startsWith(ReportCommand.REPORT_NOT_WRITTEN) ? e.getMessage()
+                : ReportCommand.REPORT_NOT_WRITTEN + e.getMessage();
+        spec.commandLine().getErr().println("ablate: " + message);
         spec.commandLine().getErr().flush();
         return code;
     }
