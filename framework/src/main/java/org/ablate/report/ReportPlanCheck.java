@@ -67,35 +67,48 @@ public final class ReportPlanCheck {
     }
 
     /**
-     * A point of a plot (a series' x, or a series over steps) is one configuration: a parameter
-     * that varies among the selected configurations and is neither x nor group would put several
-     * on one point (the report refuses that after the run; here it is said before).
+     * A point of a plot (a series' x, or a whole series over steps) is one configuration: two
+     * selected configurations with the same group (and x) value would share it. The report refuses
+     * that after the run with the same words; here it is said before.
      */
     private void onePointEach(PlotSpec p) {
-        Map<String, List<Object>> spread = new LinkedHashMap<>();
+        Map<List<Object>, List<Map<String, Object>>> buckets = new LinkedHashMap<>();
         for (TrialSpec t : plan.trials()) {
             boolean selected = p.where().entrySet().stream()
                     .allMatch(e -> Values.sameValue(t.varying().get(e.getKey()), e.getValue()));
             if (!selected) {
                 continue;
             }
-            t.varying().forEach((k, v) -> {
-                if (k.equals(p.group()) || (!p.overSteps() && k.equals(p.x())) || p.where().containsKey(k)) {
-                    return;
-                }
-                List<Object> values = spread.computeIfAbsent(k, key -> new ArrayList<>());
-                if (values.stream().noneMatch(seen -> Values.sameValue(seen, v))) {
-                    values.add(v);
-                }
-            });
-        }
-        spread.forEach((k, values) -> {
-            if (values.size() > 1) {
-                throw new ConfigException(p.origin(), "plot: configurations differing in " + k + " ("
-                        + String.join(", ", values.stream().map(Values::format).toList())
-                        + ") fall on the same point; fix it with 'where' or split them with 'group'");
+            List<Object> point = new ArrayList<>();
+            point.add(p.group() == null ? null : normal(t.varying().get(p.group())));
+            if (!p.overSteps()) {
+                point.add(normal(t.varying().get(p.x())));
             }
-        });
+            List<Map<String, Object>> configurations = buckets.computeIfAbsent(point, k -> new ArrayList<>());
+            if (configurations.stream().noneMatch(c -> sameConfiguration(c, t.varying()))) {
+                configurations.add(t.varying());
+            }
+        }
+        for (List<Map<String, Object>> configurations : buckets.values()) {
+            if (configurations.size() < 2) {
+                continue;
+            }
+            String a = new Configuration(configurations.get(0), 0, 0, Map.of()).label();
+            String b = new Configuration(configurations.get(1), 0, 0, Map.of()).label();
+            throw new ConfigException(p.origin(), p.overSteps()
+                    ? "plot of '" + p.metric() + "' over steps: " + configurations.size() + " configurations in one series ("
+                            + a + ", " + b + (configurations.size() > 2 ? ", ..." : "") + "); select one per series with 'where' or 'group'"
+                    : "plot of '" + p.metric() + "': " + a + " and " + b
+                            + " fall on the same point; fix the other parameters with 'where' or split them with 'group'");
+        }
+    }
+
+    private static Object normal(Object v) {
+        return v instanceof Number n ? (Object) n.doubleValue() : v;
+    }
+
+    private static boolean sameConfiguration(Map<String, Object> a, Map<String, Object> b) {
+        return a.keySet().equals(b.keySet()) && a.entrySet().stream().allMatch(e -> Values.sameValue(e.getValue(), b.get(e.getKey())));
     }
 
     private void summaryMetric(String metric, Origin origin, String what) {
@@ -120,13 +133,17 @@ public final class ReportPlanCheck {
     }
 
     private String isParameter(String name) {
-        return plan.trials().get(0).params().asMap().containsKey(name) ? "; '" + name + "' is a parameter, not a metric" : "";
+        return isFixedOrSwept(name) ? "; '" + name + "' is a parameter, not a metric" : "";
+    }
+
+    private boolean isFixedOrSwept(String name) {
+        return !plan.trials().isEmpty() && plan.trials().get(0).params().asMap().containsKey(name);
     }
 
     private void parameter(String key, Origin origin, String role) {
         if (!swept.containsKey(key)) {
             throw new ConfigException(origin, role + ": '" + key + "' is not a swept parameter"
-                    + (plan.trials().get(0).params().asMap().containsKey(key) ? " (it is fixed)" : "")
+                    + (isFixedOrSwept(key) ? " (it is fixed)" : "")
                     + Suggestions.didYouMean(key, swept.keySet())
                     + " (swept: " + (swept.isEmpty() ? "none" : String.join(", ", swept.keySet())) + ")");
         }
@@ -144,5 +161,12 @@ public final class ReportPlanCheck {
                         + Suggestions.didYouMean(Values.format(value), shown) + " (swept: " + String.join(", ", shown) + ")");
             }
         });
+        // each value is swept, but a zip or a random sweep may never combine them
+        boolean any = plan.trials().stream().anyMatch(t -> selection.entrySet().stream()
+                .allMatch(e -> Values.sameValue(t.varying().get(e.getKey()), e.getValue())));
+        if (!selection.isEmpty() && !any) {
+            throw new ConfigException(origins.apply(role), role + ": no configuration of the sweep has "
+                    + new Configuration(selection, 0, 0, Map.of()).label());
+        }
     }
 }

@@ -116,11 +116,34 @@ class ReportSectionCliTest {
                     - {metric: result, x: x}
                     - {metric: train/value, x: step, group: x}
                 """);
-        assertEquals("ablate: error: " + file + ":7: report.plots[0]: plot: configurations differing in mode (ok, slow) fall on "
-                + "the same point; fix it with 'where' or split them with 'group'\n", refusedBeforeRunning(file));
+        assertEquals("ablate: error: " + file + ":7: report.plots[0]: plot of 'result': x=1.0 mode=ok and x=1.0 mode=slow fall on "
+                + "the same point; fix the other parameters with 'where' or split them with 'group'\n", refusedBeforeRunning(file));
         Files.writeString(file, Files.readString(file).replace("{metric: result, x: x}", "{metric: result, x: x, where: {mode: ok}}"));
-        assertEquals("ablate: error: " + file + ":8: report.plots[1]: plot: configurations differing in mode (ok, slow) fall on "
-                + "the same point; fix it with 'where' or split them with 'group'\n", refusedBeforeRunning(file));
+        assertEquals("ablate: error: " + file + ":8: report.plots[1]: plot of 'train/value' over steps: 2 configurations in one "
+                + "series (x=1.0 mode=ok, x=1.0 mode=slow); select one per series with 'where' or 'group'\n", refusedBeforeRunning(file));
+    }
+
+    @Test
+    void aZippedSweepWhoseOtherKeyMovesWithXIsNotACollision() throws Exception {
+        Path file = Sweeps.write(tmp, "zipped", """
+                task: probe
+                sweep:
+                  zip:
+                    x: [1, 2, 3]
+                    n: [10, 20, 30]
+                report:
+                  plots:
+                    - {metric: result, x: x}
+                """);
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--dry-run", "--results-dir", results());
+        assertEquals(0, r.code(), "n varies but every x has one configuration: " + r.err());
+        // both values are swept, never together
+        Files.writeString(file, Files.readString(file) + """
+                claims:
+                  - {name: c, check: at_least, metric: result, value: 0, where: {x: 1, n: 30}}
+                """);
+        assertEquals("ablate: error: " + file + ":10: claims[0].where: where: no configuration of the sweep has x=1 n=30\n",
+                refusedBeforeRunning(file));
     }
 
     @Test
