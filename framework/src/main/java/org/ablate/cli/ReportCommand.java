@@ -78,7 +78,12 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Builds and writes the report, attaches it to MLflow when tracking is configured, prints a summary. */
     static Report write(ExperimentSpec experiment, ExperimentFolder folder, String trackingUri, PrintWriter out) throws Exception {
-        Report report = Report.build(experiment, folder);
+        Report report;
+        try {
+            report = Report.build(experiment, folder);
+        } catch (java.io.IOException e) {
+            throw notRead(folder, e);
+        }
         List<Path> files;
         try {
             files = ReportWriter.write(report, folder.dir());
@@ -99,6 +104,12 @@ final class ReportCommand implements Callable<Integer> {
         }
         out.flush();
         return report;
+    }
+
+    /** The results folder could not be read (a damaged or unreadable file): one line naming the folder. */
+    static StoreException notRead(ExperimentFolder folder, java.io.IOException e) {
+        String reason = describe(e);
+        return new StoreException("results in " + folder.dir() + " not read: " + reason, e);
     }
 
     /** "report exists and is not a folder", "permission denied", "No space left on device", in one line. */

@@ -27,7 +27,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReportCommand.Loaded loaded = ReportCommand.load(target);
-        Report report = Report.build(loaded.spec(), loaded.folder());
+        Report report;
+        try {
+            report = Report.build(loaded.spec(), loaded.folder());
+        } catch (java.io.IOException e) {
+            throw ReportCommand.notRead(loaded.folder(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (report.claims().isEmpty()) {
             out.println(loaded.spec().name() + ": no claims declared");

@@ -221,4 +221,20 @@ class ReportSectionCliTest {
                 report.err());
         assertEquals("not a folder", Files.readString(dir.resolve("report")), "the file in the way is left alone");
     }
+
+    @Test
+    void unreadableResultsAreOneLineAndExit6ForReportAndVerify() throws Exception {
+        Path file = experiment("unreadable", "");
+        assertEquals(0, InProcessCli.run("run", file.toString(), "--results-dir", results(), "--progress", "log").code());
+        Path sweep = tmp.resolve("results/unreadable/sweep.json");
+        Files.delete(sweep);
+        Files.createDirectory(sweep); // present, but not a file
+        for (String command : new String[] {"report", "verify"}) {
+            InProcessCli.Result r = InProcessCli.run(command, file.toString(), "--results-dir", results());
+            assertEquals(6, r.code(), command + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), command + ": " + r.err());
+            assertTrue(r.err().startsWith("ablate: results store error: ") && r.err().contains(sweep.getParent().toString()),
+                    command + ": " + r.err());
+        }
+    }
 }
