@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, Hydra style.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Print the expanded trial list (id, parameters) and exit.")
+    @Option(names = "--dry-run", description = "Check the file (report section included) and print the expanded trial list (id, parameters); run nothing.")
     boolean dryRun;
 
     @Option(names = "--no-report", description = "Skip the report (report.md, CSVs, plots) at the end of the sweep.")
