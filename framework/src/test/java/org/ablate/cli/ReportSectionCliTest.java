@@ -237,4 +237,23 @@ class ReportSectionCliTest {
                     command + ": " + r.err());
         }
     }
+
+    @Test
+    void anUnwritableReportWinsOverAFailedTrial() throws Exception {
+        Path file = Sweeps.write(tmp, "both", """
+                task: probe
+                sweep: {grid: {mode: [ok, fail]}}
+                seeds: [0, 1]
+                report:
+                  plots:
+                    - {metric: result, x: mode}
+                """);
+        Path dir = tmp.resolve("results/both");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("report"), "");
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results(), "--progress", "log");
+        assertEquals(6, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("both: 2 finished, 2 failed"), "the failed trials are still reported: " + r.out());
+        assertEquals("ablate: report not written: " + dir.resolve("report") + " exists and is not a folder\n", r.err());
+    }
 }
