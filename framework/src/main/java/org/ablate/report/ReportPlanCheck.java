@@ -103,6 +103,15 @@ public final class ReportPlanCheck {
         }
     }
 
+    /** "1" and 1.0, "true" and true: the same when written. */
+    private static boolean sameText(Object a, Object b) {
+        try {
+            return Double.parseDouble(String.valueOf(a)) == Double.parseDouble(String.valueOf(b));
+        } catch (NumberFormatException e) {
+            return String.valueOf(a).equals(String.valueOf(b));
+        }
+    }
+
     private static Object normal(Object v) {
         return v instanceof Number n ? (Object) n.doubleValue() : v;
     }
@@ -157,8 +166,13 @@ public final class ReportPlanCheck {
             List<Object> values = swept.get(key);
             if (values.stream().noneMatch(v -> Values.sameValue(v, value))) {
                 List<String> shown = values.stream().map(Values::format).toList();
+                boolean quotedNumber = values.stream().anyMatch(v -> (v instanceof Number) != (value instanceof Number)
+                        && sameText(v, value));
+                String hint = !quotedNumber ? Suggestions.didYouMean(Values.format(value), shown)
+                        : value instanceof String ? "; it is quoted text here and the swept values are numbers: drop the quotes"
+                        : "; the swept values are text: quote it";
                 throw new ConfigException(origin, role + ": " + key + "=" + Values.format(value) + " is not a swept value"
-                        + Suggestions.didYouMean(Values.format(value), shown) + " (swept: " + String.join(", ", shown) + ")");
+                        + hint + " (swept: " + String.join(", ", shown) + ")");
             }
         });
         // each value is swept, but a zip or a random sweep may never combine them

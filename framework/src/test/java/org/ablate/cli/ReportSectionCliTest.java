@@ -160,6 +160,13 @@ class ReportSectionCliTest {
                 """);
         assertEquals("ablate: error: " + file + ":12: claims[0].where.x: where: x=3 is not a swept value (swept: 1.0, 2.0)\n",
                 refusedBeforeRunning(file));
+        Path quoted = experiment("quoted", """
+                report:
+                  plots:
+                    - {metric: result, x: mode, where: {x: "2"}}
+                """);
+        assertEquals("ablate: error: " + quoted + ":7: report.plots[0].where.x: where: x=2 is not a swept value; it is quoted "
+                + "text here and the swept values are numbers: drop the quotes (swept: 1.0, 2.0)\n", refusedBeforeRunning(quoted));
         // an override that sweeps the value makes the same file valid
         InProcessCli.Result ok = InProcessCli.run("run", file.toString(), "x=[1,2,3]", "--dry-run", "--results-dir", results());
         assertEquals(0, ok.code(), ok.err());
