@@ -16,6 +16,7 @@ import org.ablate.report.Report;
 import org.ablate.report.ReportWriter;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
+import org.ablate.store.StoreException;
 import org.ablate.tracking.mlflow.MlflowSettings;
 import org.ablate.tracking.mlflow.ReportUpload;
 import org.ablate.tracking.mlflow.TrackingException;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 + "and writes report.md, CSVs and PNGs into <results>/<experiment>/report/ (and to the sweep's MLflow run "
                 + "when tracking is on)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:report written", "2:no results, or a bad report/claims section"})
+        exitCodeList = {"0:report written", "2:no results, or a bad report/claims section",
+                "6:the report could not be written (the report folder is a file, read-only, or the disk is full)"})
 final class ReportCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -52,6 +54,8 @@ final class ReportCommand implements Callable<Integer> {
         write(loaded.spec(), loaded.folder(), trackingUri, scope.all, out, spec.commandLine().getErr());
         return ExitCodes.OK;
     }
+
+    static final String REPORT_NOT_WRITTEN = "report not written: ";
 
     /** The experiment file (as given, or experiments/NAME.yaml, else the copy stored with the results) and its folder. */
     record Loaded(ExperimentSpec spec, ExperimentFolder folder) {
@@ -94,9 +98,19 @@ final class ReportCommand implements Callable<Integer> {
     /** @param all every trial in the folder, not only the latest invocation's */
     static Report write(ExperimentSpec experiment, ExperimentFolder folder, String trackingUri, boolean all, PrintWriter out,
                         PrintWriter err) throws Exception {
-        Report report = Report.build(experiment, folder, all);
+        Report report;
+        try {
+            report = Report.build(experiment, folder, all);
+        } catch (java.io.IOException e) {
+            throw notRead(folder, e);
+        }
         warnDamage(report.results(), err);
-        List<Path> files = ReportWriter.write(report, folder.dir());
+        List<Path> files;
+        try {
+            files = ReportWriter.write(report, folder.dir());
+        } catch (java.io.IOException e) {
+            throw new StoreException(REPORT_NOT_WRITTEN + describe(e), e);
+        }
         out.println("report: " + files.get(0));
         printScope(report.results(), out);
         printClaims(report, out);
@@ -134,6 +148,26 @@ final class ReportCommand implements Callable<Integer> {
             out.println(results.damaged().size() + " trial(s) skipped as damaged (named above); the claims they belong to "
                     + "say so, and a PASS among them is INCONCLUSIVE until ablate run re-runs them");
         }
+    }
+
+    /** The results folder could not be read (a damaged or unreadable file): one line naming the folder. */
+    static StoreException notRead(ExperimentFolder folder, java.io.IOException e) {
+        String reason = describe(e);
+        return new StoreException("results in " + folder.dir() + " not read: " + reason, e);
+    }
+
+    /** "report exists and is not a folder", "permission denied", "No space left on device", in one line. */
+    static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a folder";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return String.valueOf(e.getMessage()).replace('\n', ' ');
     }
 
     static void printClaims(Report report, PrintWriter out) {

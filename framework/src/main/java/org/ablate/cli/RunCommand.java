@@ -37,7 +37,9 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:every trial FINISHED", "1:some trial FAILED or was INTERRUPTED",
                 "2:bad experiment file, override or option", "3:a plugin failed to load",
                 "4:another process is running this experiment",
-                "5:the MLflow server refused the credentials", "130:interrupted (Ctrl-C)"})
+                "5:the MLflow server refused the credentials",
+                "6:the results store or the report cannot be written",
+                "130:interrupted (Ctrl-C)"})
 final class RunCommand implements Callable<Integer> {
 
     /** How progress is shown. */
@@ -52,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Overrides, Hydra style.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Print the expanded trial list (id, parameters) and exit.")
+    @Option(names = "--dry-run", description = "Check the file (report section included) and print the expanded trial list (id, parameters); run nothing.")
     boolean dryRun;
 
     @Option(names = "--no-report", description = "Skip the report (report.md, CSVs, plots) at the end of the sweep.")
@@ -87,9 +89,11 @@ final class RunCommand implements Callable<Integer> {
         ResultsRoot.check(resultsDir);
         Path file = ExperimentLocator.locate(experiment);
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
-        org.ablate.report.ReportSpec.of(parsed); // a bad report/claims section stops the run before it starts
+        org.ablate.report.ReportSpec reportSpec = org.ablate.report.ReportSpec.of(parsed);
         Engine engine = Engine.start();
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed);
+        // a bad report/claims section stops the run (and fails the dry run) before any trial starts
+        org.ablate.report.ReportPlanCheck.check(reportSpec, plan);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             printPlan(plan, out);
@@ -122,16 +126,32 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        int reportCode = ExitCodes.OK;
         if (!noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
             try {
                 ReportCommand.write(parsed, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
-            } catch (Exception e) {
-                // the sweep's own outcome decides the exit code; the report can be made again with `ablate report`
-                spec.commandLine().getErr().println("ablate: report not written: " + e.getMessage());
-                spec.commandLine().getErr().flush();
+            } catch (ConfigException e) {
+                reportCode = reportNotWritten(e, ExitCodes.BAD_INPUT);
+            } catch (org.ablate.store.StoreException e) {
+                reportCode = reportNotWritten(e, ExitCodes.STORE);
+            } catch (java.io.IOException e) {
+                reportCode = reportNotWritten(new org.ablate.store.StoreException(ReportCommand.describe(e), e), ExitCodes.STORE);
             }
         }
+        // a missing report is not a success a script may take for one; the trials stay recorded,
+        // and `ablate report` makes it again once the cause is fixed
+        if (reportCode != ExitCodes.OK) {
+            return reportCode;
+        }
         return result.allFinished() ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
+    }
+
+    private int reportNotWritten(Exception e, int code) {
+        String message = e.getMessage().startsWith(ReportCommand.REPORT_NOT_WRITTEN) ? e.getMessage()
+                : ReportCommand.REPORT_NOT_WRITTEN + e.getMessage();
+        spec.commandLine().getErr().println("ablate: " + message);
+        spec.commandLine().getErr().flush();
+        return code;
     }
 
     static void printPlan(SweepPlan plan, PrintWriter out) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Checks an experiment's claims against its results and prints each with PASS, FAIL or INCONCLUSIVE.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no claim failed (some may be inconclusive)", "1:a claim FAILED", "2:no results, or a bad claims section"})
+        exitCodeList = {"0:no claim failed (some may be inconclusive)", "1:a claim FAILED", "2:no results, or a bad claims section",
+                "6:the results could not be read"})
 final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -29,7 +30,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ReportCommand.Loaded loaded = ReportCommand.load(target);
-        Report report = Report.build(loaded.spec(), loaded.folder(), scope.all);
+        Report report;
+        try {
+            report = Report.build(loaded.spec(), loaded.folder(), scope.all);
+        } catch (java.io.IOException e) {
+            throw ReportCommand.notRead(loaded.folder(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         ReportCommand.warnDamage(report.results(), spec.commandLine().getErr());
         ReportCommand.printScope(report.results(), out);

@@ -14,7 +14,7 @@ public final class CorePlugin extends AbstractPlugin {
     @Override
     protected void configure() {
         registerTask("noop", "Does no work; logs `points` metric points. Measures the framework's own cost per trial.",
-                NoopTask.SCHEMA, NoopTask.class);
+                NoopTask.SCHEMA, NoopTask.METRICS, NoopTask.class);
         registerComponent(Benchmark.class, "framework",
                 "Per-trial overhead of the runner and metric-logging throughput, on no-op trials.",
                 FrameworkBenchmark.SCHEMA, FrameworkBenchmark.class);

@@ -1,6 +1,7 @@
 package org.ablate.core;
 
 import java.util.Map;
+import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Task;
@@ -11,6 +12,7 @@ public final class NoopTask implements Task {
 
     static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.integer("points").defaultValue(0).range(0, 100_000_000).doc("Metric points to log."));
+    static final MetricSchema METRICS = MetricSchema.summary("points").steps("noop/value");
 
     @Override
     public Map<String, Double> run(TrialContext context) {

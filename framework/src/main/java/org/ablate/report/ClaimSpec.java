@@ -19,7 +19,25 @@ import org.ablate.config.Origin;
  */
 public record ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
                         String along, boolean monotone, Double value, Double tolerance,
-                        Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin) {
+                        Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin,
+                        Map<String, Origin> keyOrigins) {
+
+    public ClaimSpec {
+        keyOrigins = keyOrigins == null ? Map.of() : Map.copyOf(keyOrigins);
+    }
+
+    /** A claim whose keys are located by the claim's own line. */
+    public ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
+                     String along, boolean monotone, Double value, Double tolerance,
+                     Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin) {
+        this(name, source, kind, metric, where, along, monotone, value, tolerance, baseline, factor, paper, minSeeds, origin,
+                Map.of());
+    }
+
+    /** Where a key ("metric", "where.quantizer") was written, else the claim's own origin. */
+    public Origin origin(String key) {
+        return keyOrigins.getOrDefault(key, origin);
+    }
 
     /** The kinds of check, as written in experiment files. */
     public enum Kind {

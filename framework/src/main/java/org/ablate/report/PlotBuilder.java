@@ -54,19 +54,27 @@ final class PlotBuilder {
             }
         }
         List<PlotData.Series> series = new ArrayList<>();
+        int[] notPositive = {0};
         for (Map.Entry<String, List<Configuration>> g : groups.entrySet()) {
-            series.add(p.overSteps() ? stepSeries(p, g.getKey(), g.getValue())
-                    : paramSeries(p, g.getKey(), g.getValue(), categories));
+            series.add(p.overSteps() ? stepSeries(p, g.getKey(), g.getValue(), notPositive)
+                    : paramSeries(p, g.getKey(), g.getValue(), categories, notPositive));
         }
         String title = p.title() != null ? p.title() : p.metric() + " vs " + p.x()
                 + (p.where().isEmpty() ? "" : " (" + new Configuration(p.where(), 0, 0, Map.of()).label() + ")");
-        String yLabel = p.yLabel() != null ? p.yLabel() : p.metric() + " (mean, 95% CI over seeds)";
+        String yLabel = p.yLabel() != null ? p.yLabel() : p.metric()
+                + (p.logY() ? " (geometric mean, 95% CI over seeds; log scale)" : " (mean, 95% CI over seeds)");
         String xLabel = p.xLabel() != null ? p.xLabel() : p.x() + (p.logX() ? " (log scale)" : "");
+        List<String> notes = new ArrayList<>();
+        if (notPositive[0] > 0) {
+            notes.add(notPositive[0] + " point(s) with a value <= 0 in some seed are not drawn: a log y axis (log_y) "
+                    + "shows the geometric mean, which needs every value > 0; the table below has their arithmetic means.");
+        }
         return new PlotData(title, xLabel, yLabel, p.logX() && categories.isEmpty(), p.logY(), series,
-                categories.stream().map(Values::format).toList(), p.yRange());
+                categories.stream().map(Values::format).toList(), p.yRange(), notes);
     }
 
-    private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group, List<Object> categories) {
+    private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group, List<Object> categories,
+                                        int[] notPositive) {
         TreeMap<Double, Configuration> byX = new TreeMap<>();
         for (Configuration k : group) {
             Object x = k.values().get(p.x());
@@ -78,11 +86,42 @@ final class PlotBuilder {
             }
         }
         TreeMap<Double, Stat> points = new TreeMap<>();
-        byX.forEach((x, k) -> points.put(x, k.metrics().get(p.metric())));
+        byX.forEach((x, k) -> points.put(x, p.logY() ? geometric(seedValues(k, p.metric()), notPositive)
+                : k.metrics().get(p.metric())));
         return series(name, points);
     }
 
-    private PlotData.Series stepSeries(PlotSpec p, String name, List<Configuration> group) throws IOException {
+    /** The metric's value in each finished seed of the configuration. */
+    private double[] seedValues(Configuration k, String metric) {
+        return results.trials().stream()
+                .filter(t -> t.state() == TrialState.FINISHED && t.summary().containsKey(metric)
+                        && k.matches(subset(t.params(), k.values().keySet())))
+                .mapToDouble(t -> t.summary().get(metric)).toArray();
+    }
+
+    /**
+     * The geometric mean and the 95% t-interval of the mean of log values, back on the value scale,
+     * as a Stat (std NaN: there is no single one on that scale); null, counted, when a finite value
+     * is <= 0 and the point has no place on a log axis.
+     */
+    static Stat geometric(double[] values, int[] notPositive) {
+        if (values.length == 0) {
+            return null;
+        }
+        double[] logs = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i]) && values[i] <= 0) {
+                notPositive[0]++;
+                return null;
+            }
+            logs[i] = Math.log(values[i]);
+        }
+        Stat s = Stat.of(logs);
+        return new Stat(s.n(), Math.exp(s.mean()), Double.NaN, Math.exp(s.ciLow()), Math.exp(s.ciHigh()), s.nonFinite());
+    }
+
+    private PlotData.Series stepSeries(PlotSpec p, String name, List<Configuration> group, int[] notPositive)
+            throws IOException {
         if (group.size() > 1) {
             throw new ConfigException(p.origin(), "plot of '" + p.metric() + "' over steps: " + group.size()
                     + " configurations in series '" + name + "' (" + group.get(0).label() + ", " + group.get(1).label()
@@ -99,8 +138,10 @@ final class PlotBuilder {
             }
         }
         TreeMap<Double, Stat> points = new TreeMap<>();
-        byStep.forEach((step, values) -> points.put(step.doubleValue(),
-                Stat.of(values.stream().mapToDouble(Double::doubleValue).toArray())));
+        byStep.forEach((step, values) -> {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+            points.put(step.doubleValue(), p.logY() ? geometric(v, notPositive) : Stat.of(v));
+        });
         return series(name, points);
     }
 

@@ -74,7 +74,19 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         return new PlotSpec(metric, x, optString(m, "group"), where(m.get("where")), bool(m, "log_x"), bool(m, "log_y"),
                 optString(m, "title"), optString(m, "x_label"), optString(m, "y_label"),
                 m.containsKey("max_step") ? m.get("max_step").asLong() : null, range(m.get("y_range"), bool(m, "log_y")),
-                node.origin());
+                node.origin(), keyOrigins(m));
+    }
+
+    /** The origin of every key and of every where/baseline entry ("where.sampler"), for located errors. */
+    private static Map<String, Origin> keyOrigins(Map<String, YamlNode> m) {
+        Map<String, Origin> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            out.put(k, v.origin());
+            if ((k.equals("where") || k.equals("baseline")) && v.isMap()) {
+                v.asMap().forEach((wk, wv) -> out.put(k + "." + wk, wv.origin()));
+            }
+        });
+        return out;
     }
 
     /** {@code y_range: [0, 1]}: two finite numbers, min < max, min > 0 on a log axis. */
@@ -137,7 +149,7 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         }
         return new ClaimSpec(name, optString(m, "source"), kind, required(m, "metric", node).asString(),
                 where(m.get("where")), along, bool(m, "monotone"), value, tolerance, baseline, factor,
-                optString(m, "paper"), minSeeds, node.origin());
+                optString(m, "paper"), minSeeds, node.origin(), keyOrigins(m));
     }
 
     /**

@@ -136,6 +136,9 @@ public final class ReportWriter {
             b.append("## Plots\n\n");
             for (int i = 0; i < plotFiles.size(); i++) {
                 b.append("![").append(r.plots().get(i).title()).append("](").append(plotFiles.get(i)).append(")\n\n");
+                for (String note : r.plots().get(i).notes()) {
+                    b.append("*").append(note).append("*\n\n");
+                }
             }
         }
         b.append("## Results by configuration\n\n");
@@ -217,7 +220,9 @@ public final class ReportWriter {
     }
 
     static String plotCsv(PlotData p) {
-        StringBuilder b = new StringBuilder("series,x,seeds,mean,ci95_low,ci95_high\n");
+        // on a log y axis the plot draws the geometric mean and the interval of the logs: the header says so
+        StringBuilder b = new StringBuilder(p.logY() ? "series,x,seeds,geometric_mean,ci95_low,ci95_high\n"
+                : "series,x,seeds,mean,ci95_low,ci95_high\n");
         for (PlotData.Series s : p.series()) {
             for (int i = 0; i < s.x().length; i++) {
                 // a categorical x is drawn at positions 0, 1, ...: the CSV names the category

@@ -10,17 +10,26 @@ import com.google.inject.multibindings.MapBinder;
  * <pre>{@code
  * public final class MyPlugin extends AbstractPlugin {
  *     protected void configure() {
- *         registerTask("my-task", "What one trial computes.", MyTask.SCHEMA, MyTask.class);
+ *         registerTask("my-task", "What one trial computes.", MyTask.SCHEMA, MyTask.METRICS, MyTask.class);
  *     }
  * }
  * }</pre>
  */
 public abstract class AbstractPlugin extends AbstractModule implements Plugin {
 
-    /** Registers a task: what one trial runs. */
+    /** Registers a task: what one trial runs. Its report is checked against its results after it ran. */
     protected final void registerTask(String name, String description, ParameterSchema schema,
                                       Class<? extends Task> implementation) {
-        registerComponent(Task.class, name, description, schema, implementation);
+        registerTask(name, description, schema, MetricSchema.undeclared(), implementation);
+    }
+
+    /**
+     * Registers a task with the metrics it logs, so that an experiment's plots and claims are
+     * checked against them before the sweep runs (and shown by {@code ablate plugins}).
+     */
+    protected final void registerTask(String name, String description, ParameterSchema schema, MetricSchema metrics,
+                                      Class<? extends Task> implementation) {
+        add(new ComponentDefinition(new ComponentKey(Task.class, name), description, schema, implementation, getClass(), metrics));
     }
 
     /**
@@ -29,8 +38,10 @@ public abstract class AbstractPlugin extends AbstractModule implements Plugin {
      */
     protected final <T> void registerComponent(Class<T> kind, String name, String description,
                                                ParameterSchema schema, Class<? extends T> implementation) {
-        ComponentDefinition definition = new ComponentDefinition(
-                new ComponentKey(kind, name), description, schema, implementation, getClass());
+        add(new ComponentDefinition(new ComponentKey(kind, name), description, schema, implementation, getClass()));
+    }
+
+    private void add(ComponentDefinition definition) {
         components(binder()).addBinding(definition.key()).toInstance(definition);
     }
 

@@ -5,14 +5,16 @@ import java.util.regex.Pattern;
 
 /**
  * What a plugin registers for one named component: its kind, name, description, parameter schema,
- * the class Guice instantiates, and the plugin it came from (for error messages and provenance).
+ * the class Guice instantiates, the plugin it came from (for error messages and provenance), and
+ * for a task the metrics it declares it logs.
  */
 public record ComponentDefinition(
         ComponentKey key,
         String description,
         ParameterSchema schema,
         Class<?> implementation,
-        Class<? extends Plugin> origin) {
+        Class<? extends Plugin> origin,
+        MetricSchema metrics) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
@@ -30,6 +32,13 @@ public record ComponentDefinition(
                     + " by " + origin.getName() + " does not implement " + key.kind().getName());
         }
         description = description == null ? "" : description.strip();
+        metrics = metrics == null ? MetricSchema.undeclared() : metrics;
+    }
+
+    /** A component that declares no metrics (every kind but a task, or a task checked only after it ran). */
+    public ComponentDefinition(ComponentKey key, String description, ParameterSchema schema, Class<?> implementation,
+                               Class<? extends Plugin> origin) {
+        this(key, description, schema, implementation, origin, MetricSchema.undeclared());
     }
 
     public String name() {

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What one trial runs. Instances are created by Guice (constructor injection works) and may be
- * shared by concurrent trials, so keep per-trial state in locals, not fields.
+ * shared by concurrent trials, so keep per-trial state in locals, not fields. Register it with the
+ * {@link MetricSchema} of what it logs so that report sections are checked before a sweep runs.
  */
 public interface Task {
 

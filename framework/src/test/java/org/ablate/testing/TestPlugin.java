@@ -3,6 +3,7 @@ package org.ablate.testing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ablate.spi.AbstractPlugin;
+import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -23,7 +24,7 @@ public final class TestPlugin extends AbstractPlugin {
 
     @Override
     protected void configure() {
-        registerTask("probe", "A controllable task for framework tests.", ProbeTask.SCHEMA, ProbeTask.class);
+        registerTask("probe", "A controllable task for framework tests.", ProbeTask.SCHEMA, ProbeTask.METRICS, ProbeTask.class);
         registerTask("needs-label", "A task with a required parameter.", ParameterSchema.of(
                 Param.string("label").doc("Any text.")), LabelTask.class);
         registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
@@ -43,6 +44,7 @@ public final class TestPlugin extends AbstractPlugin {
                 Param.bool("flag").defaultValue(false).doc("A boolean."),
                 Param.integerList("levels").defaultValue(java.util.List.of(8L, 5L)).range(2, 16).doc("A list."),
                 Param.component("gadget", Gadget.class).defaultValue("plain").doc("A component."));
+        static final MetricSchema METRICS = MetricSchema.summary("result", "noise").steps("train/value");
 
         @Override
         public Map<String, Double> run(TrialContext ctx) throws Exception {

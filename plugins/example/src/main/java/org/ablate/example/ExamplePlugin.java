@@ -22,6 +22,6 @@ public final class ExamplePlugin extends AbstractPlugin {
     protected void configure() {
         registerTask("monte-carlo-pi",
                 "Estimates pi from points in the unit square; logs the error as the sample count grows.",
-                MonteCarloPiTask.SCHEMA, MonteCarloPiTask.class);
+                MonteCarloPiTask.SCHEMA, MonteCarloPiTask.METRICS, MonteCarloPiTask.class);
     }
 }

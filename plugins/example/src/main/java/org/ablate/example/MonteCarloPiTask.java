@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Task;
@@ -24,6 +25,10 @@ public final class MonteCarloPiTask implements Task {
                     .doc("How points are drawn: plain Monte Carlo, antithetic pairs, or randomly shifted Halton."),
             Param.integer("first_checkpoint").defaultValue(64).range(1, 1L << 40)
                     .doc("The first sample count at which metrics are logged; then every doubling."));
+    /** What {@link #run} logs; error_slope only when two checkpoints had a non-zero error. */
+    public static final MetricSchema METRICS = MetricSchema
+            .summary("estimate", "abs_error", "mc_std_error", "error_slope", "samples_per_s")
+            .steps("estimate/pi", "error/abs");
 
     @Override
     public Map<String, Double> run(TrialContext context) {

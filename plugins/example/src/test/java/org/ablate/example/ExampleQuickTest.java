@@ -54,6 +54,14 @@ class ExampleQuickTest {
             List<String> metrics = Files.readAllLines(t.file(TrialFolder.METRICS));
             // checkpoints 64, 128, ..., 131072 and the final 200000, two metrics each
             assertEquals(2 * 13, metrics.size());
+            // what the task declares is what it logs: the dry run checks report sections against it
+            for (String line : metrics) {
+                String name = (String) Json.MAPPER.readValue(line, Map.class).get("name");
+                assertTrue(MonteCarloPiTask.METRICS.hasStep(name), "undeclared step metric " + name);
+            }
+            for (String key : t.summary().keySet()) {
+                assertTrue(MonteCarloPiTask.METRICS.hasSummary(key), "undeclared summary metric " + key);
+            }
             assertTrue(Files.readString(t.file(TrialFolder.ARTIFACTS).resolve("estimate.txt")).startsWith("sampler="));
         }
         String second = run("run", EXPERIMENT.toString(), "--results-dir", results);

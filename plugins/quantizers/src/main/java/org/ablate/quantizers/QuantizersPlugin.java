@@ -36,6 +36,6 @@ public final class QuantizersPlugin extends AbstractPlugin {
                 "Nearest-code search throughput by K, and the autoencoder's training step time and peak memory.",
                 org.ablate.quantizers.bench.QuantizersBenchmark.SCHEMA, org.ablate.quantizers.bench.QuantizersBenchmark.class);
         registerTask("vq-autoencoder", "Trains a VQ autoencoder on images; measures utilisation, perplexity, MSE, PSNR, SSIM.",
-                VqAutoencoderTask.SCHEMA, VqAutoencoderTask.class);
+                VqAutoencoderTask.SCHEMA, VqAutoencoderTask.METRICS, VqAutoencoderTask.class);
     }
 }

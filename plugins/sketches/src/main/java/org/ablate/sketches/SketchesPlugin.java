@@ -49,9 +49,9 @@ public final class SketchesPlugin extends AbstractPlugin {
         registerComponent(RegressionInstance.class, "sampling-hard", "Stacked copies of I_d with a residual spike on one row.", none, SamplingHardInstance.class);
 
         registerTask("linf-regression", "Sketch-and-solve regression: eps_eff distribution over draws against the l-infinity guarantee.",
-                LinfRegressionTask.SCHEMA, LinfRegressionTask.class);
+                LinfRegressionTask.SCHEMA, LinfRegressionTask.METRICS, LinfRegressionTask.class);
         registerTask("linf-min-m", "The smallest m whose failure rate at epsilon reaches a target (bisection over a geometric grid).",
-                MinRowsTask.SCHEMA, MinRowsTask.class);
+                MinRowsTask.SCHEMA, MinRowsTask.METRICS, MinRowsTask.class);
         registerComponent(Benchmark.class, "sketches", "Time to form SA per family and GB/s of A read, against a memory-read baseline and dgemm.",
                 SketchesBenchmark.SCHEMA, SketchesBenchmark.class);
     }

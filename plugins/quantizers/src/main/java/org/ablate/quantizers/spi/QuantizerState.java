@@ -58,7 +58,7 @@ public interface QuantizerState {
         return -1;
     }
 
-    /** Family-specific measurements logged at evaluation, e.g. the effective rank of SimVQ's W. */
+    /** Family-specific measurements logged at evaluation, e.g. the effective rank of SimVQ's W; declare a new name in Evaluation.METRICS. */
     default Map<String, Double> diagnostics() {
         return Map.of();
     }

@@ -15,6 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Evaluation {
 
     static final int BATCH = 500;
+    /** Every name {@link #run} returns: its own five and the quantizers' diagnostics (SimVQ's rank of W). */
+    static final java.util.List<String> METRICS = java.util.List.of("utilization", "perplexity", "mse", "psnr", "ssim",
+            "w_effective_rank");
 
     private Evaluation() {
     }

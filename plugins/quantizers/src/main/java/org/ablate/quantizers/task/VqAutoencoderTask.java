@@ -15,6 +15,7 @@ import org.ablate.quantizers.model.Trainer;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -31,6 +32,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * whole test split.
  */
 public final class VqAutoencoderTask implements Task {
+
+    /** What {@link #run} and {@link #logStep} log; a quantizer's diagnostics must be in Evaluation.METRICS. */
+    public static final MetricSchema METRICS = MetricSchema
+            .summary(java.util.stream.Stream.concat(Evaluation.METRICS.stream(), java.util.stream.Stream.of(
+                    "codebook_size", "test_images", "train_loss_recon", "train_loss_codebook", "seconds_per_step"))
+                    .toArray(String[]::new))
+            .steps(java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                    "train/loss_recon", "train/loss_codebook", "train/loss_commit", "train/loss_entropy",
+                    "train/codes_in_batch", "train/perplexity", "train/rows_changed"),
+                    java.util.stream.Stream.of("eval/", "test/").flatMap(p -> Evaluation.METRICS.stream().map(m -> p + m)))
+                    .toArray(String[]::new));
 
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.choice("dataset", "fashion-mnist", "synthetic").defaultValue("fashion-mnist")

@@ -59,6 +59,26 @@ class SimVqQuickTest {
     }
 
     @Test
+    void theTaskDeclaresEveryMetricItLogs() throws Exception {
+        // the dry run checks plots and claims against the declaration: a name it lacks would be refused
+        for (TrialFolder t : trials) {
+            for (String key : t.summary().keySet()) {
+                assertTrue(VqAutoencoderTask.METRICS.hasSummary(key), t.id() + ": undeclared summary metric " + key);
+            }
+            for (String name : Cli.metricNames(t)) {
+                assertTrue(VqAutoencoderTask.METRICS.hasStep(name), t.id() + ": undeclared step metric " + name);
+            }
+        }
+        assertTrue(trials.stream().anyMatch(t -> {
+            try {
+                return t.summary().containsKey("w_effective_rank");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), "SimVQ's diagnostic is among them");
+    }
+
+    @Test
     void everySummaryHasSaneCodebookAndImageMetrics() throws Exception {
         for (Map.Entry<String, TrialFolder> e : BY_CONFIG.entrySet()) {
             TrialFolder t = e.getValue();

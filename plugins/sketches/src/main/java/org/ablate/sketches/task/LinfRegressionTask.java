@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ablate.sketches.spi.Sketch;
+import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -19,6 +20,12 @@ import org.ablate.spi.TrialContext;
 public final class LinfRegressionTask implements Task {
 
     public static final ParameterSchema SCHEMA;
+    /** The distribution over draws (DrawStatistics) and the instance's figures; per draw, step = draw index. */
+    public static final MetricSchema METRICS = MetricSchema
+            .summary("eps_eff_median", "eps_eff_p95", "eps_eff_max", "failure_rate", "l2_rel_median",
+                    "residual_ratio_median", "sketch_ms", "solve_ms", "rank_deficient_rate",
+                    "m", "m_over_d", "sigma_min", "condition_number")
+            .steps("draw/eps_eff", "draw/l2_rel", "draw/residual_ratio", "draw/sketch_ms", "draw/solve_ms");
 
     static {
         List<Param> params = new ArrayList<>(List.of(LinfProblem.commonParameters()));

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ablate.sketches.spi.Sketch;
+import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -20,6 +21,9 @@ import org.ablate.spi.TrialContext;
 public final class MinRowsTask implements Task {
 
     public static final ParameterSchema SCHEMA;
+    public static final MetricSchema METRICS = MetricSchema
+            .summary("reached", "m_min", "m_min_over_d", "m_min_over_d_log3n", "probes")
+            .steps("search/m", "search/failure_rate");
 
     static {
         List<Param> params = new ArrayList<>(List.of(LinfProblem.commonParameters()));

@@ -41,6 +41,14 @@ class LinfQuickTest {
             double m = CliHarness.summary(t, "m");
             assertEquals(rule.equals("4 * d") ? 4 * 16 : 16 * 16, m, 0.0, t.id() + " with m = " + rule);
             assertEquals(20, CliHarness.metric(t, "draw/eps_eff").size());
+            // what the task declares is what it logs: the dry run checks report sections against it
+            for (String key : t.summary().keySet()) {
+                assertTrue(LinfRegressionTask.METRICS.hasSummary(key), "undeclared summary metric " + key);
+            }
+            for (String line : java.nio.file.Files.readAllLines(t.file(TrialFolder.METRICS))) {
+                String name = (String) org.ablate.store.Json.MAPPER.readValue(line, Map.class).get("name");
+                assertTrue(LinfRegressionTask.METRICS.hasStep(name), "undeclared step metric " + name);
+            }
             failure.put(CliHarness.param(t, "instance") + "/" + CliHarness.param(t, "sketch") + "/" + (int) m, rate);
         }
         assertEquals(16, failure.size(), "every (instance, sketch, m) once: " + failure.keySet());

@@ -1,0 +1,186 @@
+package org.ablate.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ablate.config.ConfigException;
+import org.ablate.config.Origin;
+import org.ablate.config.Suggestions;
+import org.ablate.config.Values;
+import org.ablate.experiment.SweepPlan;
+import org.ablate.experiment.TrialSpec;
+import org.ablate.spi.MetricSchema;
+
+/**
+ * Checks a report section against a sweep before it runs (also for {@code --dry-run}), so that a
+ * misspelt name stops the run instead of the report after it: metric names against those the task
+ * declares (a task that declares none is checked after the run, as before), parameter names
+ * against the swept ones, and {@code where}/{@code baseline} values against the swept values.
+ */
+public final class ReportPlanCheck {
+
+    private final SweepPlan plan;
+    private final MetricSchema metrics;
+    private final Map<String, List<Object>> swept = new LinkedHashMap<>();
+
+    private ReportPlanCheck(SweepPlan plan) {
+        this.plan = plan;
+        this.metrics = plan.task().metrics();
+        plan.varyingKeys().forEach(k -> swept.put(k, new ArrayList<>()));
+        for (TrialSpec t : plan.trials()) {
+            t.varying().forEach((k, v) -> {
+                List<Object> values = swept.get(k);
+                if (values != null && values.stream().noneMatch(seen -> Values.sameValue(seen, v))) {
+                    values.add(v);
+                }
+            });
+        }
+    }
+
+    /** Throws a located {@link ConfigException} for the first name or value the sweep cannot produce. */
+    public static void check(ReportSpec spec, SweepPlan plan) {
+        ReportPlanCheck c = new ReportPlanCheck(plan);
+        for (PlotSpec p : spec.plots()) {
+            if (p.overSteps()) {
+                c.stepMetric(p);
+            } else {
+                c.summaryMetric(p.metric(), p.origin("metric"), "plot");
+                c.parameter(p.x(), p.origin("x"), "x");
+            }
+            if (p.group() != null) {
+                c.parameter(p.group(), p.origin("group"), "group");
+            }
+            c.selection(p.where(), "where", p::origin);
+            c.onePointEach(p);
+        }
+        for (ClaimSpec claim : spec.claims()) {
+            c.summaryMetric(claim.metric(), claim.origin("metric"), "claim '" + claim.name() + "'");
+            if (claim.along() != null) {
+                c.parameter(claim.along(), claim.origin("along"), "along");
+            }
+            c.selection(claim.where(), "where", claim::origin);
+            if (claim.baseline() != null) {
+                c.selection(claim.baseline(), "baseline", claim::origin);
+            }
+        }
+    }
+
+    /**
+     * A point of a plot (a series' x, or a whole series over steps) is one configuration: two
+     * selected configurations with the same group (and x) value would share it. The report refuses
+     * that after the run with the same words; here it is said before.
+     */
+    private void onePointEach(PlotSpec p) {
+        Map<List<Object>, List<Map<String, Object>>> buckets = new LinkedHashMap<>();
+        for (TrialSpec t : plan.trials()) {
+            boolean selected = p.where().entrySet().stream()
+                    .allMatch(e -> Values.sameValue(t.varying().get(e.getKey()), e.getValue()));
+            if (!selected) {
+                continue;
+            }
+            List<Object> point = new ArrayList<>();
+            point.add(p.group() == null ? null : normal(t.varying().get(p.group())));
+            if (!p.overSteps()) {
+                point.add(normal(t.varying().get(p.x())));
+            }
+            List<Map<String, Object>> configurations = buckets.computeIfAbsent(point, k -> new ArrayList<>());
+            if (configurations.stream().noneMatch(c -> sameConfiguration(c, t.varying()))) {
+                configurations.add(t.varying());
+            }
+        }
+        for (List<Map<String, Object>> configurations : buckets.values()) {
+            if (configurations.size() < 2) {
+                continue;
+            }
+            String a = new Configuration(configurations.get(0), 0, 0, Map.of()).label();
+            String b = new Configuration(configurations.get(1), 0, 0, Map.of()).label();
+            throw new ConfigException(p.origin(), p.overSteps()
+                    ? "plot of '" + p.metric() + "' over steps: " + configurations.size() + " configurations in one series ("
+                            + a + ", " + b + (configurations.size() > 2 ? ", ..." : "") + "); select one per series with 'where' or 'group'"
+                    : "plot of '" + p.metric() + "': " + a + " and " + b
+                            + " fall on the same point; fix the other parameters with 'where' or split them with 'group'");
+        }
+    }
+
+    /** "1" and 1.0, "true" and true: the same when written. */
+    private static boolean sameText(Object a, Object b) {
+        try {
+            return Double.parseDouble(String.valueOf(a)) == Double.parseDouble(String.valueOf(b));
+        } catch (NumberFormatException e) {
+            return String.valueOf(a).equals(String.valueOf(b));
+        }
+    }
+
+    private static Object normal(Object v) {
+        return v instanceof Number n ? (Object) n.doubleValue() : v;
+    }
+
+    private static boolean sameConfiguration(Map<String, Object> a, Map<String, Object> b) {
+        return a.keySet().equals(b.keySet()) && a.entrySet().stream().allMatch(e -> Values.sameValue(e.getValue(), b.get(e.getKey())));
+    }
+
+    private void summaryMetric(String metric, Origin origin, String what) {
+        if (metrics.hasSummary(metric)) {
+            return;
+        }
+        String hint = metrics.hasStep(metric) ? "; it is logged per step: plot it with x: step" : isParameter(metric);
+        throw new ConfigException(origin, what + ": '" + metric + "' is not a summary metric of task '" + plan.task().name()
+                + "'" + hint + Suggestions.didYouMean(metric, metrics.summaryNames())
+                + " (declared: " + String.join(", ", metrics.summaryNames()) + ")");
+    }
+
+    private void stepMetric(PlotSpec p) {
+        if (metrics.hasStep(p.metric())) {
+            return;
+        }
+        String hint = metrics.hasSummary(p.metric()) ? "; it is a summary metric: plot it against a swept parameter"
+                : isParameter(p.metric());
+        throw new ConfigException(p.origin("metric"), "plot: '" + p.metric() + "' is not a metric task '" + plan.task().name()
+                + "' logs per step (x: step)" + hint + Suggestions.didYouMean(p.metric(), metrics.stepNames())
+                + " (declared: " + (metrics.stepNames().isEmpty() ? "none" : String.join(", ", metrics.stepNames())) + ")");
+    }
+
+    private String isParameter(String name) {
+        return isFixedOrSwept(name) ? "; '" + name + "' is a parameter, not a metric" : "";
+    }
+
+    private boolean isFixedOrSwept(String name) {
+        return !plan.trials().isEmpty() && plan.trials().get(0).params().asMap().containsKey(name);
+    }
+
+    private void parameter(String key, Origin origin, String role) {
+        if (!swept.containsKey(key)) {
+            throw new ConfigException(origin, role + ": '" + key + "' is not a swept parameter"
+                    + (isFixedOrSwept(key) ? " (it is fixed)" : "")
+                    + Suggestions.didYouMean(key, swept.keySet())
+                    + " (swept: " + (swept.isEmpty() ? "none" : String.join(", ", swept.keySet())) + ")");
+        }
+    }
+
+    /** Every key of a where/baseline is swept, and its value is one the sweep takes. */
+    private void selection(Map<String, Object> selection, String role, java.util.function.Function<String, Origin> origins) {
+        selection.forEach((key, value) -> {
+            Origin origin = origins.apply(role + "." + key);
+            parameter(key, origin, role);
+            List<Object> values = swept.get(key);
+            if (values.stream().noneMatch(v -> Values.sameValue(v, value))) {
+                List<String> shown = values.stream().map(Values::format).toList();
+                boolean quotedNumber = values.stream().anyMatch(v -> (v instanceof Number) != (value instanceof Number)
+                        && sameText(v, value));
+                String hint = !quotedNumber ? Suggestions.didYouMean(Values.format(value), shown)
+                        : value instanceof String ? "; it is quoted text here and the swept values are numbers: drop the quotes"
+                        : "; the swept values are text: quote it";
+                throw new ConfigException(origin, role + ": " + key + "=" + Values.format(value) + " is not a swept value"
+                        + hint + " (swept: " + String.join(", ", shown) + ")");
+            }
+        });
+        // each value is swept, but a zip or a random sweep may never combine them
+        boolean any = plan.trials().stream().anyMatch(t -> selection.entrySet().stream()
+                .allMatch(e -> Values.sameValue(t.varying().get(e.getKey()), e.getValue())));
+        if (!selection.isEmpty() && !any) {
+            throw new ConfigException(origins.apply(role), role + ": no configuration of the sweep has "
+                    + new Configuration(selection, 0, 0, Map.of()).label());
+        }
+    }
+}
