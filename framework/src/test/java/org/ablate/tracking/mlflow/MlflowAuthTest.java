@@ -226,7 +226,16 @@ class MlflowAuthTest {
         assertEquals(0, sync.code(), sync.output());
         assertNoSecret(refused.output() + sync.output(), "the sync output");
         assertEquals(List.of(), MlflowTesting.unsynced(folder));
+        // or from the URI given again
+        Files.writeString(first.file(SyncState.FILE), Files.readString(first.file(SyncState.FILE))
+                .replace("\"synced\" : true", "\"synced\" : false"));
+        Child again = cli(Map.of(), "sync", "inuri", "--tracking-uri", uriWithSecret(), "--results-dir", results.toString());
+        assertEquals(0, again.code(), again.output());
+        assertTrue(again.output().contains("1 trial(s) synced to " + server.uri() + " (experiment"), again.output());
+        assertNoSecret(again.output(), "the sync output");
+        assertEquals(List.of(), MlflowTesting.unsynced(folder));
         assertNoSecretIn(results);
+        assertNoSecretOnServer(mlflowName);
     }
 
     @Test

@@ -47,6 +47,18 @@ class MlflowSettingsTest {
     }
 
     @Test
+    void userInfoInMlflowTrackingUriIsUsedOverTheEnvironmentsAndOnlyTheAddressShown() {
+        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "https://ann:p%40ss%2B" + PASSWORD + "@mlflow.example.org/",
+                "MLFLOW_TRACKING_TOKEN", TOKEN, "MLFLOW_TRACKING_USERNAME", "bob", "MLFLOW_TRACKING_PASSWORD", "other");
+        MlflowSettings s = MlflowSettings.resolve(null, TrackingSettings.NONE, "e", env).orElseThrow();
+        assertEquals("https://mlflow.example.org", s.uri());
+        assertEquals("Basic " + Base64.getEncoder().encodeToString(("ann:p@ss+" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
+                s.authorization(), "the URI's user-info, decoded, is what this URI was given with");
+        assertEquals("https://mlflow.example.org (experiment 'e', the tracking URI's user-info)", s.toString());
+        assertFalse(s.hostCreds().getHost().contains(PASSWORD), "the client is given the bare address");
+    }
+
+    @Test
     void credentialsComeFromTheEnvironmentAndAreNeverShown() {
         Map<String, String> both = Map.of("MLFLOW_TRACKING_TOKEN", TOKEN, "MLFLOW_TRACKING_USERNAME", "ann",
                 "MLFLOW_TRACKING_PASSWORD", PASSWORD);
