@@ -86,7 +86,7 @@ public final class MlflowTracker implements Tracker {
         if (reachable) {
             LOG.info("tracking to MLflow {}", settings);
         }
-        List<Map<String, Object>> planned = plan.trials().stream().map(t -> t.params().asMap()).toList();
+        Iterable<Map<String, Object>> planned = () -> plan.trials().stream().map(t -> t.params().asMap()).iterator();
         return new MlflowTracker(connection, folder, invocation, provenance,
                 ParentRunContent.params(plan.task().name(), planned), reachable);
     }

@@ -37,19 +37,30 @@ final class ParentRunContent {
     private ParentRunContent() {
     }
 
-    /** The params every one of these trials shares (each map: a trial's resolved parameters), plus task and trial count. */
-    static List<Param> params(String task, List<Map<String, Object>> trials) {
+    /**
+     * The params every one of these trials shares (each map: a trial's resolved parameters), plus
+     * task and trial count. One pass keeping only the common entries: a plan may be large.
+     */
+    static List<Param> params(String task, Iterable<Map<String, Object>> trials) {
+        Map<String, Object> common = null;
+        int n = 0;
+        for (Map<String, Object> t : trials) {
+            n++;
+            if (common == null) {
+                common = new LinkedHashMap<>(t);
+            } else {
+                common.entrySet().removeIf(e -> !t.containsKey(e.getKey()) || !Objects.equals(t.get(e.getKey()), e.getValue()));
+            }
+        }
         List<Param> out = new ArrayList<>();
         out.add(RunBatches.param("task", task));
-        out.add(RunBatches.param("trials", Integer.toString(trials.size())));
-        if (trials.isEmpty()) {
-            return out;
-        }
-        for (Map.Entry<String, Object> e : trials.get(0).entrySet()) {
-            if (!e.getKey().equals("task") && !e.getKey().equals("trials")
-                    && trials.stream().allMatch(t -> t.containsKey(e.getKey()) && Objects.equals(t.get(e.getKey()), e.getValue()))) {
-                out.add(RunBatches.param(e.getKey(), TrialRunContent.paramValue(e.getValue())));
-            }
+        out.add(RunBatches.param("trials", Integer.toString(n)));
+        if (common != null) {
+            common.forEach((k, v) -> {
+                if (!k.equals("task") && !k.equals("trials")) { // a parameter of that name: the child runs have it
+                    out.add(RunBatches.param(k, TrialRunContent.paramValue(v)));
+                }
+            });
         }
         return out;
     }
@@ -88,12 +99,14 @@ final class ParentRunContent {
         return out;
     }
 
-    /** The claims' verdicts as tags. */
+    /** The claims' verdicts as tags (one per key, should two names map to the same key). */
     static List<RunTag> claims(Report report) {
-        List<RunTag> out = new ArrayList<>();
+        Map<String, String> tags = new LinkedHashMap<>();
         for (ClaimResult c : report.claims()) {
-            out.add(RunBatches.tag(key(CLAIM_TAG_PREFIX, c.claim().name()), c.verdict().name()));
+            tags.put(key(CLAIM_TAG_PREFIX, c.claim().name()), c.verdict().name());
         }
+        List<RunTag> out = new ArrayList<>();
+        tags.forEach((k, v) -> out.add(RunBatches.tag(k, v)));
         return out;
     }
 
