@@ -112,6 +112,19 @@ class MlflowSettingsTest {
     }
 
     @Test
+    void aMistypedOptionOrABadValueWithCredentialsIsEchoedMasked() throws Exception {
+        Path file = Sweeps.write(tmp, "typo", "task: probe\n");
+        InProcessCli.Result typo = InProcessCli.run("run", file.toString(), "--trackinguri=http://ann:" + PASSWORD + "@127.0.0.1:5000",
+                "--dry-run");
+        assertEquals(2, typo.code(), typo.err());
+        assertTrue(typo.err().startsWith("ablate: Unknown option: '--trackinguri=http://***@127.0.0.1:5000'"), typo.err());
+        InProcessCli.Result value = InProcessCli.run("run", file.toString(), "n=http://ann:" + PASSWORD + "@h", "--dry-run");
+        assertEquals(2, value.code(), value.err());
+        assertTrue(value.err().contains("'http://***@h'"), value.err());
+        assertFalse((typo.err() + typo.out() + value.err() + value.out()).contains(PASSWORD));
+    }
+
+    @Test
     void aBadUriOnTheCommandLineIsExitCode2ForRunAndSync() throws Exception {
         Path file = Sweeps.write(tmp, "cliuri", "task: probe\n");
         String results = tmp.resolve("results").toString();
