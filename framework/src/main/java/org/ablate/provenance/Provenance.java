@@ -52,7 +52,9 @@ public final class Provenance {
      * them masked ({@code --tracking-uri http://user:secret@host} and {@code --tracking-uri=...}).
      */
     public static String command(String program, List<String> args) {
-        return Redaction.redactUrls(args.isEmpty() ? program : program + " " + String.join(" ", args));
+        StringBuilder b = new StringBuilder(program);
+        args.forEach(a -> b.append(' ').append(Redaction.redactArgument(a)));
+        return b.toString();
     }
 
     /**

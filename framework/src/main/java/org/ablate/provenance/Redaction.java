@@ -4,8 +4,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hides the secrets a URL can carry (user-info, query values) in text that is printed or stored:
- * a recorded command line, an error message. Over-redacting an unusual URL is harmless; leaving a
+ * Hides the secrets a URL can carry (user-info, query values) in what is printed or stored: a
+ * recorded command line (argument by argument), an error message (URLs up to a space or quote). Over-redacting an unusual URL is harmless; leaving a
  * password in config.json, which is committed and uploaded with the results, is not.
  */
 public final class Redaction {
@@ -13,7 +13,9 @@ public final class Redaction {
     /** What replaces a secret. */
     public static final String MASK = "***";
 
-    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
+    /** A URL up to white space or a quote: messages quote values ('http://...'). */
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"`<>]+");
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
     private static final Pattern QUERY_VALUE = Pattern.compile("([?&;][^=&;#\\s]*=)[^&;#\\s]*");
 
     private Redaction() {
@@ -31,6 +33,15 @@ public final class Redaction {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * One command-line argument with the URL in it masked ({@code --tracking-uri=http://...}): the
+     * URL runs to the argument's end, so any character of a password (a quote, a space) is covered.
+     */
+    public static String redactArgument(String arg) {
+        Matcher m = SCHEME.matcher(arg);
+        return m.find() ? arg.substring(0, m.start()) + redactUrl(arg.substring(m.start())) : arg;
     }
 
     /**

@@ -16,6 +16,12 @@ class RedactionTest {
     }
 
     @Test
+    void aQuoteOrSpaceInARecordedArgumentsPasswordIsMaskedToo() {
+        assertEquals("ablate run e.yaml --tracking-uri=http://***@h:1 x=1",
+                Provenance.command("ablate run", List.of("e.yaml", "--tracking-uri=http://ann:it's a secret@h:1", "x=1")));
+    }
+
+    @Test
     void percentEncodedAndRawSpecialCharactersInAPasswordAreMaskedWhole() {
         assertEquals("http://***@h:1", Redaction.redactUrl("http://ann:p%40ss%3Aw%2Fd@h:1"));
         // raw '@' and '/' (not valid URI syntax, but typed): the mask runs to the last '@'
@@ -28,6 +34,13 @@ class RedactionTest {
         assertEquals("--tracking-uri=http://h:1/?token=***&user=***#frag",
                 Redaction.redactUrls("--tracking-uri=http://h:1/?token=abc123&user=ann#frag"));
         assertEquals("two: http://***@a/ and https://b/?k=***", Redaction.redactUrls("two: http://u:p@a/ and https://b/?k=v"));
+    }
+
+    @Test
+    void aQuotedUrlKeepsItsClosingQuote() {
+        assertEquals("tracking URI 'http://***@h/?token=***' has a query",
+                Redaction.redactUrls("tracking URI 'http://u:p@h/?token=abc' has a query"));
+        assertEquals("\"https://***@h\"", Redaction.redactUrls("\"https://u:p@h\""));
     }
 
     @Test
