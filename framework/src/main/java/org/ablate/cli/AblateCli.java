@@ -35,7 +35,8 @@ public final class AblateCli implements Runnable {
         cli.setExecutionExceptionHandler(AblateCli::handle);
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("ablate: " + e.getMessage());
+            // picocli echoes the argument: a mistyped --tracking-uri=http://user:secret@... must not show the secret
+            err.println("ablate: " + org.ablate.provenance.Redaction.redactUrls(e.getMessage()));
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             err.flush();
             return ExitCodes.BAD_INPUT;
@@ -47,7 +48,7 @@ public final class AblateCli implements Runnable {
         PrintWriter err = cli.getErr();
         int code;
         if (e instanceof ConfigException) {
-            err.println("ablate: error: " + e.getMessage());
+            err.println("ablate: error: " + org.ablate.provenance.Redaction.redactUrls(e.getMessage())); // echoed values
             code = ExitCodes.BAD_INPUT;
         } else if (e instanceof PluginLoadException) {
             err.println("ablate: plugin error: " + e.getMessage());

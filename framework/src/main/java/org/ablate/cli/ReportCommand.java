@@ -117,7 +117,7 @@ final class ReportCommand implements Callable<Integer> {
         Optional<MlflowSettings> settings = MlflowSettings.resolve(trackingUri, experiment.tracking(), experiment.name(), System.getenv());
         if (settings.isPresent()) {
             try {
-                ReportUpload.upload(settings.get(), folder, files).ifPresentOrElse(
+                ReportUpload.upload(settings.get(), folder, report, files).ifPresentOrElse(
                         run -> out.println("report attached to MLflow run " + run),
                         () -> out.println("report not attached to MLflow: no tracked sweep of this experiment"));
             } catch (TrackingException e) {

@@ -114,8 +114,8 @@ final class RunCommand implements Callable<Integer> {
         if (tracking.isPresent()) {
             options = options.withTracking(MlflowTracker.factory(tracking.get()));
         }
-        String invocation = "ablate run " + String.join(" ", spec.commandLine().getParseResult().originalArgs().subList(1,
-                spec.commandLine().getParseResult().originalArgs().size()));
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String invocation = org.ablate.provenance.Provenance.command("ablate run", args.subList(1, args.size()));
         SweepResult result = new SweepRunner(new ResultsStore(resultsDir), engine).run(plan, options, invocation);
         out.printf("%s: %d finished, %d failed, %d interrupted, %d skipped (already finished) -> %s%n",
                 plan.experiment().name(), result.count(TrialState.FINISHED), result.count(TrialState.FAILED),

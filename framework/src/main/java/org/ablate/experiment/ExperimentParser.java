@@ -288,9 +288,10 @@ public final class ExperimentParser {
             }
         }
         String uri = t.containsKey("uri") ? t.get("uri").asString() : null;
-        if (uri != null && !uri.startsWith("http://") && !uri.startsWith("https://")) {
-            throw new ConfigException(t.get("uri").origin(), "tracking URI '" + uri
-                    + "' is not supported (accepted: an http:// or https:// MLflow server)");
+        if (uri != null) {
+            TrackingSettings.uriProblem(uri).ifPresent(p -> {
+                throw new ConfigException(t.get("uri").origin(), p);
+            });
         }
         return new TrackingSettings(uri, t.containsKey("experiment") ? t.get("experiment").asString() : null);
     }

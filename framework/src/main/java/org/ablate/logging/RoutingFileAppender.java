@@ -68,6 +68,11 @@ public final class RoutingFileAppender extends UnsynchronizedAppenderBase<ILoggi
         }
     }
 
+    /** True while a routed log file is open: its trial may still write to it. */
+    public static boolean isOpen(Path file) {
+        return OPEN.containsKey(file.toAbsolutePath().toString());
+    }
+
     /** Closes a routed log file (its trial ended); a later event would reopen it for appending. */
     public static void closeFile(Path file) {
         Writer w = OPEN.remove(file.toAbsolutePath().toString());

@@ -47,6 +47,17 @@ public final class Provenance {
     }
 
     /**
+     * The command line as recorded in config.json and sweep.json ({@code command}) and sent to
+     * MLflow: the arguments joined by spaces, with the user-info and query values of any URL in
+     * them masked ({@code --tracking-uri http://user:secret@host} and {@code --tracking-uri=...}).
+     */
+    public static String command(String program, List<String> args) {
+        StringBuilder b = new StringBuilder(program);
+        args.forEach(a -> b.append(' ').append(Redaction.redactArgument(a)));
+        return b.toString();
+    }
+
+    /**
      * The ND4J backend on the classpath, found by its class file without initialising ND4J (which
      * would load native libraries into a process that may not need them).
      */

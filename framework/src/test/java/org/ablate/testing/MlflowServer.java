@@ -57,7 +57,7 @@ public final class MlflowServer implements AutoCloseable {
 
     private static void require(String value, String what) {
         if (value == null || value.isBlank()) {
-            String reason = "MLflow integration test skipped: set " + what;
+            String reason = SkippedMlflowTestsNotice.SKIP_REASON + what;
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException(reason.replace("skipped", "cannot run under CI=true"));
             }

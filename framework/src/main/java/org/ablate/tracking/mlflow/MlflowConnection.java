@@ -49,6 +49,15 @@ public final class MlflowConnection implements AutoCloseable {
         return t;
     });
 
+    /**
+     * The experiment tag MLflow's UI (3.x) reads to choose its layout: without it, an experiment
+     * opens on the GenAI overview; "custom_model_development" opens it on the training runs table.
+     */
+    static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+    static final String TRAINING_KIND = "custom_model_development";
+    /** The tag naming the sign of a metric's infinite value, which MLflow holds as NaN. */
+    static final String INFINITE_TAG_PREFIX = "ablate.infinite.";
+
     private final MlflowSettings settings;
     private final MlflowClient client;
     private final HttpClient http;
@@ -70,7 +79,8 @@ public final class MlflowConnection implements AutoCloseable {
 
     /**
      * The experiment's id, creating it if needed; safe when another process creates it meanwhile.
-     * A deleted experiment (whose name MLflow keeps) is refused: no run can be made in it.
+     * A deleted experiment (whose name MLflow keeps) is refused: no run can be made in it. One
+     * without a kind is marked as holding training runs ({@link #EXPERIMENT_KIND}); a kind set by hand is kept.
      */
     public String experimentId(String name) {
         return call("get or create experiment '" + name + "'", () -> {
@@ -81,16 +91,26 @@ public final class MlflowConnection implements AutoCloseable {
                             + ": experiment '" + name + "' is deleted; restore it (mlflow experiments restore), or name another "
                             + "with tracking.experiment or MLFLOW_EXPERIMENT_NAME", null);
                 }
+                if (found.get().getTagsList().stream().noneMatch(t -> t.getKey().equals(EXPERIMENT_KIND))) {
+                    try {
+                        client.setExperimentTag(found.get().getExperimentId(), EXPERIMENT_KIND, TRAINING_KIND);
+                    } catch (MlflowHttpException notAllowed) {
+                        // someone else's experiment (this user may log runs, not edit it): only the UI's layout is lost
+                    }
+                }
                 return found.get().getExperimentId();
             }
+            String id;
             try {
-                return client.createExperiment(name);
+                id = client.createExperiment(name);
             } catch (MlflowHttpException e) {
                 if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
                     return client.getExperimentByName(name).orElseThrow(() -> e).getExperimentId();
                 }
                 throw e;
             }
+            client.setExperimentTag(id, EXPERIMENT_KIND, TRAINING_KIND);
+            return id;
         });
     }
 
@@ -118,9 +138,25 @@ public final class MlflowConnection implements AutoCloseable {
                 .getItems());
     }
 
-    /** Logs everything, split into requests within the server's limits. */
+    /**
+     * Logs everything, split into requests within the server's limits. ±Infinity is sent as NaN
+     * with its sign in a tag {@code ablate.infinite.<key>}: MLflow's SQL store would keep it as
+     * ±1.797e308, which the UI shows as a number and which flattens every chart of the metric.
+     */
     public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<RunTag> tags) {
-        for (RunBatches.Batch b : RunBatches.split(metrics, params, tags)) {
+        Map<String, String> infinite = new java.util.LinkedHashMap<>();
+        List<Metric> finite = new java.util.ArrayList<>(metrics.size());
+        for (Metric m : metrics) {
+            if (Double.isInfinite(m.getValue())) {
+                infinite.put(INFINITE_TAG_PREFIX + m.getKey(), m.getValue() > 0 ? "+Infinity" : "-Infinity");
+                finite.add(m.toBuilder().setValue(Double.NaN).build());
+            } else {
+                finite.add(m);
+            }
+        }
+        List<RunTag> allTags = new java.util.ArrayList<>(tags);
+        infinite.forEach((k, v) -> allTags.add(RunBatches.tag(k, v)));
+        for (RunBatches.Batch b : RunBatches.split(finite, params, allTags)) {
             call("log batch to run " + runId, () -> {
                 client.logBatch(runId, b.metrics(), b.params(), b.tags());
                 return null;

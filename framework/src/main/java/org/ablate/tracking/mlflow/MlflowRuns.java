@@ -13,6 +13,7 @@ import org.ablate.store.ExperimentFolder;
 import org.ablate.store.TrialState;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
@@ -45,8 +46,12 @@ final class MlflowRuns {
         return experimentId;
     }
 
-    /** The invocation's parent run: found by its tag, else created with the experiment file attached. */
-    synchronized String parent(Invocation invocation, ExperimentFolder folder, Map<String, Object> provenance) {
+    /**
+     * The invocation's parent run: found by its tag, else created with the experiment file
+     * attached and its params logged (what the trials share, {@link ParentRunContent#params}).
+     */
+    synchronized String parent(Invocation invocation, ExperimentFolder folder, Map<String, Object> provenance,
+                               List<Param> params) {
         String known = parents.get(invocation.id());
         if (known != null) {
             return known;
@@ -70,6 +75,8 @@ final class MlflowRuns {
             tags.putAll(Tags.provenance(provenance));
             RunInfo info = create(experiment, invocation.runName(), invocation.startedMillis(), user, tags);
             runId = info.getRunId();
+            // on creation only: params cannot change, and a later sync may see more trials than this sweep had
+            connection.logBatch(runId, List.of(), params, List.of());
             for (String name : List.of("experiment.yaml", ExperimentFolder.SWEEP)) {
                 Path file = folder.dir().resolve(name);
                 if (Files.isRegularFile(file)) {
@@ -129,8 +136,11 @@ final class MlflowRuns {
         connection.terminate(run.getRunId(), TrialRunContent.runStatus(state), content.endMillis());
     }
 
-    void endParent(String runId, RunStatus status) {
-        connection.terminate(runId, status, System.currentTimeMillis());
+    /** Ends a parent run with its trials' counts by outcome ({@link ParentRunContent#outcome}). */
+    void endParent(String runId, RunStatus status, ExperimentFolder folder, String invocationId) throws IOException {
+        long now = System.currentTimeMillis();
+        connection.logBatch(runId, ParentRunContent.outcome(folder, invocationId, now), List.of(), List.of());
+        connection.terminate(runId, status, now);
     }
 
     Optional<String> knownParent(String invocationId) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.ablate.config.ConfigException;
 import org.ablate.experiment.TrackingSettings;
+import org.ablate.tracking.TrackingUri;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
 /**
@@ -20,13 +21,21 @@ public final class MlflowSettings {
     private final String token;
     private final String username;
     private final String password;
+    /** Where the credentials came from when not the environment (for messages), or null. */
+    private final String credentialOrigin;
 
     MlflowSettings(String uri, String experimentName, String token, String username, String password) {
+        this(uri, experimentName, token, username, password, null);
+    }
+
+    private MlflowSettings(String uri, String experimentName, String token, String username, String password,
+                           String credentialOrigin) {
         this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
         this.experimentName = experimentName;
         this.token = token;
         this.username = username;
         this.password = password;
+        this.credentialOrigin = credentialOrigin;
     }
 
     /**
@@ -40,15 +49,21 @@ public final class MlflowSettings {
         if (uri == null) {
             return Optional.empty();
         }
-        if (!uri.startsWith("http://") && !uri.startsWith("https://")) {
+        Optional<String> problem = TrackingUri.problem(uri);
+        if (problem.isPresent()) {
             // named by where it came from, so that the user knows what to change
             String source = firstNonBlank(commandLineUri) != null ? "--tracking-uri"
                     : firstNonBlank(file.uri()) != null ? "tracking.uri" : "MLFLOW_TRACKING_URI";
-            throw new ConfigException(source, "tracking URI '" + uri
-                    + "' is not supported (accepted: an http:// or https:// MLflow server)");
+            throw new ConfigException(source, problem.get());
         }
+        // credentials in the URI are used by this process only: the address is all that is printed or stored
+        TrackingUri parsed = TrackingUri.parse(uri);
         String name = firstNonBlank(file.experiment(), env.get("MLFLOW_EXPERIMENT_NAME"), ablateExperiment);
-        return Optional.of(new MlflowSettings(uri, name, blankToNull(env.get("MLFLOW_TRACKING_TOKEN")),
+        if (parsed.hasCredentials()) {
+            return Optional.of(new MlflowSettings(parsed.address(), name, null, parsed.username(), parsed.password(),
+                    "the tracking URI's user-info"));
+        }
+        return Optional.of(new MlflowSettings(parsed.address(), name, blankToNull(env.get("MLFLOW_TRACKING_TOKEN")),
                 blankToNull(env.get("MLFLOW_TRACKING_USERNAME")), blankToNull(env.get("MLFLOW_TRACKING_PASSWORD"))));
     }
 
@@ -74,6 +89,9 @@ public final class MlflowSettings {
 
     /** Which credentials are used, for messages: never their values. */
     String credentialSource() {
+        if (credentialOrigin != null) {
+            return credentialOrigin;
+        }
         if (token != null) {
             return "MLFLOW_TRACKING_TOKEN";
         }

@@ -40,6 +40,7 @@ public final class MlflowSync {
         int notEnded = 0;
         List<String> failures = new ArrayList<>();
         Invocation fresh = null; // the parent for trials that never had one, made on first need
+        List<org.mlflow.api.proto.Service.Param> parentParams = null; // what the folder's trials share, read on first need
         try (MlflowConnection connection = new MlflowConnection(settings)) {
             MlflowRuns runs = new MlflowRuns(connection);
             for (TrialFolder trial : folder.trials()) {
@@ -74,7 +75,10 @@ public final class MlflowSync {
                 }
                 try {
                     TrialRunContent content = TrialRunContent.read(trial);
-                    String parent = runs.parent(recorded.invocation(), folder, provenance(trial));
+                    if (parentParams == null) {
+                        parentParams = ParentRunContent.params(String.valueOf(content.task()), ParentRunContent.trialParams(folder));
+                    }
+                    String parent = runs.parent(recorded.invocation(), folder, provenance(trial), parentParams);
                     RunInfo run = runs.trialRun(recorded, content, parent);
                     recorded = recorded.withRuns(runs.experimentId(), parent, run.getRunId());
                     recorded.failed("incomplete").write(trial);
@@ -101,8 +105,9 @@ public final class MlflowSync {
             }
             for (Map.Entry<String, String> parent : parents.entrySet()) {
                 RunStatus status = parentStatus(folder, parent.getValue());
-                connection.getRun(parent.getKey()).filter(r -> r.getInfo().getStatus() == RunStatus.RUNNING)
-                        .ifPresent(r -> runs.endParent(parent.getKey(), status));
+                if (connection.getRun(parent.getKey()).filter(r -> r.getInfo().getStatus() == RunStatus.RUNNING).isPresent()) {
+                    runs.endParent(parent.getKey(), status, folder, parent.getValue());
+                }
             }
         }
         return new Result(synced, already, notEnded, failures);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
+import org.ablate.logging.RoutingFileAppender;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
@@ -39,11 +40,13 @@ public final class MlflowTracker implements Tracker {
     private static final long SEND_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(30);
     private static final Duration START_CHECK = Duration.ofSeconds(15);
+    private static final Duration LOG_CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final MlflowRuns runs;
     private final ExperimentFolder folder;
     private final Invocation invocation;
     private final Map<String, Object> provenance;
+    private final List<org.mlflow.api.proto.Service.Param> parentParams;
     private final List<LiveTrial> live = new CopyOnWriteArrayList<>();
     private final Thread sender;
     private final List<TrialState> ended = new CopyOnWriteArrayList<>();
@@ -55,11 +58,13 @@ public final class MlflowTracker implements Tracker {
     private final java.util.concurrent.CountDownLatch finalized = new java.util.concurrent.CountDownLatch(1);
 
     private MlflowTracker(MlflowConnection connection, ExperimentFolder folder, Invocation invocation,
-                          Map<String, Object> provenance, boolean reachable) {
+                          Map<String, Object> provenance, List<org.mlflow.api.proto.Service.Param> parentParams,
+                          boolean reachable) {
         this.runs = new MlflowRuns(connection);
         this.folder = folder;
         this.invocation = invocation;
         this.provenance = provenance;
+        this.parentParams = parentParams;
         if (!reachable) {
             downUntilNanos = System.nanoTime() + OUTAGE_BACKOFF.toNanos();
             warnedOutage = true;
@@ -81,7 +86,9 @@ public final class MlflowTracker implements Tracker {
         if (reachable) {
             LOG.info("tracking to MLflow {}", settings);
         }
-        return new MlflowTracker(connection, folder, invocation, provenance, reachable);
+        Iterable<Map<String, Object>> planned = () -> plan.trials().stream().map(t -> t.params().asMap()).iterator();
+        return new MlflowTracker(connection, folder, invocation, provenance,
+                ParentRunContent.params(plan.task().name(), planned), reachable);
     }
 
     /** Gets or creates the experiment with a time limit: true when the server answered. */
@@ -179,8 +186,8 @@ public final class MlflowTracker implements Tracker {
         }
         runs.knownParent(invocation.id()).ifPresent(parent -> {
             try {
-                runs.endParent(parent, parentStatus(states));
-            } catch (TrackingException e) {
+                runs.endParent(parent, parentStatus(states), folder, invocation.id());
+            } catch (TrackingException | IOException e) {
                 LOG.warn("cannot end the sweep's MLflow run: {}", e.getMessage());
             }
         });
@@ -224,7 +231,7 @@ public final class MlflowTracker implements Tracker {
     private void send(LiveTrial t) {
         try {
             if (t.run == null) {
-                String parent = runs.parent(invocation, folder, provenance);
+                String parent = runs.parent(invocation, folder, provenance, parentParams);
                 TrialRunContent content = TrialRunContent.read(t.folder);
                 t.run = runs.trialRun(t.state, content, parent);
                 t.state = t.state.withRuns(runs.experimentId(), parent, t.run.getRunId()).failed("incomplete");
@@ -235,6 +242,9 @@ public final class MlflowTracker implements Tracker {
             List<Metric> points;
             while (!(points = t.tail.next()).isEmpty()) {
                 runs.connection().logBatch(t.run.getRunId(), points, List.of(), List.of());
+            }
+            if (end != null && logStillOpen(t)) {
+                return; // the trial's last lines follow its committed end: upload trial.log once it is closed
             }
             if (end != null) {
                 runs.complete(t.run, TrialRunContent.read(t.folder), false);
@@ -259,6 +269,15 @@ public final class MlflowTracker implements Tracker {
         }
     }
 
+    /** True while the trial's log is open, for at most {@link #LOG_CLOSE_WAIT} after its end was seen. */
+    private static boolean logStillOpen(LiveTrial t) {
+        if (t.endSeenNanos == 0) {
+            t.endSeenNanos = System.nanoTime();
+        }
+        return RoutingFileAppender.isOpen(t.folder.file(TrialFolder.LOG))
+                && System.nanoTime() - t.endSeenNanos < LOG_CLOSE_WAIT.toNanos();
+    }
+
     /** One trial's place in its metrics file, and its standing. */
     private final class LiveTrial implements TrialTracker {
         final TrialFolder folder;
@@ -268,6 +287,7 @@ public final class MlflowTracker implements Tracker {
         volatile boolean completed;
         volatile TrialState end;
         RunInfo run;
+        long endSeenNanos;
 
         LiveTrial(TrialFolder folder, SyncState state) {
             this.folder = folder;

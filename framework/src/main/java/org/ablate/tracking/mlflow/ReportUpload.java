@@ -4,18 +4,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.ablate.report.Report;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.TrialFolder;
 import org.mlflow.api.proto.Service.Run;
 
-/** Attaches report files to the MLflow parent run of the experiment's latest tracked sweep. */
+/** Attaches a report (its files, claims and means) to the MLflow parent run of the experiment's latest tracked sweep. */
 public final class ReportUpload {
 
     private ReportUpload() {
     }
 
-    /** Uploads the files under {@code report/}; returns the parent run's id, or empty when no sweep was tracked. */
-    public static Optional<String> upload(MlflowSettings settings, ExperimentFolder folder, List<Path> files) throws IOException {
+    /**
+     * Uploads the files under {@code report/} and logs the claims' verdicts and the headline's means
+     * on the run ({@link ParentRunContent}); returns the parent run's id, or empty when no sweep was tracked.
+     */
+    public static Optional<String> upload(MlflowSettings settings, ExperimentFolder folder, Report report, List<Path> files)
+            throws IOException {
         SyncState latest = null;
         for (TrialFolder t : folder.trials()) {
             SyncState s = SyncState.read(t).orElse(null);
@@ -35,6 +40,8 @@ public final class ReportUpload {
             for (Path f : files) {
                 connection.uploadArtifact(parent.get().getInfo().getArtifactUri(), "report/" + f.getFileName(), f);
             }
+            connection.logBatch(latest.parentRunId(), ParentRunContent.headlineMeans(report, System.currentTimeMillis()),
+                    List.of(), ParentRunContent.claims(report));
             return Optional.of(latest.parentRunId());
         }
     }

@@ -25,7 +25,7 @@ import org.mlflow.api.proto.Service.RunStatus;
  * truth), so a live run and a later replay log exactly the same things: params = the task, the
  * seed and every resolved parameter (dotted keys); tags = identity and provenance; metrics = the
  * history in metrics.jsonl (same steps and timestamps) plus the summary as {@code summary/<name>};
- * artifacts = config.json, summary.json, status and the trial's artifacts folder.
+ * artifacts = config.json, summary.json, status, trial.log and the trial's artifacts folder.
  */
 final class TrialRunContent {
 
@@ -41,6 +41,10 @@ final class TrialRunContent {
 
     static TrialRunContent read(TrialFolder folder) throws IOException {
         return new TrialRunContent(folder, folder.config());
+    }
+
+    Object task() {
+        return config.get("task");
     }
 
     String trialId() {
@@ -162,10 +166,10 @@ final class TrialRunContent {
         };
     }
 
-    /** Artifact path → file: config.json, summary.json, status, and everything under artifacts/. */
+    /** Artifact path → file: config.json, summary.json, status, trial.log, and everything under artifacts/. */
     Map<String, Path> artifacts() throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
-        for (String name : List.of(TrialFolder.CONFIG, TrialFolder.SUMMARY, TrialFolder.STATUS)) {
+        for (String name : List.of(TrialFolder.CONFIG, TrialFolder.SUMMARY, TrialFolder.STATUS, TrialFolder.LOG)) {
             if (Files.isRegularFile(folder.file(name))) {
                 out.put(name, folder.file(name));
             }
@@ -181,7 +185,7 @@ final class TrialRunContent {
         return out;
     }
 
-    private static String paramValue(Object v) {
+    static String paramValue(Object v) {
         return v instanceof List<?> || v instanceof Map<?, ?> ? Json.line(v) : Values.format(v);
     }
 

@@ -233,6 +233,10 @@ class MlflowLayoutTest {
         try (MlflowConnection c = MlflowTesting.connect(uri, mlflowName)) {
             Run parent = withTag(runs(c, mlflowName), Tags.ROLE, "sweep").get(0);
             assertEquals(RunStatus.KILLED, parent.getInfo().getStatus(), Files.readString(tmp.resolve("run.log")));
+            Map<String, Double> outcome = new java.util.TreeMap<>();
+            parent.getData().getMetricsList().forEach(m -> outcome.put(m.getKey(), m.getValue()));
+            assertEquals(Map.of("trials/finished", 0.0, "trials/failed", 0.0, "trials/interrupted", 1.0), outcome,
+                    "the parent row counts the interrupted trial");
         }
         InProcessCli.Result sync = InProcessCli.run("sync", "interrupted", "--results-dir", results.toString());
         assertEquals(0, sync.code(), sync.out() + sync.err());

@@ -47,6 +47,18 @@ class MlflowSettingsTest {
     }
 
     @Test
+    void userInfoInMlflowTrackingUriIsUsedOverTheEnvironmentsAndOnlyTheAddressShown() {
+        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "https://ann:p%40ss%2B" + PASSWORD + "@mlflow.example.org/",
+                "MLFLOW_TRACKING_TOKEN", TOKEN, "MLFLOW_TRACKING_USERNAME", "bob", "MLFLOW_TRACKING_PASSWORD", "other");
+        MlflowSettings s = MlflowSettings.resolve(null, TrackingSettings.NONE, "e", env).orElseThrow();
+        assertEquals("https://mlflow.example.org", s.uri());
+        assertEquals("Basic " + Base64.getEncoder().encodeToString(("ann:p@ss+" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
+                s.authorization(), "the URI's user-info, decoded, is what this URI was given with");
+        assertEquals("https://mlflow.example.org (experiment 'e', the tracking URI's user-info)", s.toString());
+        assertFalse(s.hostCreds().getHost().contains(PASSWORD), "the client is given the bare address");
+    }
+
+    @Test
     void credentialsComeFromTheEnvironmentAndAreNeverShown() {
         Map<String, String> both = Map.of("MLFLOW_TRACKING_TOKEN", TOKEN, "MLFLOW_TRACKING_USERNAME", "ann",
                 "MLFLOW_TRACKING_PASSWORD", PASSWORD);
@@ -97,6 +109,19 @@ class MlflowSettingsTest {
         assertEquals("ablate: error: " + file + ":4: tracking.uri: tracking URI 'file:///tmp/mlruns' is not supported "
                 + "(accepted: an http:// or https:// MLflow server)\n", r.err());
         assertTrue(Files.notExists(tmp.resolve("results")), "nothing may run");
+    }
+
+    @Test
+    void aMistypedOptionOrABadValueWithCredentialsIsEchoedMasked() throws Exception {
+        Path file = Sweeps.write(tmp, "typo", "task: probe\n");
+        InProcessCli.Result typo = InProcessCli.run("run", file.toString(), "--trackinguri=http://ann:" + PASSWORD + "@127.0.0.1:5000",
+                "--dry-run");
+        assertEquals(2, typo.code(), typo.err());
+        assertTrue(typo.err().startsWith("ablate: Unknown option: '--trackinguri=http://***@127.0.0.1:5000'"), typo.err());
+        InProcessCli.Result value = InProcessCli.run("run", file.toString(), "n=http://ann:" + PASSWORD + "@h", "--dry-run");
+        assertEquals(2, value.code(), value.err());
+        assertTrue(value.err().contains("'http://***@h'"), value.err());
+        assertFalse((typo.err() + typo.out() + value.err() + value.out()).contains(PASSWORD));
     }
 
     @Test

@@ -100,7 +100,12 @@ final class MlflowTesting {
     private static final Comparator<Point> ORDER = Comparator.comparing(Point::key).thenComparingLong(Point::step)
             .thenComparingLong(Point::timestamp).thenComparingDouble(Point::value);
 
-    /** metrics.jsonl, by metric name, sorted. */
+    /** A value as MLflow must hold it: ±Infinity is sent as NaN (its store would keep ±1.797e308), with its sign in a tag. */
+    static double asLogged(double value) {
+        return Double.isInfinite(value) ? Double.NaN : value;
+    }
+
+    /** metrics.jsonl, by metric name, sorted, values as MLflow must hold them. */
     static Map<String, List<Point>> localHistory(TrialFolder trial) throws IOException {
         Map<String, List<Point>> out = new TreeMap<>();
         if (!Files.exists(trial.file(TrialFolder.METRICS))) {
@@ -113,7 +118,7 @@ final class MlflowTesting {
             Map<String, Object> m = Json.MAPPER.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
             String key = (String) m.get("name");
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(new Point(key, ((Number) m.get("step")).longValue(),
-                    ((Number) m.get("timestamp")).longValue(), Json.toDouble(m.get("value"))));
+                    ((Number) m.get("timestamp")).longValue(), asLogged(Json.toDouble(m.get("value")))));
         }
         out.values().forEach(l -> l.sort(ORDER));
         return out;
@@ -171,7 +176,7 @@ final class MlflowTesting {
     /** The files of a trial that must be its run's artifacts, by artifact path. */
     static Map<String, Path> expectedArtifacts(TrialFolder trial) throws IOException {
         Map<String, Path> out = new TreeMap<>();
-        for (String name : List.of(TrialFolder.CONFIG, TrialFolder.SUMMARY, TrialFolder.STATUS)) {
+        for (String name : List.of(TrialFolder.CONFIG, TrialFolder.SUMMARY, TrialFolder.STATUS, TrialFolder.LOG)) {
             if (Files.isRegularFile(trial.file(name))) {
                 out.put(name, trial.file(name));
             }
@@ -230,7 +235,7 @@ final class MlflowTesting {
         for (Map.Entry<String, Object> e : summary.entrySet()) {
             List<Point> remote = remoteHistory(c, run.getInfo().getRunId(), "summary/" + e.getKey());
             assertEquals(1, remote.size(), where + ": summary/" + e.getKey() + " " + remote);
-            assertEquals(Json.toDouble(e.getValue()), remote.get(0).value(), where + ": summary/" + e.getKey());
+            assertEquals(asLogged(Json.toDouble(e.getValue())), remote.get(0).value(), where + ": summary/" + e.getKey());
         }
 
         // artifacts: exactly the trial's files, byte for byte
