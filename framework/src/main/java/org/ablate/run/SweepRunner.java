@@ -27,6 +27,7 @@ import org.ablate.store.AtomicFiles;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
+import org.ablate.store.StoreException;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
@@ -115,6 +116,7 @@ public final class SweepRunner {
             return t;
         });
         Interruption interruption = new Interruption(running, scheduler, tracker);
+        java.util.concurrent.atomic.AtomicReference<StoreException> storeFailure = new java.util.concurrent.atomic.AtomicReference<>();
         try (SweepMonitor monitor = options.display() == RunOptions.Display.BAR
                 ? new TerminalMonitor(plan.experiment().name(), plan.experiment().headline())
                 : new LogLineMonitor(options.logInterval(), plan.experiment().headline())) {
@@ -124,13 +126,16 @@ public final class SweepRunner {
             scheduler.scheduleAtFixedRate(() -> monitor.tick(snapshot(running)), 1, 1, TimeUnit.SECONDS);
             for (TrialSpec trial : pending) {
                 slots.acquire();
-                if (interruption.stopping) {
+                if (interruption.stopping || storeFailure.get() != null) {
                     slots.release();
                     break;
                 }
                 TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker);
                 running.add(execution);
                 CompletableFuture<TrialOutcome> finished = execution.done().whenComplete((outcome, error) -> {
+                    if (execution.storeFailure() != null) {
+                        storeFailure.compareAndSet(null, execution.storeFailure());
+                    }
                     running.remove(execution);
                     slots.release();
                     if (outcome != null) {
@@ -157,6 +162,10 @@ public final class SweepRunner {
                     // the JVM is exiting; the hook is running
                 }
             }
+        }
+        if (storeFailure.get() != null && !interruption.stopping) {
+            // a full or read-only disk fails every later trial the same way: stop and say so once
+            throw new StoreException(storeFailure.get().getMessage(), storeFailure.get());
         }
         SweepResult result = new SweepResult(folder.dir(), skipped, outcomes, interruption.stopping);
         LOG.info("sweep '{}' done: {} finished, {} failed, {} interrupted, {} skipped (already finished)",

@@ -36,8 +36,9 @@ public final class TestPlugin extends AbstractPlugin {
         static final ParameterSchema SCHEMA = ParameterSchema.of(
                 Param.real("x").defaultValue(1.0).range(0, 100).doc("An input."),
                 Param.integer("n").defaultValue(10).range(1, 1000).doc("A count."),
-                Param.choice("mode", "ok", "fail", "slow", "hang").defaultValue("ok")
-                        .doc("ok: compute; fail: throw; slow: sleep per step, honouring cancellation; hang: ignore it."),
+                Param.choice("mode", "ok", "fail", "slow", "hang", "spin").defaultValue("ok")
+                        .doc("ok: compute; fail: throw; slow: sleep per step, honouring cancellation; hang: ignore it; "
+                                + "spin: busy for sleep_ms per step without sleeping (a CPU-bound task), honouring cancellation."),
                 Param.integer("steps").defaultValue(3).range(1, 100_000).doc("Metric points logged."),
                 Param.integer("sleep_ms").defaultValue(0).range(0, 60_000).doc("Sleep per step."),
                 Param.bool("flag").defaultValue(false).doc("A boolean."),
@@ -65,6 +66,12 @@ public final class TestPlugin extends AbstractPlugin {
                         } catch (InterruptedException ignored) {
                             // deliberately ignores cancellation
                         }
+                    }
+                } else if (mode.equals("spin")) {
+                    // never blocks, so the interrupt flag that cancellation sets stays set, as in a real compute loop
+                    long until = System.nanoTime() + sleep * 1_000_000;
+                    while (System.nanoTime() < until) {
+                        ctx.cancellation().throwIfCancelled();
                     }
                 } else if (sleep > 0) {
                     Thread.sleep(sleep);
