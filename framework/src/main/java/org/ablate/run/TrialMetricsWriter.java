@@ -128,7 +128,11 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
         }
     }
 
-    static void ensureFolders(TrialFolder folder) throws IOException {
-        Files.createDirectories(folder.dir());
+    static void ensureFolders(TrialFolder folder) {
+        try {
+            Files.createDirectories(folder.dir());
+        } catch (IOException e) {
+            throw StoreException.cannotWrite(folder.dir(), e);
+        }
     }
 }
