@@ -37,7 +37,9 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:every trial FINISHED", "1:some trial FAILED or was INTERRUPTED",
                 "2:bad experiment file, override or option", "3:a plugin failed to load",
                 "4:another process is running this experiment",
-                "5:the MLflow server refused the credentials", "130:interrupted (Ctrl-C)"})
+                "5:the MLflow server refused the credentials",
+                "6:the results store cannot be written (read-only, full disk)", "130:interrupted (Ctrl-C)",
+                "143:terminated (SIGTERM)"})
 final class RunCommand implements Callable<Integer> {
 
     /** How progress is shown. */

@@ -166,7 +166,8 @@ final class TrialExecution implements Runnable {
             reason = token.reason();
         } else {
             state = TrialState.FAILED;
-            reason = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            reason = t instanceof StoreException ? t.getMessage() // already one line naming the file
+                    : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
         if (state == TrialState.FAILED) {
             LOG.warn("trial {} FAILED ({}): {}", spec.id(), spec.displayName(), reason, t);

@@ -222,6 +222,41 @@ class CrashAndSignalTest {
     }
 
     @Test
+    void ctrlCWithTwoTrialsRunningRecordsBothInterruptedOnDisk() throws Exception {
+        Sweeps.write(tmp, "busy", BUSY);
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "busy.yaml", "--parallel", "2");
+        ExperimentFolder folder = busyFolder();
+        waitUntil(() -> count(folder, TrialState.RUNNING) == 2, run);
+        Thread.sleep(500);
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(2, count(folder, TrialState.INTERRUPTED), log);
+        for (TrialFolder t : folder.trials()) {
+            assertEquals("INTERRUPTED", t.config().get("state"));
+            assertEquals(INTERRUPTED_REASON, t.status().orElseThrow().reason());
+        }
+        assertTrue(log.contains("2 running trial(s) marked INTERRUPTED"), log);
+    }
+
+    @Test
+    void ctrlCWhileTheTaskIgnoresItsInterruptStillRecordsItInterrupted() throws Exception {
+        // mode hang swallows the interrupt and never looks at the token: the hook gives up on it after 10 s
+        Sweeps.write(tmp, "busy", BUSY.replace("mode: spin, steps: 1000, sleep_ms: 20", "mode: hang, steps: 2, sleep_ms: 60000")
+                .replace("[1, 2]", "[1]"));
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "busy.yaml");
+        waitUntil(() -> count(busyFolder(), TrialState.RUNNING) == 1, run);
+        Thread.sleep(500);
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(40, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        TrialFolder t = busyFolder().trials().get(0);
+        assertEquals(TrialState.INTERRUPTED, t.status().orElseThrow().state(), Files.readString(tmp.resolve("run.log")));
+        assertEquals("INTERRUPTED", t.config().get("state"));
+    }
+
+    @Test
     void killMinus9MidTrialThenResumeRerunsItAndKeepsTheDeadAttempt() throws Exception {
         Process run = startBusy(BUSY.replace("steps: 1000", "steps: 150"), tmp.resolve("run.log"));
         ExperimentFolder folder = busyFolder();

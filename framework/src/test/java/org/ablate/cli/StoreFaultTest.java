@@ -122,6 +122,33 @@ class StoreFaultTest {
     }
 
     @Test
+    void aDiskAlreadyFullWhenTheNextSweepStartsLeavesTheEarlierResultsIntact() throws Exception {
+        Sweeps.write(tmp, "faults", SMALL);
+        assertEquals(0, run().code());
+        Map<String, String> before = snapshot();
+        fill(disk.resolve("filler"));
+        InProcessCli.Result more = run("x=[1,2,3]");
+        assertOneStoreLine(more, disk.resolve("results/faults").toString(), "no space left on device");
+        Map<String, String> after = snapshot();
+        // the lock file holds only the pid of the process that holds it; everything else is as it was
+        before.remove("results/faults/.lock");
+        after.remove("results/faults/.lock");
+        assertEquals(before, after);
+    }
+
+    /** Writes until the file system says it is full. */
+    private static void fill(Path filler) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        try (java.io.OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            assertTrue(String.valueOf(full.getMessage()).contains("No space left"), full.toString());
+        }
+    }
+
+    @Test
     void aDiskThatFillsMidSweepGivesOneLineAndExit6KeepsWhatFinishedAndResumesOnceThereIsRoom() throws Exception {
         // the first trial is tiny; the second logs ~7 MB of metrics into a 2 MB disk
         Sweeps.write(tmp, "faults", """
