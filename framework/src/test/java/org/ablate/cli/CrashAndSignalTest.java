@@ -112,8 +112,8 @@ class CrashAndSignalTest {
     /** A CPU-bound trial (no sleep clears the interrupt flag), 20 s long, so a signal lands inside it. */
     private static final String BUSY = """
             name: busy
-            task: probe
-            params: {mode: spin, steps: 1000, sleep_ms: 20}
+            task: spin
+            params: {steps: 1000, busy_ms: 20}
             sweep: {grid: {x: [1, 2]}}
             """;
 
@@ -243,8 +243,11 @@ class CrashAndSignalTest {
     @Test
     void ctrlCWhileTheTaskIgnoresItsInterruptStillRecordsItInterrupted() throws Exception {
         // mode hang swallows the interrupt and never looks at the token: the hook gives up on it after 10 s
-        Sweeps.write(tmp, "busy", BUSY.replace("mode: spin, steps: 1000, sleep_ms: 20", "mode: hang, steps: 2, sleep_ms: 60000")
-                .replace("[1, 2]", "[1]"));
+        Sweeps.write(tmp, "busy", """
+                name: busy
+                task: probe
+                params: {mode: hang, steps: 2, sleep_ms: 60000}
+                """);
         Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "busy.yaml");
         waitUntil(() -> count(busyFolder(), TrialState.RUNNING) == 1, run);
         Thread.sleep(500);

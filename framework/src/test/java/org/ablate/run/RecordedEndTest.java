@@ -51,8 +51,8 @@ class RecordedEndTest {
     @Test
     void aBusyTaskPastItsTimeoutIsRecordedFailedOnDisk() throws Exception {
         Path file = Sweeps.write(tmp, "busy", """
-                task: probe
-                params: {mode: spin, steps: 1000, sleep_ms: 20}
+                task: spin
+                params: {steps: 1000, busy_ms: 20}
                 """);
         SweepResult result = Sweeps.run(file, tmp.resolve("results"),
                 RunOptions.defaults().withTrialTimeout(Duration.ofMillis(300)));
@@ -63,8 +63,8 @@ class RecordedEndTest {
     @Test
     void metricsLoggedBeforeATimeoutAreKept() throws Exception {
         Path file = Sweeps.write(tmp, "kept", """
-                task: probe
-                params: {mode: spin, steps: 1000, sleep_ms: 5}
+                task: spin
+                params: {steps: 1000, busy_ms: 5}
                 """);
         Sweeps.run(file, tmp.resolve("results"), RunOptions.defaults().withTrialTimeout(Duration.ofMillis(400)));
         TrialFolder t = onlyTrial("kept");
@@ -79,8 +79,8 @@ class RecordedEndTest {
     @Test
     void aOneMillisecondTimeoutStillRecordsTheTrialFailed() throws Exception {
         Path file = Sweeps.write(tmp, "instant", """
-                task: probe
-                params: {mode: spin, steps: 100, sleep_ms: 50}
+                task: spin
+                params: {steps: 100, busy_ms: 50}
                 """);
         SweepResult result = Sweeps.run(file, tmp.resolve("results"),
                 RunOptions.defaults().withTrialTimeout(Duration.ofMillis(1)));
@@ -105,8 +105,8 @@ class RecordedEndTest {
     @Test
     void aTimedOutTrialRunsAgainOnResumeWithItsFailedAttemptKept() throws Exception {
         Path file = Sweeps.write(tmp, "again", """
-                task: probe
-                params: {mode: spin, steps: 4, sleep_ms: 200}
+                task: spin
+                params: {steps: 4, busy_ms: 200}
                 """);
         Sweeps.run(file, tmp.resolve("results"), RunOptions.defaults().withTrialTimeout(Duration.ofMillis(100)));
         SweepResult second = Sweeps.run(file, tmp.resolve("results"));
