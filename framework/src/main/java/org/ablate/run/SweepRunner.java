@@ -126,12 +126,15 @@ public final class SweepRunner {
             scheduler.scheduleAtFixedRate(() -> monitor.tick(snapshot(running)), 1, 1, TimeUnit.SECONDS);
             for (TrialSpec trial : pending) {
                 slots.acquire();
-                if (interruption.stopping || storeFailure.get() != null) {
-                    slots.release();
-                    break;
-                }
                 TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker);
-                running.add(execution);
+                synchronized (running) {
+                    // with the hook's snapshot: a trial is either among those it cancels, or never starts
+                    if (interruption.stopping || storeFailure.get() != null) {
+                        slots.release();
+                        break;
+                    }
+                    running.add(execution);
+                }
                 CompletableFuture<TrialOutcome> finished = execution.done().whenComplete((outcome, error) -> {
                     if (execution.storeFailure() != null) {
                         storeFailure.compareAndSet(null, execution.storeFailure());
@@ -234,9 +237,12 @@ public final class SweepRunner {
 
         @Override
         public void run() {
-            stopping = true;
             String reason = "interrupted: the sweep was stopped (Ctrl-C or SIGTERM)";
-            List<TrialExecution> now = snapshot(running);
+            List<TrialExecution> now;
+            synchronized (running) {
+                stopping = true;
+                now = new ArrayList<>(running);
+            }
             now.forEach(e -> e.cancel(CancellationToken.Cause.USER, reason));
             long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
             for (TrialExecution e : now) {

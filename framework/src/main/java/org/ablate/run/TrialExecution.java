@@ -211,7 +211,7 @@ final class TrialExecution implements Runnable {
                 storeFailure = s;
             }
             LOG.error("trial {}: cannot record its end in {}: {}", spec.id(), folder.dir(), e.getMessage());
-            return new TrialOutcome(spec, state, reason, Duration.ZERO, Map.of());
+            return new TrialOutcome(spec, state, reason, Duration.between(r.started(), java.time.Instant.now()), Map.of());
         }
     }
 

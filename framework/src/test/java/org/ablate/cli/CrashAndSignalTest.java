@@ -260,6 +260,22 @@ class CrashAndSignalTest {
     }
 
     @Test
+    void aTimeoutAndACtrlCAtAboutTheSameMomentLeaveStatusAndConfigAgreeing() throws Exception {
+        Process run = startBusy(tmp.resolve("run.log"), "--trial-timeout", "1100ms");
+        Thread.sleep(50);
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        String log = Files.readString(tmp.resolve("run.log"));
+        for (TrialFolder t : busyFolder().trials()) {
+            TrialState state = t.status().orElseThrow().state();
+            assertTrue(state == TrialState.FAILED || state == TrialState.INTERRUPTED, t.id() + " " + state + "\n" + log);
+            assertEquals(state.name(), t.config().get("state"), "status and config.json disagree for " + t.id());
+            assertTrue(t.config().get("ended_at") != null);
+        }
+    }
+
+    @Test
     void killMinus9MidTrialThenResumeRerunsItAndKeepsTheDeadAttempt() throws Exception {
         Process run = startBusy(BUSY.replace("steps: 1000", "steps: 150"), tmp.resolve("run.log"));
         ExperimentFolder folder = busyFolder();
