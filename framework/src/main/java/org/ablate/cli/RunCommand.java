@@ -38,8 +38,8 @@ import picocli.CommandLine.Parameters;
                 "2:bad experiment file, override or option", "3:a plugin failed to load",
                 "4:another process is running this experiment",
                 "5:the MLflow server refused the credentials",
-                "6:the results store or the report cannot be written",
-                "130:interrupted (Ctrl-C)"})
+                "6:the results store or the report cannot be written (read-only, full disk)", "130:interrupted (Ctrl-C)",
+                "143:terminated (SIGTERM)"})
 final class RunCommand implements Callable<Integer> {
 
     /** How progress is shown. */

@@ -8,7 +8,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -61,8 +60,10 @@ public final class RoutingFileAppender extends UnsynchronizedAppenderBase<ILoggi
         try {
             Path path = Path.of(file);
             Files.createDirectories(path.getParent());
-            return Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            // a stream, not Files.newBufferedWriter's channel: the thread of a cancelled trial has its
+            // interrupt flag set, and an interrupted channel closes for good
+            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                    new java.io.FileOutputStream(path.toFile(), true), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return null;
         }

@@ -27,7 +27,11 @@ public final class ReportWriter {
     /** Writes the files and returns them (report.md first). */
     public static List<Path> write(Report r, Path experimentDir) throws IOException {
         Path dir = experimentDir.resolve(FOLDER);
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw org.ablate.store.StoreException.cannotWrite(dir, e);
+        }
         List<Path> files = new ArrayList<>();
         List<String> plotFiles = new ArrayList<>();
         for (int i = 0; i < r.plots().size(); i++) {

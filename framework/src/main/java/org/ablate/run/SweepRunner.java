@@ -28,6 +28,7 @@ import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.StoredTrial;
+import org.ablate.store.StoreException;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
@@ -121,6 +122,7 @@ public final class SweepRunner {
             return t;
         });
         Interruption interruption = new Interruption(running, scheduler, tracker);
+        java.util.concurrent.atomic.AtomicReference<StoreException> storeFailure = new java.util.concurrent.atomic.AtomicReference<>();
         try (SweepMonitor monitor = options.display() == RunOptions.Display.BAR
                 ? new TerminalMonitor(plan.experiment().name(), plan.experiment().headline())
                 : new LogLineMonitor(options.logInterval(), plan.experiment().headline())) {
@@ -130,13 +132,19 @@ public final class SweepRunner {
             scheduler.scheduleAtFixedRate(() -> monitor.tick(snapshot(running)), 1, 1, TimeUnit.SECONDS);
             for (TrialSpec trial : pending) {
                 slots.acquire();
-                if (interruption.stopping) {
-                    slots.release();
-                    break;
-                }
                 TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker);
-                running.add(execution);
+                synchronized (running) {
+                    // with the hook's snapshot: a trial is either among those it cancels, or never starts
+                    if (interruption.stopping || storeFailure.get() != null) {
+                        slots.release();
+                        break;
+                    }
+                    running.add(execution);
+                }
                 CompletableFuture<TrialOutcome> finished = execution.done().whenComplete((outcome, error) -> {
+                    if (execution.storeFailure() != null) {
+                        storeFailure.compareAndSet(null, execution.storeFailure());
+                    }
                     running.remove(execution);
                     slots.release();
                     if (outcome != null) {
@@ -163,6 +171,10 @@ public final class SweepRunner {
                     // the JVM is exiting; the hook is running
                 }
             }
+        }
+        if (storeFailure.get() != null && !interruption.stopping) {
+            // a full or read-only disk fails every later trial the same way: stop and say so once
+            throw new StoreException(storeFailure.get().getMessage(), storeFailure.get());
         }
         SweepResult result = new SweepResult(folder.dir(), skipped, outcomes, interruption.stopping);
         LOG.info("sweep '{}' done: {} finished, {} failed, {} interrupted, {} skipped (already finished)",
@@ -231,9 +243,12 @@ public final class SweepRunner {
 
         @Override
         public void run() {
-            stopping = true;
             String reason = "interrupted: the sweep was stopped (Ctrl-C or SIGTERM)";
-            List<TrialExecution> now = snapshot(running);
+            List<TrialExecution> now;
+            synchronized (running) {
+                stopping = true;
+                now = new ArrayList<>(running);
+            }
             now.forEach(e -> e.cancel(CancellationToken.Cause.USER, reason));
             long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
             for (TrialExecution e : now) {

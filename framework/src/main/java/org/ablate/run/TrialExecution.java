@@ -15,6 +15,7 @@ import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.Task;
 import org.ablate.spi.TrialCancelledException;
 import org.ablate.store.ExperimentFolder;
+import org.ablate.store.StoreException;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
@@ -46,6 +47,9 @@ final class TrialExecution implements Runnable {
     private volatile TrialRecorder recorder;
     private volatile TrialMetricsWriter metrics;
     private volatile Thread thread;
+    private volatile StoreException storeFailure;
+    /** Orders the recorder's creation against {@link #abandon}: a trial given up on before it started stays unstarted. */
+    private final Object lifecycle = new Object();
 
     TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry,
                    Map<String, Object> provenance, Duration timeout, Tracker tracker) {
@@ -82,22 +86,38 @@ final class TrialExecution implements Runnable {
         t.start();
     }
 
+    /** Set when the store refused to record this trial's end: the sweep cannot go on writing there. */
+    StoreException storeFailure() {
+        return storeFailure;
+    }
+
     @Override
     public void run() {
         try {
+            if (done.isDone()) {
+                return;
+            }
             experiment.archiveAttempt(folder);
             TrialMetricsWriter.ensureFolders(folder);
-        } catch (IOException e) {
-            done.complete(new TrialOutcome(spec, TrialState.FAILED, "cannot prepare " + folder.dir() + ": " + e,
-                    Duration.ZERO, Map.of()));
+        } catch (IOException | StoreException e) {
+            if (e instanceof StoreException s) {
+                storeFailure = s;
+            }
+            done.complete(new TrialOutcome(spec, TrialState.FAILED, "cannot prepare " + folder.dir() + ": "
+                    + (e instanceof StoreException ? e.getMessage() : e.toString()), Duration.ZERO, Map.of()));
             return;
         }
         try (MDC.MDCCloseable route = LogRouting.routeTo(folder.file(TrialFolder.LOG));
              MDC.MDCCloseable trialId = MDC.putCloseable("ablate.trial", spec.id())) {
             // nested so that a failure is logged while the trial's log is still routed
             try {
-                recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
-                recorder.start();
+                synchronized (lifecycle) {
+                    if (done.isDone()) {
+                        return; // abandoned (Ctrl-C, timeout) before it started: nothing of this attempt is on disk
+                    }
+                    recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
+                    recorder.start();
+                }
                 trialTracker = tracker.trialStarted(spec, folder);
                 metrics = new TrialMetricsWriter(folder, trialTracker);
                 LOG.debug("trial {} started: {}", spec.id(), spec.displayName());
@@ -136,6 +156,9 @@ final class TrialExecution implements Runnable {
     }
 
     private TrialOutcome recordFailure(Throwable t) {
+        // the task has stopped, so the interrupt that asked it to has done its work; cleared so
+        // that nothing below (logging, the tracker) is cut short by it
+        Thread.interrupted();
         TrialState state;
         String reason;
         if (token.isCancelled()) {
@@ -143,7 +166,8 @@ final class TrialExecution implements Runnable {
             reason = token.reason();
         } else {
             state = TrialState.FAILED;
-            reason = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            reason = t instanceof StoreException ? t.getMessage() // already one line naming the file
+                    : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
         if (state == TrialState.FAILED) {
             LOG.warn("trial {} FAILED ({}): {}", spec.id(), spec.displayName(), reason, t);
@@ -168,8 +192,10 @@ final class TrialExecution implements Runnable {
      * are refused (the metrics file is closed) and its thread is left to die with the JVM.
      */
     void abandon(TrialState state, String reason) {
-        closeQuietly();
-        done.complete(endQuietly(state, reason, ""));
+        synchronized (lifecycle) {
+            closeQuietly();
+            done.complete(endQuietly(state, reason, ""));
+        }
     }
 
     private TrialOutcome endQuietly(TrialState state, String reason, String trace) {
@@ -180,9 +206,12 @@ final class TrialExecution implements Runnable {
         }
         try {
             return r.end(state, reason, trace, Map.of());
-        } catch (IOException e) {
-            LOG.error("trial {}: cannot record its end in {}: {}", spec.id(), folder.dir(), e.toString());
-            return new TrialOutcome(spec, state, reason, Duration.ZERO, Map.of());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StoreException s) {
+                storeFailure = s;
+            }
+            LOG.error("trial {}: cannot record its end in {}: {}", spec.id(), folder.dir(), e.getMessage());
+            return new TrialOutcome(spec, state, reason, Duration.between(r.started(), java.time.Instant.now()), Map.of());
         }
     }
 
@@ -191,7 +220,7 @@ final class TrialExecution implements Runnable {
         if (m != null) {
             try {
                 m.close();
-            } catch (IOException e) {
+            } catch (IOException | StoreException e) {
                 LOG.warn("trial {}: cannot close metrics: {}", spec.id(), e.toString());
             }
         }

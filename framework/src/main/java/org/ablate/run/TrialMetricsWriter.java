@@ -2,18 +2,18 @@ package org.ablate.run;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ablate.spi.MetricsSink;
 import org.ablate.spi.TrialCancelledException;
 import org.ablate.store.AtomicFiles;
 import org.ablate.store.Json;
+import org.ablate.store.StoreException;
 import org.ablate.store.TrialFolder;
 import org.ablate.tracking.TrialTracker;
 
@@ -30,7 +30,7 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
 
     private final TrialFolder folder;
     private final TrialTracker mirror;
-    private final FileChannel channel;
+    private final FileOutputStream file;
     private final BufferedWriter out;
     private final Map<String, Double> summary = new LinkedHashMap<>();
     private long lastFlush = System.currentTimeMillis();
@@ -40,9 +40,13 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
     TrialMetricsWriter(TrialFolder folder, TrialTracker mirror) throws IOException {
         this.folder = folder;
         this.mirror = mirror;
-        this.channel = FileChannel.open(folder.file(TrialFolder.METRICS), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        this.out = new BufferedWriter(java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16);
+        // a stream, not a FileChannel: an interrupt (the trial's cancellation) would close a channel and lose the buffer
+        try {
+            this.file = new FileOutputStream(folder.file(TrialFolder.METRICS).toFile(), true);
+        } catch (IOException e) {
+            throw StoreException.cannotWrite(folder.file(TrialFolder.METRICS), e);
+        }
+        this.out = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), 1 << 16);
     }
 
     @Override
@@ -65,7 +69,7 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
                 lastFlush = now;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + folder.file(TrialFolder.METRICS), e);
+            throw StoreException.cannotWrite(folder.file(TrialFolder.METRICS), e);
         }
     }
 
@@ -106,9 +110,15 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
         closed = true;
         try {
             out.flush();
-            channel.force(true);
+            file.getFD().sync();
+        } catch (IOException e) {
+            throw StoreException.cannotWrite(folder.file(TrialFolder.METRICS), e);
         } finally {
-            out.close();
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the flush above already said what is wrong
+            }
         }
     }
 
@@ -118,7 +128,11 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
         }
     }
 
-    static void ensureFolders(TrialFolder folder) throws IOException {
-        Files.createDirectories(folder.dir());
+    static void ensureFolders(TrialFolder folder) {
+        try {
+            Files.createDirectories(folder.dir());
+        } catch (IOException e) {
+            throw StoreException.cannotWrite(folder.dir(), e);
+        }
     }
 }

@@ -41,6 +41,18 @@ final class TrialProgress implements ProgressReporter {
         return s.toString();
     }
 
+    long total() {
+        return total;
+    }
+
+    long done() {
+        return done;
+    }
+
+    String message() {
+        return message;
+    }
+
     double fraction() {
         long t = total;
         return t > 0 ? Math.min(1.0, (double) done / t) : 0.0;

@@ -72,6 +72,11 @@ final class TrialRecorder {
         return outcome;
     }
 
+    /** When the trial started, for an outcome that could not be recorded. */
+    Instant started() {
+        return started;
+    }
+
     synchronized TrialOutcome outcome() {
         return outcome;
     }

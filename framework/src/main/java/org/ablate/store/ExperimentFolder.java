@@ -78,13 +78,17 @@ public final class ExperimentFolder {
             return;
         }
         Path attempts = dir.resolve(ATTEMPTS);
-        Files.createDirectories(attempts);
-        for (int n = 1; ; n++) {
-            Path target = attempts.resolve(trial.id() + "." + n);
-            if (!Files.exists(target)) {
-                Files.move(trial.dir(), target);
-                return;
+        try {
+            Files.createDirectories(attempts);
+            for (int n = 1; ; n++) {
+                Path target = attempts.resolve(trial.id() + "." + n);
+                if (!Files.exists(target)) {
+                    Files.move(trial.dir(), target);
+                    return;
+                }
             }
+        } catch (java.nio.file.FileSystemException e) {
+            throw StoreException.cannotWrite(attempts, e);
         }
     }
 
@@ -93,10 +97,15 @@ public final class ExperimentFolder {
      * so a killed run never blocks the next one; a live one does, with a clear message.
      */
     public Lock lock() throws IOException {
-        Files.createDirectories(dir);
         Path file = dir.resolve(LOCK);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        FileChannel channel;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        } catch (IOException e) {
+            // the first write of every run: a read-only or non-folder results path shows here
+            throw StoreException.cannotWrite(file, e);
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -109,8 +118,14 @@ public final class ExperimentFolder {
             throw new ExperimentLockedException("experiment '" + name() + "' is being run by another process ("
                     + (holder.isEmpty() ? "unknown" : holder) + "); wait for it or use another --results-dir");
         }
-        channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+        try {
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException e) {
+            lock.release();
+            channel.close();
+            throw StoreException.cannotWrite(file, e);
+        }
         return new Lock(channel, lock);
     }
 

@@ -43,7 +43,11 @@ public final class ResultsStore {
         for (int n = 2; Files.exists(target); n++) {
             target = root.resolve(name + ".archived-" + stamp + "-" + n);
         }
-        Files.move(current, target);
+        try {
+            Files.move(current, target);
+        } catch (java.nio.file.FileSystemException e) {
+            throw StoreException.cannotWrite(target, e);
+        }
         return target;
     }
 }

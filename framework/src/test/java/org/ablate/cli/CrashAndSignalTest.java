@@ -109,6 +109,197 @@ class CrashAndSignalTest {
         assertEquals(8, count(folder, TrialState.FINISHED));
     }
 
+    /** A CPU-bound trial (no sleep clears the interrupt flag), 20 s long, so a signal lands inside it. */
+    private static final String BUSY = """
+            name: busy
+            task: spin
+            params: {steps: 1000, busy_ms: 20}
+            sweep: {grid: {x: [1, 2]}}
+            """;
+
+    private static final String INTERRUPTED_REASON = "interrupted: the sweep was stopped (Ctrl-C or SIGTERM)";
+
+    /** Starts the busy sweep and waits until its first trial is inside the task (metrics flushed). */
+    private Process startBusy(Path output, String... extra) throws Exception {
+        return startBusy(BUSY, output, extra);
+    }
+
+    private Process startBusy(String yaml, Path output, String... extra) throws Exception {
+        Sweeps.write(tmp, "busy", yaml);
+        List<String> args = new ArrayList<>(List.of("run", "busy.yaml"));
+        args.addAll(List.of(extra));
+        Process run = CliProcess.start(tmp, output, args.toArray(String[]::new));
+        ExperimentFolder folder = busyFolder();
+        waitUntil(() -> count(folder, TrialState.RUNNING) == 1 && metricsWritten(folder), run);
+        return run;
+    }
+
+    private ExperimentFolder busyFolder() {
+        return new ResultsStore(tmp.resolve("results")).experiment("busy");
+    }
+
+    private static boolean metricsWritten(ExperimentFolder folder) {
+        try {
+            for (TrialFolder t : folder.trials()) {
+                if (Files.size(t.file(TrialFolder.METRICS)) > 0) {
+                    return true;
+                }
+            }
+        } catch (java.io.IOException notYet) {
+            return false;
+        }
+        return false;
+    }
+
+    /** The one trial that was running: INTERRUPTED in status and config.json, with its end time, and no failed write. */
+    private void assertBusyTrialInterruptedOnDisk(Path output) throws Exception {
+        ExperimentFolder folder = busyFolder();
+        String log = Files.readString(output);
+        assertEquals(0, count(folder, TrialState.RUNNING), log);
+        List<TrialFolder> trials = folder.trials();
+        assertEquals(1, trials.size(), "the second trial must not have started");
+        TrialFolder t = trials.get(0);
+        TrialStatus s = t.status().orElseThrow();
+        assertEquals(TrialState.INTERRUPTED, s.state(), Files.readString(t.file(TrialFolder.STATUS)));
+        assertEquals(INTERRUPTED_REASON, s.reason());
+        Map<String, Object> config = t.config();
+        assertEquals("INTERRUPTED", config.get("state"));
+        assertTrue(config.get("ended_at") != null, "config.json has no end time");
+        String trialLog = Files.readString(t.file(TrialFolder.LOG));
+        assertFalse(trialLog.contains("cannot record its end"), trialLog);
+        assertFalse(trialLog.contains("ClosedByInterruptException"), trialLog);
+        assertTrue(log.contains("1 running trial(s) marked INTERRUPTED"), log);
+    }
+
+    @Test
+    void ctrlCDuringABusyTrialRecordsItInterruptedOnDisk() throws Exception {
+        Process run = startBusy(tmp.resolve("run.log"));
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        assertBusyTrialInterruptedOnDisk(tmp.resolve("run.log"));
+    }
+
+    @Test
+    void sigtermDuringABusyTrialRecordsItInterruptedOnDisk() throws Exception {
+        Process run = startBusy(tmp.resolve("run.log"));
+        CliProcess.signal(run, "TERM");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, run.exitValue());
+        assertBusyTrialInterruptedOnDisk(tmp.resolve("run.log"));
+    }
+
+    @Test
+    void ctrlCAtATerminalWithTheProgressBarPrintsTheSummaryAndRecordsTheTrial() throws Exception {
+        // the default mode at a terminal: the bar's terminal library must not take SIGINT from the JVM's hook
+        Sweeps.write(tmp, "busy", BUSY);
+        Path output = tmp.resolve("run.log");
+        Process script = CliProcess.startOnTerminal(tmp, output, "run", "busy.yaml");
+        ProcessHandle jvm = CliProcess.cliOf(script);
+        ExperimentFolder folder = busyFolder();
+        waitUntil(() -> count(folder, TrialState.RUNNING) == 1 && metricsWritten(folder), script);
+        Thread.sleep(1_500); // the bar has drawn
+        CliProcess.signal(jvm.pid(), "INT");
+        assertTrue(script.waitFor(30, TimeUnit.SECONDS));
+        String printed = Files.readString(output);
+        assertEquals(130, script.exitValue(), printed);
+        assertTrue(printed.contains("busy"), "no progress bar was drawn: " + printed);
+        assertBusyTrialInterruptedOnDisk(output);
+        assertTrue(printed.contains("Run the same command again to resume."), printed);
+    }
+
+    @Test
+    void twoCtrlCsInARowStillRecordTheTrialOnceAndExit130() throws Exception {
+        Process run = startBusy(tmp.resolve("run.log"));
+        // both at once, as an impatient second Ctrl-C lands while the first one is being handled
+        new ProcessBuilder("sh", "-c", "kill -INT " + run.pid() + "; kill -INT " + run.pid() + " 2>/dev/null; true")
+                .inheritIO().start().waitFor();
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        assertBusyTrialInterruptedOnDisk(tmp.resolve("run.log"));
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(log.indexOf("marked INTERRUPTED"), log.lastIndexOf("marked INTERRUPTED"), "summary printed twice: " + log);
+    }
+
+    @Test
+    void ctrlCWithTwoTrialsRunningRecordsBothInterruptedOnDisk() throws Exception {
+        Sweeps.write(tmp, "busy", BUSY);
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "busy.yaml", "--parallel", "2");
+        ExperimentFolder folder = busyFolder();
+        waitUntil(() -> count(folder, TrialState.RUNNING) == 2, run);
+        Thread.sleep(500);
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(2, count(folder, TrialState.INTERRUPTED), log);
+        for (TrialFolder t : folder.trials()) {
+            assertEquals("INTERRUPTED", t.config().get("state"));
+            assertEquals(INTERRUPTED_REASON, t.status().orElseThrow().reason());
+        }
+        assertTrue(log.contains("2 running trial(s) marked INTERRUPTED"), log);
+    }
+
+    @Test
+    void ctrlCWhileTheTaskIgnoresItsInterruptStillRecordsItInterrupted() throws Exception {
+        // mode hang swallows the interrupt and never looks at the token: the hook gives up on it after 10 s
+        Sweeps.write(tmp, "busy", """
+                name: busy
+                task: probe
+                params: {mode: hang, steps: 2, sleep_ms: 60000}
+                """);
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "busy.yaml");
+        waitUntil(() -> count(busyFolder(), TrialState.RUNNING) == 1, run);
+        Thread.sleep(500);
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(40, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        TrialFolder t = busyFolder().trials().get(0);
+        assertEquals(TrialState.INTERRUPTED, t.status().orElseThrow().state(), Files.readString(tmp.resolve("run.log")));
+        assertEquals("INTERRUPTED", t.config().get("state"));
+    }
+
+    @Test
+    void aTimeoutAndACtrlCAtAboutTheSameMomentLeaveStatusAndConfigAgreeing() throws Exception {
+        Process run = startBusy(tmp.resolve("run.log"), "--trial-timeout", "1100ms");
+        Thread.sleep(50);
+        CliProcess.signal(run, "INT");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, run.exitValue());
+        String log = Files.readString(tmp.resolve("run.log"));
+        for (TrialFolder t : busyFolder().trials()) {
+            TrialState state = t.status().orElseThrow().state();
+            assertTrue(state == TrialState.FAILED || state == TrialState.INTERRUPTED, t.id() + " " + state + "\n" + log);
+            assertEquals(state.name(), t.config().get("state"), "status and config.json disagree for " + t.id());
+            assertTrue(t.config().get("ended_at") != null);
+        }
+    }
+
+    @Test
+    void killMinus9MidTrialThenResumeRerunsItAndKeepsTheDeadAttempt() throws Exception {
+        Process run = startBusy(BUSY.replace("steps: 1000", "steps: 150"), tmp.resolve("run.log"));
+        ExperimentFolder folder = busyFolder();
+        TrialFolder killed = folder.trials().get(0);
+        String deadPid = killed.status().orElseThrow().fields().get("pid");
+        assertEquals(Long.toString(run.pid()), deadPid);
+        CliProcess.signal(run, "KILL");
+        assertTrue(run.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(137, run.exitValue());
+        assertEquals(TrialState.RUNNING, killed.status().orElseThrow().state(), "kill -9 leaves RUNNING behind");
+
+        Process again = CliProcess.start(tmp, tmp.resolve("again.log"), "run", "busy.yaml");
+        assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, again.exitValue(), Files.readString(tmp.resolve("again.log")));
+        Path attempt = folder.dir().resolve(ExperimentFolder.ATTEMPTS).resolve(killed.id() + ".1");
+        TrialStatus old = TrialStatus.read(attempt.resolve(TrialFolder.STATUS));
+        assertEquals(TrialState.RUNNING, old.state());
+        assertEquals(deadPid, old.fields().get("pid"), "the dead process's attempt is kept as it was");
+        assertTrue(Files.size(attempt.resolve(TrialFolder.METRICS)) > 0, "its metrics are kept");
+        assertEquals(TrialState.FINISHED, killed.status().orElseThrow().state(), "the killed trial ran again");
+        assertEquals(150, Files.readAllLines(killed.file(TrialFolder.METRICS)).size(), "the new attempt starts from an empty folder");
+        assertEquals(2, count(folder, TrialState.FINISHED));
+    }
+
     private static long count(ExperimentFolder folder, TrialState state) {
         try {
             return folder.trials().stream().filter(t -> t.status().map(s -> s.state() == state).orElse(false)).count();

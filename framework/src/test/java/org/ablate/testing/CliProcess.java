@@ -30,9 +30,51 @@ public final class CliProcess {
         return pb.start();
     }
 
+    /**
+     * Starts the CLI on a pseudo-terminal (util-linux {@code script}), as a person at a terminal
+     * runs it: no CI variable, so the default progress mode is the bar. Returns the {@code script}
+     * process; {@link #cliOf} finds the JVM under it, to signal it as Ctrl-C would.
+     */
+    public static Process startOnTerminal(Path workDir, Path output, String... args) throws IOException {
+        StringBuilder command = new StringBuilder();
+        command.append(quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()))
+                .append(" -cp ").append(quote(System.getProperty("java.class.path")))
+                .append(" org.ablate.cli.AblateCli");
+        for (String a : args) {
+            command.append(' ').append(quote(a));
+        }
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command.toString(), "/dev/null")
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().remove("CI");
+        pb.environment().put("TERM", "xterm");
+        pb.environment().put("COLUMNS", "80");
+        return pb.start();
+    }
+
+    /** The JVM that {@link #startOnTerminal} started, once it is running. */
+    public static ProcessHandle cliOf(Process script) throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            java.util.Optional<ProcessHandle> jvm = script.descendants()
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+            if (jvm.isPresent()) {
+                return jvm.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("no JVM under " + script.pid());
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     /** Sends a signal by name (INT, TERM, KILL) with the system's kill command. */
     public static void signal(Process process, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        signal(process.pid(), signal);
+    }
+
+    public static void signal(long pid, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + signal + " failed");
         }

@@ -25,6 +25,8 @@ public final class TestPlugin extends AbstractPlugin {
     @Override
     protected void configure() {
         registerTask("probe", "A controllable task for framework tests.", ProbeTask.SCHEMA, ProbeTask.METRICS, ProbeTask.class);
+        registerTask("spin", "A CPU-bound task for framework tests: busy, never sleeping, honouring cancellation.",
+                SpinTask.SCHEMA, SpinTask.class);
         registerTask("needs-label", "A task with a required parameter.", ParameterSchema.of(
                 Param.string("label").doc("Any text.")), LabelTask.class);
         registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
@@ -80,6 +82,33 @@ public final class TestPlugin extends AbstractPlugin {
             Map<String, Double> summary = new LinkedHashMap<>();
             summary.put("result", p.getDouble("x") * scale * p.getLong("n") + noise);
             return summary;
+        }
+    }
+
+    /**
+     * Busy for busy_ms per step without ever blocking, as a real compute loop is: the interrupt
+     * flag that cancellation sets stays set (no sleep clears it) while the trial's end is recorded.
+     */
+    public static final class SpinTask implements Task {
+        static final ParameterSchema SCHEMA = ParameterSchema.of(
+                Param.real("x").defaultValue(1.0).range(0, 100).doc("An input."),
+                Param.integer("steps").defaultValue(3).range(1, 100_000).doc("Metric points logged."),
+                Param.integer("busy_ms").defaultValue(10).range(0, 60_000).doc("Busy time per step."));
+
+        @Override
+        public Map<String, Double> run(TrialContext ctx) {
+            int steps = ctx.params().getInt("steps");
+            long busy = ctx.params().getLong("busy_ms");
+            ctx.progress().total(steps);
+            for (int step = 0; step < steps; step++) {
+                long until = System.nanoTime() + busy * 1_000_000;
+                while (System.nanoTime() < until) {
+                    ctx.cancellation().throwIfCancelled();
+                }
+                ctx.metrics().log(step, "train/value", ctx.params().getDouble("x") * step);
+                ctx.progress().update(step + 1);
+            }
+            return Map.of("result", ctx.params().getDouble("x") * steps);
         }
     }
 

@@ -120,7 +120,7 @@ public final class MlflowTracker implements Tracker {
                 null, null, null, false, "not sent yet"));
         try {
             t.state.write(trialFolder);
-        } catch (IOException e) {
+        } catch (IOException | org.ablate.store.StoreException e) { // a full disk must not stop the mirror
             LOG.warn("trial {}: cannot write {}: {}", spec.id(), SyncState.FILE, e.toString());
         }
         if (System.nanoTime() < downUntilNanos || closed) {
@@ -315,7 +315,7 @@ public final class MlflowTracker implements Tracker {
             try {
                 state = state.failed(why);
                 state.write(folder);
-            } catch (IOException e) {
+            } catch (IOException | org.ablate.store.StoreException e) {
                 LOG.warn("trial {}: cannot write {}: {}", folder.id(), SyncState.FILE, e.toString());
             }
         }
