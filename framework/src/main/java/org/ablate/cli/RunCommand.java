@@ -64,6 +64,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-j", "--parallel"}, defaultValue = "1", paramLabel = "N", description = "Trials run at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--max-trials", paramLabel = "N", defaultValue = "100000",
+            description = "Refuse a sweep of more trials than this, before anything is written (default: ${DEFAULT-VALUE}).")
+    long maxTrials;
+
     @Option(names = "--trial-timeout", paramLabel = "DURATION", description = "Per-trial time limit, e.g. 90s, 10m (overrides the file's 'timeout').")
     String trialTimeout;
 
@@ -88,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
         org.ablate.report.ReportSpec.of(parsed); // a bad report/claims section stops the run before it starts
         Engine engine = Engine.start();
-        SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed);
+        SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             printPlan(plan, out);

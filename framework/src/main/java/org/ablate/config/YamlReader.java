@@ -38,6 +38,7 @@ public final class YamlReader {
                 .build();
         Optional<Node> root;
         try {
+            YamlLimits.check(text, settings, source); // before composing, which recurses per level
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             int lines = (int) text.lines().count();
@@ -118,7 +119,7 @@ public final class YamlReader {
                 return parseInt(text, origin);
             }
             if (tag.equals(Tag.FLOAT)) {
-                return parseFloat(text);
+                return parseFloat(text, origin);
             }
         } catch (NumberFormatException e) {
             throw new ConfigException(origin, "'" + text + "' is not a valid " + tag.getValue().replace("tag:yaml.org,2002:", "!!"));
@@ -160,7 +161,7 @@ public final class YamlReader {
         return v.longValue();
     }
 
-    private static Double parseFloat(String text) {
+    private static Double parseFloat(String text, Origin origin) {
         if (!FLOAT.matcher(text).matches()) {
             throw new NumberFormatException(text);
         }
@@ -169,7 +170,14 @@ public final class YamlReader {
             case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
             case "-.inf" -> Double.NEGATIVE_INFINITY;
             case ".nan" -> Double.NaN;
-            default -> Double.valueOf(t);
+            default -> {
+                double d = Double.parseDouble(t);
+                if (Double.isInfinite(d)) { // 1e400 would silently become infinity
+                    throw new ConfigException(origin, "number " + text + " does not fit in a 64-bit float"
+                            + " (accepted: magnitudes up to 1.8e308; write .inf for infinity)");
+                }
+                yield d;
+            }
         };
     }
 }

@@ -70,7 +70,7 @@ public final class ExperimentParser {
     public static ExperimentSpec parse(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = org.ablate.config.Utf8Text.decode(Files.readAllBytes(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "experiment file not found");
         } catch (IOException e) {
@@ -272,7 +272,8 @@ public final class ExperimentParser {
         if (r < 1 || r > 100_000) {
             throw new ConfigException(repeats.origin(), "repeats must be in [1, 100000], got " + r);
         }
-        return new Seeding(null, b, (int) r);
+        Origin at = base != null ? base.origin() : repeats != null ? repeats.origin() : new Origin(source, 0, "seed");
+        return Seeding.consecutive(b, (int) r, at);
     }
 
     private static TrackingSettings tracking(YamlNode section) {

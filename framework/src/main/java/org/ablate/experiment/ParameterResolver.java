@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ablate.config.ConfigErrors;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
 import org.ablate.config.Sourced;
@@ -38,36 +39,92 @@ public final class ParameterResolver {
         Map<String, Object> resolved = new LinkedHashMap<>();
         Map<String, ComponentDefinition> owners = new LinkedHashMap<>();
         owners.put("", task);
-        resolveSchema(task, "", raw, missingOrigin, resolved, owners);
+        ConfigErrors errors = new ConfigErrors();
+        List<String> unresolved = new ArrayList<>(); // components whose name was bad: their keys are not checked
+        resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved);
         for (Map.Entry<String, Sourced> e : raw.entrySet()) {
-            if (!resolved.containsKey(e.getKey())) {
-                throw unknown(e.getKey(), e.getValue().origin(), resolved, owners);
+            if (!resolved.containsKey(e.getKey()) && unresolved.stream().noneMatch(u -> e.getKey().startsWith(u + "."))
+                    && !unresolved.contains(e.getKey())) {
+                errors.add(unknown(e.getKey(), e.getValue().origin(), resolved, owners));
             }
         }
+        errors.throwIfAny();
         return new Parameters(resolved);
     }
 
     private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,
-                               Map<String, Object> out, Map<String, ComponentDefinition> owners) {
+                               Map<String, Object> out, Map<String, ComponentDefinition> owners,
+                               ConfigErrors errors, List<String> unresolved) {
+        Map<String, Origin> origins = new LinkedHashMap<>();
         for (ParameterSpec spec : owner.schema().parameters()) {
             String key = prefix + spec.name();
             Sourced given = raw.get(key);
             Object value;
-            if (given != null) {
-                value = coerce(spec, given.value(), given.origin());
-            } else if (!spec.required()) {
-                value = coerce(spec, spec.defaultValue(), new Origin("default declared by " + owner.key()
-                        + " in " + owner.origin().getName(), 0, key));
-            } else {
-                throw new ConfigException(missingOrigin.child(key, 0), "missing required parameter of "
-                        + owner.key() + " (" + spec.acceptedDescription() + (spec.doc().isEmpty() ? "" : ": " + spec.doc()) + ")");
+            try {
+                if (given != null) {
+                    origins.put(key, given.origin());
+                    value = coerce(spec, given.value(), given.origin());
+                } else if (!spec.required()) {
+                    Origin declared = new Origin("default declared by " + owner.key()
+                            + " in " + owner.origin().getName(), 0, key);
+                    origins.put(key, declared);
+                    value = coerce(spec, spec.defaultValue(), declared);
+                } else {
+                    throw new ConfigException(missingOrigin.child(key, 0), "missing required parameter of "
+                            + owner.key() + " (" + spec.acceptedDescription() + (spec.doc().isEmpty() ? "" : ": " + spec.doc()) + ")");
+                }
+            } catch (ConfigException e) {
+                errors.add(e);
+                unresolved.add(key);
+                continue;
             }
             out.put(key, value);
             if (spec.type() == ParamType.COMPONENT) {
                 ComponentDefinition chosen = registry.definition(spec.componentKind(), (String) value);
                 owners.put(key, chosen);
-                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners);
+                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners, errors, unresolved);
             }
+        }
+        for (ParameterSpec spec : owner.schema().parameters()) {
+            String key = prefix + spec.name();
+            if (spec.type() == ParamType.EXPRESSION && out.containsKey(key)) {
+                errors.collect(() -> evaluate(spec, key, out.get(key), prefix, out, origins.get(key)));
+            }
+        }
+    }
+
+    /**
+     * Evaluates an expression for this configuration when its variables are parameters of the
+     * same component ({@code m: "4 * d"} with the task's n and d), so a formula that cannot give a
+     * usable number fails validation instead of every trial.
+     */
+    private static void evaluate(ParameterSpec spec, String key, Object value, String prefix, Map<String, Object> out,
+                                 Origin origin) {
+        Map<String, Double> variables = new LinkedHashMap<>();
+        for (String v : spec.variables()) {
+            if (!(out.get(prefix + v) instanceof Number n)) {
+                return; // a variable the configuration does not fix: the task supplies it
+            }
+            variables.put(v, n.doubleValue());
+        }
+        String with = variables.isEmpty() ? "" : " with " + variables.entrySet().stream()
+                .map(e -> e.getKey() + " = " + Values.format(e.getValue()).replaceFirst("\\.0$", ""))
+                .collect(java.util.stream.Collectors.joining(", "));
+        double x;
+        try {
+            x = org.ablate.spi.Expressions.evaluate(value, variables);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            throw new ConfigException(origin, Values.describe(value) + " cannot be evaluated" + with + ": "
+                    + String.valueOf(e.getMessage()).replaceFirst("!$", "").toLowerCase(java.util.Locale.ROOT)
+                    + " (accepted: " + spec.acceptedDescription() + ")");
+        }
+        if (!Double.isFinite(x)) {
+            throw new ConfigException(origin, Values.describe(value) + " evaluates to " + x + with
+                    + " (accepted: " + spec.acceptedDescription() + ", finite)");
+        }
+        if ((spec.min() != null && x < spec.min()) || (spec.max() != null && x > spec.max())) {
+            throw new ConfigException(origin, Values.describe(value) + " evaluates to " + Values.format(x) + with
+                    + ", out of range (accepted: " + spec.acceptedDescription() + ")");
         }
     }
 
