@@ -41,11 +41,13 @@ public final class ParameterResolver {
         owners.put("", task);
         ConfigErrors errors = new ConfigErrors();
         List<String> unresolved = new ArrayList<>(); // components whose name was bad: their keys are not checked
-        resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved);
+        // the schema's keys in order, whether or not their values were good, so every message lists the same
+        List<String> declared = new ArrayList<>();
+        resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved, declared);
         for (Map.Entry<String, Sourced> e : raw.entrySet()) {
             if (!resolved.containsKey(e.getKey()) && unresolved.stream().noneMatch(u -> e.getKey().startsWith(u + "."))
                     && !unresolved.contains(e.getKey())) {
-                errors.add(unknown(e.getKey(), e.getValue().origin(), resolved, owners));
+                errors.add(unknown(e.getKey(), e.getValue().origin(), declared, owners));
             }
         }
         errors.throwIfAny();
@@ -54,10 +56,11 @@ public final class ParameterResolver {
 
     private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,
                                Map<String, Object> out, Map<String, ComponentDefinition> owners,
-                               ConfigErrors errors, List<String> unresolved) {
+                               ConfigErrors errors, List<String> unresolved, List<String> declared) {
         Map<String, Origin> origins = new LinkedHashMap<>();
         for (ParameterSpec spec : owner.schema().parameters()) {
             String key = prefix + spec.name();
+            declared.add(key);
             Sourced given = raw.get(key);
             Object value;
             try {
@@ -65,10 +68,10 @@ public final class ParameterResolver {
                     origins.put(key, given.origin());
                     value = coerce(spec, given.value(), given.origin());
                 } else if (!spec.required()) {
-                    Origin declared = new Origin("default declared by " + owner.key()
+                    Origin defaultAt = new Origin("default declared by " + owner.key()
                             + " in " + owner.origin().getName(), 0, key);
-                    origins.put(key, declared);
-                    value = coerce(spec, spec.defaultValue(), declared);
+                    origins.put(key, defaultAt);
+                    value = coerce(spec, spec.defaultValue(), defaultAt);
                 } else {
                     throw new ConfigException(missingOrigin.child(key, 0), "missing required parameter of "
                             + owner.key() + " (" + spec.acceptedDescription() + (spec.doc().isEmpty() ? "" : ": " + spec.doc()) + ")");
@@ -82,7 +85,7 @@ public final class ParameterResolver {
             if (spec.type() == ParamType.COMPONENT) {
                 ComponentDefinition chosen = registry.definition(spec.componentKind(), (String) value);
                 owners.put(key, chosen);
-                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners, errors, unresolved);
+                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners, errors, unresolved, declared);
             }
         }
         for (ParameterSpec spec : owner.schema().parameters()) {
@@ -128,7 +131,7 @@ public final class ParameterResolver {
         }
     }
 
-    private static ConfigException unknown(String key, Origin origin, Map<String, Object> resolved,
+    private static ConfigException unknown(String key, Origin origin, List<String> resolved,
                                            Map<String, ComponentDefinition> owners) {
         // a misspelt swept key is the key's fault, not its first element's
         Origin at = new Origin(origin.source(), origin.line(), origin.key().replaceFirst("\\[\\d+\\]$", ""));
@@ -137,19 +140,28 @@ public final class ParameterResolver {
         ComponentDefinition owner = owners.get(parent);
         if (owner == null) {
             return new ConfigException(at, "unknown parameter: no parameter '" + parent
-                    + "' selects a component" + Suggestions.didYouMean(key, resolved.keySet())
-                    + " (accepted: " + String.join(", ", resolved.keySet()) + ")");
+                    + "' selects a component" + Suggestions.didYouMean(key, resolved)
+                    + " (accepted: " + String.join(", ", resolved) + ")");
         }
         List<String> siblings = new ArrayList<>();
-        for (String a : resolved.keySet()) {
+        for (String a : resolved) {
             int d = a.lastIndexOf('.');
             if ((d < 0 ? "" : a.substring(0, d)).equals(parent)) {
                 siblings.add(a);
             }
         }
-        return new ConfigException(at, "unknown parameter of " + owner.key()
-                + Suggestions.didYouMean(key, siblings)
+        return new ConfigException(at, "unknown parameter of " + owner.key() + hint(key, siblings)
                 + " (accepted: " + (siblings.isEmpty() ? "none" : String.join(", ", siblings)) + ")");
+    }
+
+    /** A look-alike letter (Cyrillic 'х' for 'x') is named, since no suggestion explains it; else did-you-mean. */
+    private static String hint(String key, List<String> candidates) {
+        int foreign = key.codePoints().filter(c -> c > 0x7E).findFirst().orElse(-1);
+        if (foreign < 0) {
+            return Suggestions.didYouMean(key, candidates);
+        }
+        return String.format(java.util.Locale.ROOT, "; the key contains the non-ASCII character '%s' (U+%04X)",
+                new String(Character.toChars(foreign)), foreign);
     }
 
     /** Converts a raw value to the declared type and checks allowed values and range. */
