@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs an experiment's sweep, skipping trials that already FINISHED.",
-                "Overrides: key=value fixes a parameter, key=[a,b] sweeps it; seed=, seeds=, repeats=, timeout= "
+                "Overrides: key=value fixes a parameter, key=[a,b] or key=a,b sweeps it (Hydra's choice(), range(), glob() too); "
+                        + "seed=, seeds=, repeats=, timeout= "
                         + "change the run settings."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every trial FINISHED", "1:some trial FAILED or was INTERRUPTED",
