@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -46,11 +47,32 @@ public final class YamlReader {
             int line = e.getProblemMark().map(m -> Math.min(m.getLine() + 1, Math.max(lines, 1))).orElse(0);
             throw new ConfigException(line > 0 ? source + ":" + line : source,
                     "invalid YAML: " + e.getProblem());
+        } catch (ReaderException e) {
+            throw nonPrintable(text, source, e);
         } catch (YamlEngineException e) {
             throw new ConfigException(source, "invalid YAML: " + e.getMessage().replace('\n', ' '));
         }
         Origin top = new Origin(source, 1, "(top level)");
         return root.map(n -> convert(n, source, "")).orElse(new YamlNode(new LinkedHashMap<String, YamlNode>(), top));
+    }
+
+    /** A NUL or other control character: snakeyaml names neither it nor its line. */
+    private static ConfigException nonPrintable(String text, String source, ReaderException e) {
+        int line = 1;
+        int column = 1;
+        int[] codePoints = text.codePoints().limit(Math.max(0, e.getPosition())).toArray();
+        for (int c : codePoints) {
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new ConfigException(source + ":" + line, String.format(java.util.Locale.ROOT,
+                "invalid YAML: control character U+%04X at line %d, column %d"
+                        + " (accepted: printable text, tabs and line breaks; is this a binary file?)",
+                e.getCodePoint(), line, column));
     }
 
     private static YamlNode convert(Node node, String source, String path) {

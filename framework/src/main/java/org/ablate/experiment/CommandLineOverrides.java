@@ -57,6 +57,14 @@ public final class CommandLineOverrides {
     private static Matcher match(String argument) {
         refuseHydraEditForms(argument);
         Matcher m = OVERRIDE.matcher(argument);
+        int eq = argument.indexOf('=');
+        int foreign = eq < 0 ? -1 : argument.substring(0, eq).codePoints().filter(c -> c > 0x7E).findFirst().orElse(-1);
+        if (!m.matches() && foreign >= 0) {
+            // a look-alike letter (Cyrillic 'е' for 'e') would otherwise read as "not an override"
+            throw new ConfigException("command line '" + argument + "'", String.format(java.util.Locale.ROOT,
+                    "the key contains the non-ASCII character '%s' (U+%04X) (accepted: keys of ASCII letters, digits, '_' and '.')",
+                    new String(Character.toChars(foreign)), foreign));
+        }
         if (!m.matches()) {
             throw new ConfigException("command line '" + argument + "'",
                     "not an override (accepted: key=value to fix a parameter, key=[a,b] to sweep it)");

@@ -83,11 +83,13 @@ public final class ExperimentParser {
     public static ExperimentSpec parse(String text, String source, String defaultName) {
         YamlNode root = YamlReader.read(text, source);
         Map<String, YamlNode> top = root.asMap();
+        org.ablate.config.ConfigErrors unknown = new org.ablate.config.ConfigErrors();
         for (Map.Entry<String, YamlNode> e : top.entrySet()) {
             if (!TOP_LEVEL_KEYS.contains(e.getKey())) {
-                throw unknownKey(e.getValue().origin(), e.getKey(), TOP_LEVEL_KEYS);
+                unknown.add(unknownKey(e.getValue().origin(), e.getKey(), TOP_LEVEL_KEYS));
             }
         }
+        unknown.throwIfAny();
         String name = top.containsKey("name") ? top.get("name").asString() : defaultName;
         if (!NAME.matcher(name).matches()) {
             Origin o = top.containsKey("name") ? top.get("name").origin() : new Origin(source, 0, "name");

@@ -197,6 +197,31 @@ class HostileInputTest {
         assertTrue(refusal(f).startsWith(f + ":3: params.n : unknown parameter of task 'probe'; did you mean 'n'?"), refusal(f));
     }
 
+    @Test
+    void nulByteNamesItsLineAndColumn() throws IOException {
+        Path f = file("nul.yaml", "task: probe\nparams:\n  n: 1\u0000\n");
+        assertEquals(f + ":3: invalid YAML: control character U+0000 at line 3, column 7"
+                + " (accepted: printable text, tabs and line breaks; is this a binary file?)", refusal(f));
+    }
+
+    @Test
+    void dottedAndNestedSpellingsOfOneKeyAreRefused() throws IOException {
+        Path f = file("dots.yaml", "task: probe\nparams:\n  gadget.factor: 2\n  gadget:\n    factor: 3\n");
+        assertEquals(f + ":5: params.gadget.factor: 'gadget.factor' is written twice (also at " + f
+                + ":3, as a dotted or a nested key)", refusal(f));
+    }
+
+    @Test
+    void everyUnknownTopLevelKeyIsReported() throws IOException {
+        Path f = file("top.yaml", "tsk: probe\nparms: {}\n");
+        InProcessCli.Result r = InProcessCli.run("run", f.toString(), "--dry-run", "--results-dir", tmp.resolve("r").toString());
+        assertEquals(2, r.code(), r.err());
+        List<String> lines = r.err().replace("\r", "").lines().toList();
+        assertEquals(2, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("ablate: error: " + f + ":1: tsk: unknown key; did you mean 'task'?"), r.err());
+        assertTrue(lines.get(1).startsWith("ablate: error: " + f + ":2: parms: unknown key; did you mean 'params'?"), r.err());
+    }
+
     // ---- overrides -----------------------------------------------------------------------------
 
     @Test
@@ -206,6 +231,23 @@ class HostileInputTest {
                 + " (accepted: one key=value per argument, on one line)",
                 assertThrows(ConfigException.class, () -> plan(f, "n=10\nmode: bogus")).getMessage());
         assertThrows(ConfigException.class, () -> plan(f, "n=10\r\n"));
+    }
+
+    @Test
+    void overrideKeyWithALookalikeLetterSaysSo() throws IOException {
+        Path f = file("o.yaml", "task: probe\n");
+        // Cyrillic 'е' (U+0435) in "stеps"
+        assertEquals("command line 'st\u0435ps=3': the key contains the non-ASCII character '\u0435' (U+0435)"
+                + " (accepted: keys of ASCII letters, digits, '_' and '.')", refusal(f, "st\u0435ps=3"));
+    }
+
+    @Test
+    void overflowingOverrideNumbersAreRefused() throws IOException {
+        Path f = file("o.yaml", "task: probe\n");
+        assertEquals("command line 'x=1e400': x: number 1e400 does not fit in a 64-bit float"
+                + " (accepted: magnitudes up to 1.8e308; write .inf for infinity)", refusal(f, "x=1e400"));
+        assertEquals("command line 'seeds=[1,99999999999999999999]': seeds: integer 99999999999999999999 does not fit in 64 bits",
+                refusal(f, "seeds=[1,99999999999999999999]"));
     }
 
     @Test
