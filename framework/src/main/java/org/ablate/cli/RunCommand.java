@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-j", "--parallel"}, defaultValue = "1", paramLabel = "N", description = "Trials run at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--max-trials", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--max-trials", paramLabel = "N", defaultValue = "" + SweepExpander.DEFAULT_MAX_TRIALS,
             description = "Refuse a sweep of more trials than this, before anything is written (default: ${DEFAULT-VALUE}).")
     long maxTrials;
 
@@ -88,6 +88,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
+        }
+        if (maxTrials < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-trials must be at least 1, got " + maxTrials);
         }
         Path file = ExperimentLocator.locate(experiment);
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
