@@ -54,6 +54,13 @@ class ExpressionValidationTest {
     }
 
     @Test
+    void anUnknownVariableIsRefused() throws Exception {
+        CliHarness.Run r = run("unknownvar", "\"k * d\"");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(":6: params.m: invalid expression 'k * d': Unknown function or variable 'k'"), r.toString());
+    }
+
+    @Test
     void aUsableRuleStillRuns() throws Exception {
         CliHarness.Run r = run("fine", "\"4 * d\"");
         assertEquals(0, r.exitCode(), r.toString());
