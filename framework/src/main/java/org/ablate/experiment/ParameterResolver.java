@@ -40,7 +40,8 @@ public final class ParameterResolver {
         Map<String, ComponentDefinition> owners = new LinkedHashMap<>();
         owners.put("", task);
         ConfigErrors errors = new ConfigErrors();
-        List<String> unresolved = new ArrayList<>(); // components whose name was bad: their keys are not checked
+        // keys whose value was refused: not unknown as well, nor (for a bad component name) the component's keys
+        List<String> unresolved = new ArrayList<>();
         // the schema's keys in order, whether or not their values were good, so every message lists the same
         List<String> declared = new ArrayList<>();
         resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved, declared);
@@ -91,7 +92,7 @@ public final class ParameterResolver {
         for (ParameterSpec spec : owner.schema().parameters()) {
             String key = prefix + spec.name();
             if (spec.type() == ParamType.EXPRESSION && out.containsKey(key)) {
-                errors.collect(() -> evaluate(spec, key, out.get(key), prefix, out, origins.get(key)));
+                errors.collect(() -> evaluate(spec, out.get(key), prefix, out, origins.get(key)));
             }
         }
     }
@@ -101,8 +102,7 @@ public final class ParameterResolver {
      * same component ({@code m: "4 * d"} with the task's n and d), so a formula that cannot give a
      * usable number fails validation instead of every trial.
      */
-    private static void evaluate(ParameterSpec spec, String key, Object value, String prefix, Map<String, Object> out,
-                                 Origin origin) {
+    private static void evaluate(ParameterSpec spec, Object value, String prefix, Map<String, Object> out, Origin origin) {
         Map<String, Double> variables = new LinkedHashMap<>();
         for (String v : spec.variables()) {
             if (!(out.get(prefix + v) instanceof Number n)) {

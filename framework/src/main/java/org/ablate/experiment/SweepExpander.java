@@ -162,8 +162,11 @@ public final class SweepExpander {
     }
 
     private static long saturatedProduct(long a, long b) {
-        long p = a * b;
-        return b != 0 && (p / b != a || p < 0) ? Long.MAX_VALUE : p;
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // sizes are positive: an overflow only means "far too many"
+        }
     }
 
     private static boolean matches(Map<String, Sourced> pattern, Map<String, Sourced> config) {
