@@ -119,7 +119,8 @@ public final class CommandLineOverrides {
         YamlNode node = sweep == null ? yamlValue(m.group(2), origin) : null;
         Object value = sweep != null ? sweep : node.toPlain();
         if (sweep != null && !key.equals("seeds") && RUN_SETTINGS.contains(key)) {
-            throw new ConfigException(origin, key + " takes one value, not a sweep (accepted: seeds=0,1,2 or seeds=[0,1,2] for several seeds)");
+            throw new ConfigException(origin, key + " takes one value, not a sweep (accepted: "
+                    + (key.equals("timeout") ? "one duration, e.g. timeout=10m" : "seeds=0,1,2 or seeds=[0,1,2] for several seeds") + ")");
         }
         Seeding seeding = spec.seeding();
         switch (key) {

@@ -82,8 +82,8 @@ final class GlobSweeps {
     }
 
     private static List<Sourced> select(HydraSweepSyntax.Glob glob, List<String> accepted, Origin origin) {
-        List<PathMatcher> include = glob.include().stream().map(GlobSweeps::matcher).toList();
-        List<PathMatcher> exclude = glob.exclude().stream().map(GlobSweeps::matcher).toList();
+        List<PathMatcher> include = glob.include().stream().map(p -> matcher(p, origin)).toList();
+        List<PathMatcher> exclude = glob.exclude().stream().map(p -> matcher(p, origin)).toList();
         List<Sourced> out = new ArrayList<>();
         for (String value : accepted) {
             Path p = Path.of(value);
@@ -98,7 +98,12 @@ final class GlobSweeps {
         return out;
     }
 
-    private static PathMatcher matcher(String pattern) {
-        return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    private static PathMatcher matcher(String pattern, Origin origin) {
+        try {
+            return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new ConfigException(origin, "glob pattern '" + pattern + "' is malformed: "
+                    + e.getDescription().toLowerCase(java.util.Locale.ROOT) + " (accepted: *, foo*, *bar, ?x, [abc]x, {a,b}*)");
+        }
     }
 }

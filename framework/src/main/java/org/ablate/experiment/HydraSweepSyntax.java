@@ -44,7 +44,8 @@ final class HydraSweepSyntax {
         String t = text.strip();
         String function = functionName(t);
         if (function != null) {
-            List<String> args = split(t.substring(function.length() + 1, t.length() - 1), origin);
+            String inner = t.substring(function.length() + 1, t.length() - 1);
+            List<String> args = inner.isBlank() ? List.of() : split(inner, origin);
             return switch (function) {
                 case "choice" -> elements(args, origin, "choice()");
                 case "range" -> range(args, origin);
@@ -111,6 +112,9 @@ final class HydraSweepSyntax {
     }
 
     private static List<Object> elements(List<String> parts, Origin origin, String form) {
+        if (parts.isEmpty()) {
+            throw new ConfigException(origin, form + " needs at least one value (accepted: choice(a,b), or a,b)");
+        }
         List<Object> values = new ArrayList<>();
         for (String part : parts) {
             if (part.isEmpty()) {

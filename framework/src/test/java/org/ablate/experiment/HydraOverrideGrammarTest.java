@@ -143,6 +143,26 @@ class HydraOverrideGrammarTest {
     }
 
     @Test
+    void emptyAndMalformedFunctionArgumentsAreRefusedNotCrashed() {
+        assertEquals("command line 'n=range()': n: range needs a start and a stop"
+                + " (accepted: range(start, stop[, step]): stop excluded, integers or floats)", refusal("n=range()"));
+        assertEquals("command line 'n=range(1,2,3,4)': n: unexpected argument '4'"
+                + " (accepted: range(start, stop[, step]): stop excluded, integers or floats)", refusal("n=range(1,2,3,4)"));
+        assertEquals("command line 'n=range(stop=3,1)': n: unexpected argument '1'"
+                + " (accepted: range(start, stop[, step]): stop excluded, integers or floats)", refusal("n=range(stop=3,1)"));
+        assertEquals("command line 'mode=choice()': mode: choice() needs at least one value (accepted: choice(a,b), or a,b)",
+                refusal("mode=choice()"));
+        assertEquals("command line 'mode=glob()': mode: glob needs a pattern (accepted: glob(pattern),"
+                + " glob([p1,p2], exclude=pattern) over a choice or component parameter)", refusal("mode=glob()"));
+        assertEquals("command line 'mode=glob(*,foo=1)': mode: unknown argument 'foo' (accepted: glob(pattern),"
+                + " glob([p1,p2], exclude=pattern) over a choice or component parameter)", refusal("mode=glob(*,foo=1)"));
+        assertEquals("command line 'mode=glob([)': mode: glob pattern '[' is malformed: missing ']"
+                + " (accepted: *, foo*, *bar, ?x, [abc]x, {a,b}*)", refusal("mode=glob([)"));
+        assertEquals("command line 'timeout=1s,2s': timeout: timeout takes one value, not a sweep"
+                + " (accepted: one duration, e.g. timeout=10m)", refusal("timeout=1s,2s"));
+    }
+
+    @Test
     void sweptValuesAreStillCheckedAgainstTheSchema() {
         assertEquals("command line 'mode=ok,slo': mode: 'slo' is not accepted; did you mean 'slow'?"
                 + " (accepted: one of ok, fail, slow, hang)", refusal("mode=ok,slo"));
