@@ -39,6 +39,16 @@ public final class ConfigErrors {
         }
     }
 
+    /** The value {@code step} computes, or {@code fallback} (the problem recorded) when it fails. */
+    public <T> T get(java.util.function.Supplier<T> step, T fallback) {
+        try {
+            return step.get();
+        } catch (ConfigException e) {
+            add(e);
+            return fallback;
+        }
+    }
+
     public boolean isEmpty() {
         return problems.isEmpty();
     }

@@ -198,6 +198,30 @@ class HostileInputTest {
     }
 
     @Test
+    void problemsInSeveralSectionsAreReportedTogether() throws IOException {
+        Path f = file("sections.yaml", """
+                task: probe
+                params: {n: 5}
+                sweep:
+                  grid: {x: 3}
+                repeats: 0
+                overrides:
+                  - {when: {n: 5}}
+                timeout: soon
+                tracking: {uri: ftp://host}
+                """);
+        InProcessCli.Result r = InProcessCli.run("run", f.toString(), "--dry-run", "--results-dir", tmp.resolve("r").toString());
+        assertEquals(2, r.code(), r.err());
+        List<String> lines = r.err().replace("\r", "").lines().toList();
+        assertEquals(5, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("ablate: error: " + f + ":4: sweep.grid.x: a swept parameter takes a list of values"), r.err());
+        assertTrue(lines.get(1).startsWith("ablate: error: " + f + ":5: repeats: repeats must be in [1, 100000], got 0"), r.err());
+        assertTrue(lines.get(2).startsWith("ablate: error: " + f + ":7: overrides[0]: an override needs both 'when' and 'set'"), r.err());
+        assertTrue(lines.get(3).startsWith("ablate: error: " + f + ":8: timeout: invalid duration 'soon'"), r.err());
+        assertTrue(lines.get(4).startsWith("ablate: error: " + f + ":9: tracking.uri: tracking URI 'ftp://host' is not supported"), r.err());
+    }
+
+    @Test
     void nulByteNamesItsLineAndColumn() throws IOException {
         Path f = file("nul.yaml", "task: probe\nparams:\n  n: 1\u0000\n");
         assertEquals(f + ":3: invalid YAML: control character U+0000 at line 3, column 7"
@@ -217,9 +241,10 @@ class HostileInputTest {
         InProcessCli.Result r = InProcessCli.run("run", f.toString(), "--dry-run", "--results-dir", tmp.resolve("r").toString());
         assertEquals(2, r.code(), r.err());
         List<String> lines = r.err().replace("\r", "").lines().toList();
-        assertEquals(2, lines.size(), r.err());
+        assertEquals(3, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith("ablate: error: " + f + ":1: tsk: unknown key; did you mean 'task'?"), r.err());
-        assertTrue(lines.get(1).startsWith("ablate: error: " + f + ":2: parms: unknown key; did you mean 'params'?"), r.err());
+        assertEquals("ablate: error: " + f + ":1: task: missing required key (the task each trial runs)", lines.get(1));
+        assertTrue(lines.get(2).startsWith("ablate: error: " + f + ":2: parms: unknown key; did you mean 'params'?"), r.err());
     }
 
     // ---- overrides -----------------------------------------------------------------------------
