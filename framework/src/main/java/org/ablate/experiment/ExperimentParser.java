@@ -64,12 +64,20 @@ public final class ExperimentParser {
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** The YAML reader's limit is 8 Mi code points; a UTF-8 code point is at most 4 bytes. */
+    static final long MAX_FILE_BYTES = 32L * 1024 * 1024;
+
     private ExperimentParser() {
     }
 
     public static ExperimentSpec parse(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) { // reading a multi-gigabyte file would exhaust the heap first
+                throw new ConfigException(file.toString(), "the file is " + size + " bytes, too large for an experiment file"
+                        + " (accepted: at most " + MAX_FILE_BYTES + " bytes)");
+            }
             text = org.ablate.config.Utf8Text.decode(Files.readAllBytes(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "experiment file not found");

@@ -77,8 +77,11 @@ final class GlobSweeps {
 
     private static ParameterSpec find(ComponentDefinition owner, String name, Origin origin) {
         return owner.schema().parameters().stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ConfigException(origin, "unknown parameter of " + owner.key() + " (accepted: "
-                        + String.join(", ", owner.schema().parameters().stream().map(ParameterSpec::name).toList()) + ")"));
+                .orElseThrow(() -> {
+                    List<String> names = owner.schema().parameters().stream().map(ParameterSpec::name).toList();
+                    return new ConfigException(origin, "unknown parameter of " + owner.key()
+                            + org.ablate.config.Suggestions.didYouMean(name, names) + " (accepted: " + String.join(", ", names) + ")");
+                });
     }
 
     private static List<Sourced> select(HydraSweepSyntax.Glob glob, List<String> accepted, Origin origin) {

@@ -33,6 +33,9 @@ final class HydraSweepSyntax {
     private static final Set<String> UNSUPPORTED = Set.of("interval", "tag", "sort", "shuffle",
             "str", "int", "float", "bool", "json_str", "extend_list");
 
+    private static final java.util.regex.Pattern NAMED = java.util.regex.Pattern.compile("([a-z_]+)\\s*=(.*)",
+            java.util.regex.Pattern.DOTALL);
+
     private HydraSweepSyntax() {
     }
 
@@ -145,7 +148,7 @@ final class HydraSweepSyntax {
         boolean named = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_]+)\\s*=(.*)", java.util.regex.Pattern.DOTALL).matcher(a);
+            java.util.regex.Matcher m = NAMED.matcher(a);
             String name;
             String value;
             if (m.matches()) {

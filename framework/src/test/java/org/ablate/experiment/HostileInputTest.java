@@ -161,6 +161,16 @@ class HostileInputTest {
     }
 
     @Test
+    void aMultiGigabyteFileIsRefusedBeforeItIsRead() throws IOException {
+        Path f = tmp.resolve("huge.yaml");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(3L << 30); // sparse: costs no disk
+        }
+        String message = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> refusal(f));
+        assertEquals(f + ": the file is 3221225472 bytes, too large for an experiment file (accepted: at most 33554432 bytes)", message);
+    }
+
+    @Test
     void byteOrderMarkAtTheStartIsAccepted() throws IOException {
         byte[] text = "task: probe\nparams: {n: 7}\n".getBytes(StandardCharsets.UTF_8);
         byte[] withBom = new byte[text.length + 3];
