@@ -47,8 +47,10 @@ public final class AblateCli implements Runnable {
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         int code;
-        if (e instanceof ConfigException) {
-            err.println("ablate: error: " + org.ablate.provenance.Redaction.redactUrls(e.getMessage())); // echoed values
+        if (e instanceof ConfigException config) {
+            for (ConfigException one : config.all()) { // one line per problem found; echoed values masked
+                err.println("ablate: error: " + org.ablate.provenance.Redaction.redactUrls(one.getMessage()));
+            }
             code = ExitCodes.BAD_INPUT;
         } else if (e instanceof PluginLoadException) {
             err.println("ablate: plugin error: " + e.getMessage());

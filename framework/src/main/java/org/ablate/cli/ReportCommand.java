@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Aggregates an experiment's trials over seeds (mean, std, 95% CI), checks its claims, draws its plots, "
+        description = {"Aggregates an experiment's trials over seeds (mean, std, 95%% CI), checks its claims, draws its plots, "
                 + "and writes report.md, CSVs and PNGs into <results>/<experiment>/report/ (and to the sweep's MLflow run "
                 + "when tracking is on)."},
         exitCodeListHeading = "%nExit codes:%n",

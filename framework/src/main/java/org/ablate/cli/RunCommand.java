@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs an experiment's sweep, skipping trials that already FINISHED.",
-                "Overrides: key=value fixes a parameter, key=[a,b] sweeps it; seed=, seeds=, repeats=, timeout= "
+                "Overrides: key=value fixes a parameter, key=[a,b] or key=a,b sweeps it (Hydra's choice(), range(), glob() too); "
+                        + "seed=, seeds=, repeats=, timeout= "
                         + "change the run settings."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every trial FINISHED", "1:some trial FAILED or was INTERRUPTED",
@@ -66,6 +67,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-j", "--parallel"}, defaultValue = "1", paramLabel = "N", description = "Trials run at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--max-trials", paramLabel = "N", defaultValue = "" + SweepExpander.DEFAULT_MAX_TRIALS,
+            description = "Refuse a sweep of more trials than this, before anything is written (default: ${DEFAULT-VALUE}).")
+    long maxTrials;
+
     @Option(names = "--trial-timeout", paramLabel = "DURATION", description = "Per-trial time limit, e.g. 90s, 10m (overrides the file's 'timeout').")
     String trialTimeout;
 
@@ -86,12 +91,15 @@ final class RunCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1, got " + parallel);
         }
+        if (maxTrials < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-trials must be at least 1, got " + maxTrials);
+        }
         ResultsRoot.check(resultsDir);
         Path file = ExperimentLocator.locate(experiment);
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
         org.ablate.report.ReportSpec reportSpec = org.ablate.report.ReportSpec.of(parsed);
         Engine engine = Engine.start();
-        SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed);
+        SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
         org.ablate.report.ReportPlanCheck.check(reportSpec, plan);
         PrintWriter out = spec.commandLine().getOut();

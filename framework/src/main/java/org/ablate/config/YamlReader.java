@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -38,6 +39,7 @@ public final class YamlReader {
                 .build();
         Optional<Node> root;
         try {
+            YamlLimits.check(text, settings, source); // before composing, which recurses per level
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             int lines = (int) text.lines().count();
@@ -45,11 +47,32 @@ public final class YamlReader {
             int line = e.getProblemMark().map(m -> Math.min(m.getLine() + 1, Math.max(lines, 1))).orElse(0);
             throw new ConfigException(line > 0 ? source + ":" + line : source,
                     "invalid YAML: " + e.getProblem());
+        } catch (ReaderException e) {
+            throw nonPrintable(text, source, e);
         } catch (YamlEngineException e) {
             throw new ConfigException(source, "invalid YAML: " + e.getMessage().replace('\n', ' '));
         }
         Origin top = new Origin(source, 1, "(top level)");
         return root.map(n -> convert(n, source, "")).orElse(new YamlNode(new LinkedHashMap<String, YamlNode>(), top));
+    }
+
+    /** A NUL or other control character: snakeyaml names neither it nor its line. */
+    private static ConfigException nonPrintable(String text, String source, ReaderException e) {
+        int line = 1;
+        int column = 1;
+        int[] codePoints = text.codePoints().limit(Math.max(0, e.getPosition())).toArray();
+        for (int c : codePoints) {
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new ConfigException(source + ":" + line, String.format(java.util.Locale.ROOT,
+                "invalid YAML: control character U+%04X at line %d, column %d"
+                        + " (accepted: printable text, tabs and line breaks; is this a binary file?)",
+                e.getCodePoint(), line, column));
     }
 
     private static YamlNode convert(Node node, String source, String path) {
@@ -118,7 +141,7 @@ public final class YamlReader {
                 return parseInt(text, origin);
             }
             if (tag.equals(Tag.FLOAT)) {
-                return parseFloat(text);
+                return parseFloat(text, origin);
             }
         } catch (NumberFormatException e) {
             throw new ConfigException(origin, "'" + text + "' is not a valid " + tag.getValue().replace("tag:yaml.org,2002:", "!!"));
@@ -160,7 +183,7 @@ public final class YamlReader {
         return v.longValue();
     }
 
-    private static Double parseFloat(String text) {
+    private static Double parseFloat(String text, Origin origin) {
         if (!FLOAT.matcher(text).matches()) {
             throw new NumberFormatException(text);
         }
@@ -169,7 +192,14 @@ public final class YamlReader {
             case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
             case "-.inf" -> Double.NEGATIVE_INFINITY;
             case ".nan" -> Double.NaN;
-            default -> Double.valueOf(t);
+            default -> {
+                double d = Double.parseDouble(t);
+                if (Double.isInfinite(d)) { // 1e400 would silently become infinity
+                    throw new ConfigException(origin, "number " + text + " does not fit in a 64-bit float"
+                            + " (accepted: magnitudes up to 1.8e308; write .inf for infinity)");
+                }
+                yield d;
+            }
         };
     }
 }

@@ -1,7 +1,6 @@
 package org.ablate.experiment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ablate.config.ConfigErrors;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Durations;
 import org.ablate.config.Origin;
@@ -69,13 +69,21 @@ public final class ExperimentParser {
         return NAME.matcher(name).matches();
     }
 
+    /** The YAML reader's limit is 8 Mi code points; a UTF-8 code point is at most 4 bytes. */
+    static final long MAX_FILE_BYTES = 32L * 1024 * 1024;
+
     private ExperimentParser() {
     }
 
     public static ExperimentSpec parse(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) { // reading a multi-gigabyte file would exhaust the heap first
+                throw new ConfigException(file.toString(), "the file is " + size + " bytes, too large for an experiment file"
+                        + " (accepted: at most " + MAX_FILE_BYTES + " bytes)");
+            }
+            text = org.ablate.config.Utf8Text.decode(Files.readAllBytes(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "experiment file not found");
         } catch (IOException e) {
@@ -88,33 +96,82 @@ public final class ExperimentParser {
     public static ExperimentSpec parse(String text, String source, String defaultName) {
         YamlNode root = YamlReader.read(text, source);
         Map<String, YamlNode> top = root.asMap();
+        // each section is checked even when an earlier one is bad, so one run reports them all
+        ConfigErrors errors = new ConfigErrors();
         for (Map.Entry<String, YamlNode> e : top.entrySet()) {
             if (!TOP_LEVEL_KEYS.contains(e.getKey())) {
-                throw unknownKey(e.getValue().origin(), e.getKey(), TOP_LEVEL_KEYS);
+                errors.add(unknownKey(e.getValue().origin(), e.getKey(), TOP_LEVEL_KEYS));
             }
         }
+        String name = errors.get(() -> name(top, source, defaultName), defaultName);
+        String description = errors.get(() -> top.containsKey("description") ? top.get("description").asString() : "", "");
+        YamlNode task = errors.get(() -> {
+            YamlNode t = top.get("task");
+            if (t == null) {
+                throw new ConfigException(new Origin(source, 1, "task"), "missing required key (the task each trial runs)");
+            }
+            t.asString();
+            return t;
+        }, null);
+
+        Map<String, Sourced> params = new LinkedHashMap<>();
+        boolean paramsRead = !top.containsKey("params") || errors.collect(() -> flatten(top.get("params"), "", params));
+
+        List<SweepAxis> grid = new ArrayList<>();
+        List<List<SweepAxis>> zips = new ArrayList<>();
+        String metric = null;
+        if (top.containsKey("sweep")) {
+            String[] wandbMetric = {null};
+            boolean sweepRead = errors.collect(() -> wandbMetric[0] = sweep(top, params, grid, zips));
+            metric = wandbMetric[0];
+            if (paramsRead && sweepRead) {
+                errors.collect(() -> checkSweptOnce(params, grid, zips));
+            }
+        }
+
+        Seeding seeding = errors.get(() -> seeding(top, source), Seeding.defaults());
+        List<ConditionalOverride> overrides = new ArrayList<>();
+        if (top.containsKey("overrides")) {
+            for (YamlNode item : errors.get(() -> top.get("overrides").asList(), List.<YamlNode>of())) {
+                errors.collect(() -> overrides.add(override(item)));
+            }
+        }
+        List<Map<String, Sourced>> excludes = new ArrayList<>();
+        if (top.containsKey("exclude")) {
+            for (YamlNode item : errors.get(() -> top.get("exclude").asList(), List.<YamlNode>of())) {
+                errors.collect(() -> {
+                    Map<String, Sourced> match = new LinkedHashMap<>();
+                    flatten(item, "", match);
+                    excludes.add(match);
+                });
+            }
+        }
+        Duration timeout = errors.get(() -> top.containsKey("timeout")
+                ? Durations.parse(top.get("timeout").value(), top.get("timeout").origin()) : null, null);
+        String fromSweep = metric;
+        String headline = errors.get(() -> top.containsKey("headline") ? top.get("headline").asString() : fromSweep, null);
+        TrackingSettings tracking = errors.get(() -> top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE,
+                TrackingSettings.NONE);
+        errors.throwIfAny();
+        return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking,
+                top.get("report"), top.get("claims"));
+    }
+
+    private static String name(Map<String, YamlNode> top, String source, String defaultName) {
         String name = top.containsKey("name") ? top.get("name").asString() : defaultName;
         if (!NAME.matcher(name).matches()) {
             Origin o = top.containsKey("name") ? top.get("name").origin() : new Origin(source, 0, "name");
             throw new ConfigException(o, "experiment name '" + name
                     + "' must be usable as a folder name (letters, digits, '.', '_', '-')");
         }
-        String description = top.containsKey("description") ? top.get("description").asString() : "";
-        YamlNode task = top.get("task");
-        if (task == null) {
-            throw new ConfigException(new Origin(source, 1, "task"), "missing required key (the task each trial runs)");
-        }
-        task.asString();
+        return name;
+    }
 
-        Map<String, Sourced> params = new LinkedHashMap<>();
-        if (top.containsKey("params")) {
-            flatten(top.get("params"), "", params);
-        }
-
-        List<SweepAxis> grid = new ArrayList<>();
-        List<List<SweepAxis>> zips = new ArrayList<>();
-        String metric = null;
-        if (top.containsKey("sweep") && WandbSweep.isWandb(top.get("sweep").asMap())) {
+    /** Reads the sweep section into grid and zips (a W&amp;B sweep's fixed values into params); its metric or null. */
+    private static String sweep(Map<String, YamlNode> top, Map<String, Sourced> params, List<SweepAxis> grid,
+                                List<List<SweepAxis>> zips) {
+        if (WandbSweep.isWandb(top.get("sweep").asMap())) {
             WandbSweep wandb = WandbSweep.parse(top.get("sweep"), top.containsKey("seed") ? top.get("seed").asLong() : 0);
             for (Map.Entry<String, Sourced> e : wandb.params().entrySet()) {
                 Sourced before = params.putIfAbsent(e.getKey(), e.getValue());
@@ -125,62 +182,42 @@ public final class ExperimentParser {
             }
             grid.addAll(wandb.grid());
             zips.addAll(wandb.zips());
-            metric = wandb.metric();
-        } else if (top.containsKey("sweep")) {
-            Map<String, YamlNode> sweep = top.get("sweep").asMap();
-            for (Map.Entry<String, YamlNode> e : sweep.entrySet()) {
-                if (!SWEEP_KEYS.contains(e.getKey())) {
-                    throw unknownKey(e.getValue().origin(), e.getKey(), SWEEP_KEYS);
-                }
-            }
-            if (sweep.containsKey("grid")) {
-                grid.addAll(axes(sweep.get("grid")));
-            }
-            if (sweep.containsKey("zip")) {
-                YamlNode zip = sweep.get("zip");
-                List<YamlNode> groups = zip.isList() ? zip.asList() : List.of(zip);
-                for (YamlNode group : groups) {
-                    zips.add(zipGroup(group));
-                }
+            return wandb.metric();
+        }
+        Map<String, YamlNode> sweep = top.get("sweep").asMap();
+        for (Map.Entry<String, YamlNode> e : sweep.entrySet()) {
+            if (!SWEEP_KEYS.contains(e.getKey())) {
+                throw unknownKey(e.getValue().origin(), e.getKey(), SWEEP_KEYS);
             }
         }
-        checkSweptOnce(params, grid, zips);
+        if (sweep.containsKey("grid")) {
+            grid.addAll(axes(sweep.get("grid")));
+        }
+        if (sweep.containsKey("zip")) {
+            YamlNode zip = sweep.get("zip");
+            List<YamlNode> groups = zip.isList() ? zip.asList() : List.of(zip);
+            for (YamlNode group : groups) {
+                zips.add(zipGroup(group));
+            }
+        }
+        return null;
+    }
 
-        Seeding seeding = seeding(top, source);
-        List<ConditionalOverride> overrides = new ArrayList<>();
-        if (top.containsKey("overrides")) {
-            for (YamlNode item : top.get("overrides").asList()) {
-                Map<String, YamlNode> o = item.asMap();
-                for (Map.Entry<String, YamlNode> e : o.entrySet()) {
-                    if (!OVERRIDE_KEYS.contains(e.getKey())) {
-                        throw unknownKey(e.getValue().origin(), e.getKey(), OVERRIDE_KEYS);
-                    }
-                }
-                if (!o.containsKey("when") || !o.containsKey("set")) {
-                    throw new ConfigException(item.origin(), "an override needs both 'when' and 'set'");
-                }
-                Map<String, Sourced> when = new LinkedHashMap<>();
-                Map<String, Sourced> set = new LinkedHashMap<>();
-                flatten(o.get("when"), "", when);
-                flatten(o.get("set"), "", set);
-                overrides.add(new ConditionalOverride(when, set));
+    private static ConditionalOverride override(YamlNode item) {
+        Map<String, YamlNode> o = item.asMap();
+        for (Map.Entry<String, YamlNode> e : o.entrySet()) {
+            if (!OVERRIDE_KEYS.contains(e.getKey())) {
+                throw unknownKey(e.getValue().origin(), e.getKey(), OVERRIDE_KEYS);
             }
         }
-        List<Map<String, Sourced>> excludes = new ArrayList<>();
-        if (top.containsKey("exclude")) {
-            for (YamlNode item : top.get("exclude").asList()) {
-                Map<String, Sourced> match = new LinkedHashMap<>();
-                flatten(item, "", match);
-                excludes.add(match);
-            }
+        if (!o.containsKey("when") || !o.containsKey("set")) {
+            throw new ConfigException(item.origin(), "an override needs both 'when' and 'set'");
         }
-        Duration timeout = top.containsKey("timeout")
-                ? Durations.parse(top.get("timeout").value(), top.get("timeout").origin()) : null;
-        String headline = top.containsKey("headline") ? top.get("headline").asString() : metric;
-        TrackingSettings tracking = top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE;
-        return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline, tracking,
-                top.get("report"), top.get("claims"));
+        Map<String, Sourced> when = new LinkedHashMap<>();
+        Map<String, Sourced> set = new LinkedHashMap<>();
+        flatten(o.get("when"), "", when);
+        flatten(o.get("set"), "", set);
+        return new ConditionalOverride(when, set);
     }
 
     private static String textOrEmpty(String text) {
@@ -277,7 +314,8 @@ public final class ExperimentParser {
         if (r < 1 || r > 100_000) {
             throw new ConfigException(repeats.origin(), "repeats must be in [1, 100000], got " + r);
         }
-        return new Seeding(null, b, (int) r);
+        Origin at = base != null ? base.origin() : repeats != null ? repeats.origin() : new Origin(source, 0, "seed");
+        return Seeding.consecutive(b, (int) r, at);
     }
 
     private static TrackingSettings tracking(YamlNode section) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ablate.config.ConfigErrors;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
 import org.ablate.config.Sourced;
@@ -38,40 +39,99 @@ public final class ParameterResolver {
         Map<String, Object> resolved = new LinkedHashMap<>();
         Map<String, ComponentDefinition> owners = new LinkedHashMap<>();
         owners.put("", task);
-        resolveSchema(task, "", raw, missingOrigin, resolved, owners);
+        ConfigErrors errors = new ConfigErrors();
+        // keys whose value was refused: not unknown as well, nor (for a bad component name) the component's keys
+        List<String> unresolved = new ArrayList<>();
+        // the schema's keys in order, whether or not their values were good, so every message lists the same
+        List<String> declared = new ArrayList<>();
+        resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved, declared);
         for (Map.Entry<String, Sourced> e : raw.entrySet()) {
-            if (!resolved.containsKey(e.getKey())) {
-                throw unknown(e.getKey(), e.getValue().origin(), resolved, owners);
+            if (!resolved.containsKey(e.getKey()) && unresolved.stream().noneMatch(u -> e.getKey().startsWith(u + "."))
+                    && !unresolved.contains(e.getKey())) {
+                errors.add(unknown(e.getKey(), e.getValue().origin(), declared, owners));
             }
         }
+        errors.throwIfAny();
         return new Parameters(resolved);
     }
 
     private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,
-                               Map<String, Object> out, Map<String, ComponentDefinition> owners) {
+                               Map<String, Object> out, Map<String, ComponentDefinition> owners,
+                               ConfigErrors errors, List<String> unresolved, List<String> declared) {
+        Map<String, Origin> origins = new LinkedHashMap<>();
         for (ParameterSpec spec : owner.schema().parameters()) {
             String key = prefix + spec.name();
+            declared.add(key);
             Sourced given = raw.get(key);
             Object value;
-            if (given != null) {
-                value = coerce(spec, given.value(), given.origin());
-            } else if (!spec.required()) {
-                value = coerce(spec, spec.defaultValue(), new Origin("default declared by " + owner.key()
-                        + " in " + owner.origin().getName(), 0, key));
-            } else {
-                throw new ConfigException(missingOrigin.child(key, 0), "missing required parameter of "
-                        + owner.key() + " (" + spec.acceptedDescription() + (spec.doc().isEmpty() ? "" : ": " + spec.doc()) + ")");
+            try {
+                if (given != null) {
+                    origins.put(key, given.origin());
+                    value = coerce(spec, given.value(), given.origin());
+                } else if (!spec.required()) {
+                    Origin defaultAt = new Origin("default declared by " + owner.key()
+                            + " in " + owner.origin().getName(), 0, key);
+                    origins.put(key, defaultAt);
+                    value = coerce(spec, spec.defaultValue(), defaultAt);
+                } else {
+                    throw new ConfigException(missingOrigin.child(key, 0), "missing required parameter of "
+                            + owner.key() + " (" + spec.acceptedDescription() + (spec.doc().isEmpty() ? "" : ": " + spec.doc()) + ")");
+                }
+            } catch (ConfigException e) {
+                errors.add(e);
+                unresolved.add(key);
+                continue;
             }
             out.put(key, value);
             if (spec.type() == ParamType.COMPONENT) {
                 ComponentDefinition chosen = registry.definition(spec.componentKind(), (String) value);
                 owners.put(key, chosen);
-                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners);
+                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners, errors, unresolved, declared);
+            }
+        }
+        for (ParameterSpec spec : owner.schema().parameters()) {
+            String key = prefix + spec.name();
+            if (spec.type() == ParamType.EXPRESSION && out.containsKey(key)) {
+                errors.collect(() -> evaluate(spec, out.get(key), prefix, out, origins.get(key)));
             }
         }
     }
 
-    private static ConfigException unknown(String key, Origin origin, Map<String, Object> resolved,
+    /**
+     * Evaluates an expression for this configuration when its variables are parameters of the
+     * same component ({@code m: "4 * d"} with the task's n and d), so a formula that cannot give a
+     * usable number fails validation instead of every trial.
+     */
+    private static void evaluate(ParameterSpec spec, Object value, String prefix, Map<String, Object> out, Origin origin) {
+        Map<String, Double> variables = new LinkedHashMap<>();
+        for (String v : spec.variables()) {
+            if (!(out.get(prefix + v) instanceof Number n)) {
+                return; // a variable the configuration does not fix: the task supplies it
+            }
+            variables.put(v, n.doubleValue());
+        }
+        String with = variables.isEmpty() ? "" : " with " + variables.entrySet().stream()
+                .map(e -> e.getKey() + " = " + Values.format(e.getValue()).replaceFirst("\\.0$", ""))
+                .collect(java.util.stream.Collectors.joining(", "));
+        double x;
+        try {
+            x = org.ablate.spi.Expressions.evaluate(value, variables);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            throw new ConfigException(origin, Values.describe(value) + " cannot be evaluated" + with + ": "
+                    + String.valueOf(e.getMessage()).replaceFirst("!$", "").toLowerCase(java.util.Locale.ROOT)
+                    + " (accepted: " + spec.acceptedDescription() + ")");
+        }
+        if (!Double.isFinite(x)) {
+            throw new ConfigException(origin, Values.describe(value) + " evaluates to " + x + with
+                    + " (accepted: " + spec.acceptedDescription() + ", finite)");
+        }
+        if ((spec.min() != null && x < spec.min()) || (spec.max() != null && x > spec.max())) {
+            throw new ConfigException(origin, Values.describe(value) + " evaluates to " + Values.format(x) + with
+                    + ", out of range (accepted: " + spec.acceptedDescription() + ")");
+        }
+    }
+
+    private static ConfigException unknown(String key, Origin origin, List<String> resolved,
                                            Map<String, ComponentDefinition> owners) {
         // a misspelt swept key is the key's fault, not its first element's
         Origin at = new Origin(origin.source(), origin.line(), origin.key().replaceFirst("\\[\\d+\\]$", ""));
@@ -80,19 +140,28 @@ public final class ParameterResolver {
         ComponentDefinition owner = owners.get(parent);
         if (owner == null) {
             return new ConfigException(at, "unknown parameter: no parameter '" + parent
-                    + "' selects a component" + Suggestions.didYouMean(key, resolved.keySet())
-                    + " (accepted: " + String.join(", ", resolved.keySet()) + ")");
+                    + "' selects a component" + Suggestions.didYouMean(key, resolved)
+                    + " (accepted: " + String.join(", ", resolved) + ")");
         }
         List<String> siblings = new ArrayList<>();
-        for (String a : resolved.keySet()) {
+        for (String a : resolved) {
             int d = a.lastIndexOf('.');
             if ((d < 0 ? "" : a.substring(0, d)).equals(parent)) {
                 siblings.add(a);
             }
         }
-        return new ConfigException(at, "unknown parameter of " + owner.key()
-                + Suggestions.didYouMean(key, siblings)
+        return new ConfigException(at, "unknown parameter of " + owner.key() + hint(key, siblings)
                 + " (accepted: " + (siblings.isEmpty() ? "none" : String.join(", ", siblings)) + ")");
+    }
+
+    /** A look-alike letter (Cyrillic 'х' for 'x') is named, since no suggestion explains it; else did-you-mean. */
+    private static String hint(String key, List<String> candidates) {
+        int foreign = key.codePoints().filter(c -> c > 0x7E).findFirst().orElse(-1);
+        if (foreign < 0) {
+            return Suggestions.didYouMean(key, candidates);
+        }
+        return String.format(java.util.Locale.ROOT, "; the key contains the non-ASCII character '%s' (U+%04X)",
+                new String(Character.toChars(foreign)), foreign);
     }
 
     /** Converts a raw value to the declared type and checks allowed values and range. */

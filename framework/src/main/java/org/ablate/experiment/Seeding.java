@@ -25,6 +25,18 @@ public record Seeding(List<Long> explicit, long base, int repeats) {
         return new Seeding(seeds, 0, seeds.size());
     }
 
+    /**
+     * {@code repeats} seeds from {@code base}, checked: the last one, base + repeats - 1, must fit
+     * in 64 bits (seed: 9223372036854775807 with repeats: 3 would wrap to negative seeds).
+     */
+    public static Seeding consecutive(long base, int repeats, org.ablate.config.Origin origin) {
+        if (base > Long.MAX_VALUE - (repeats - 1)) {
+            throw new org.ablate.config.ConfigException(origin, "seed " + base + " with repeats " + repeats
+                    + " runs past the largest 64-bit seed (accepted: seed + repeats - 1 <= " + Long.MAX_VALUE + ")");
+        }
+        return new Seeding(null, base, repeats);
+    }
+
     public static Seeding defaults() {
         return new Seeding(null, 0, 1);
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ablate.config.ConfigErrors;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
 import org.ablate.config.Sourced;
@@ -32,13 +33,22 @@ public final class SweepExpander {
         this.resolver = new ParameterResolver(registry);
     }
 
+    /** Trials a sweep may have unless the user raises the limit ({@code run --max-trials}). */
+    public static final long DEFAULT_MAX_TRIALS = 100_000;
+
     public SweepPlan expand(ExperimentSpec spec) {
-        ComponentDefinition task = registry.find(Task.class, spec.taskName()).orElseThrow(() -> {
-            List<String> names = registry.names(Task.class);
-            return new ConfigException(spec.task().origin(), "unknown task '" + spec.taskName() + "'"
-                    + Suggestions.didYouMean(spec.taskName(), names)
-                    + " (accepted: " + (names.isEmpty() ? "none: no plugin registers a task" : String.join(", ", names)) + ")");
-        });
+        return expand(spec, DEFAULT_MAX_TRIALS);
+    }
+
+    /**
+     * @param maxTrials refuse a sweep with more trials than this, counted before any
+     *                  configuration is built (a 10^7 grid would exhaust the heap)
+     */
+    public SweepPlan expand(ExperimentSpec given, long maxTrials) {
+        ComponentDefinition task = task(given);
+        ExperimentSpec spec = given.with(given.params(), GlobSweeps.resolve(given, task, registry), given.zips(),
+                given.seeding(), given.trialTimeout());
+        checkTrialCount(spec, maxTrials);
         Origin missing = spec.task().origin();
 
         List<Map<String, Sourced>> configs = new ArrayList<>();
@@ -72,7 +82,11 @@ public final class SweepExpander {
         List<Parameters> resolved = new ArrayList<>();
         Set<Parameters> seen = new LinkedHashSet<>();
         int duplicates = 0;
+        ConfigErrors errors = new ConfigErrors(); // every bad configuration, not only the first
         for (Map<String, Sourced> config : configs) {
+            if (errors.isFull()) {
+                break;
+            }
             Map<String, Sourced> c = new LinkedHashMap<>(config);
             for (ConditionalOverride o : spec.overrides()) {
                 if (o.matches(c)) { // in order: an override sees what earlier ones set
@@ -82,14 +96,21 @@ public final class SweepExpander {
             if (spec.excludes().stream().anyMatch(ex -> matches(ex, c))) {
                 continue;
             }
-            Parameters params = resolver.resolve(task, c, missing);
+            Parameters params;
+            try {
+                params = resolver.resolve(task, c, missing);
+            } catch (ConfigException e) {
+                errors.add(e);
+                continue;
+            }
             if (seen.add(params)) {
                 resolved.add(params);
             } else {
                 duplicates++;
             }
         }
-        checkOverrideKeys(spec, task);
+        errors.collect(() -> checkOverrideKeys(spec, task));
+        errors.throwIfAny();
         if (resolved.isEmpty()) {
             throw new ConfigException(new Origin(spec.sourceFile(), 0, "exclude"),
                     "every configuration is excluded: nothing to run");
@@ -106,6 +127,46 @@ public final class SweepExpander {
             }
         }
         return new SweepPlan(spec, task, trials, varying, resolved.size(), duplicates);
+    }
+
+    private ComponentDefinition task(ExperimentSpec spec) {
+        return registry.find(Task.class, spec.taskName()).orElseThrow(() -> {
+            List<String> names = registry.names(Task.class);
+            return new ConfigException(spec.task().origin(), "unknown task '" + spec.taskName() + "'"
+                    + Suggestions.didYouMean(spec.taskName(), names)
+                    + " (accepted: " + (names.isEmpty() ? "none: no plugin registers a task" : String.join(", ", names)) + ")");
+        });
+    }
+
+    /** The number of trials before exclusions and duplicates, refused above {@code maxTrials}. */
+    private static void checkTrialCount(ExperimentSpec spec, long maxTrials) {
+        List<String> factors = new ArrayList<>();
+        long configurations = 1;
+        for (SweepAxis axis : spec.grid()) {
+            configurations = saturatedProduct(configurations, axis.values().size());
+            factors.add(Integer.toString(axis.values().size()));
+        }
+        for (List<SweepAxis> group : spec.zips()) {
+            configurations = saturatedProduct(configurations, group.get(0).values().size());
+            factors.add(Integer.toString(group.get(0).values().size()));
+        }
+        int seeds = spec.seeding().explicit() != null ? spec.seeding().explicit().size() : spec.seeding().repeats();
+        long trials = saturatedProduct(configurations, seeds);
+        if (trials > maxTrials) {
+            factors.add(seeds + " seed(s)");
+            throw new ConfigException(new Origin(spec.sourceFile(), 0, "sweep"), (trials == Long.MAX_VALUE ? "more than 2^63"
+                    : Long.toString(trials)) + " trials (" + String.join(" x ", factors) + ", before exclusions)"
+                    + " exceed the limit of " + maxTrials + " (accepted: at most " + maxTrials
+                    + " trials; raise it with --max-trials N)");
+        }
+    }
+
+    private static long saturatedProduct(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // sizes are positive: an overflow only means "far too many"
+        }
     }
 
     private static boolean matches(Map<String, Sourced> pattern, Map<String, Sourced> config) {

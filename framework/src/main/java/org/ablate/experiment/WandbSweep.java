@@ -11,6 +11,7 @@ import org.ablate.config.Origin;
 import org.ablate.config.Sourced;
 import org.ablate.config.Suggestions;
 import org.ablate.config.YamlNode;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Weights &amp; Biases sweep configuration written as an experiment's {@code sweep:} section
@@ -38,8 +39,8 @@ import org.ablate.config.YamlNode;
  * the stream name {@value #STREAM} and the parameter's key, so adding a parameter does not change
  * the others' values. The q_ forms round to a multiple of {@code q} (default 1.0) as W&amp;B does,
  * giving integers when {@code q} is written as one. {@code name}, {@code description},
- * {@code program}, {@code command}, {@code project}, {@code entity} and {@code early_terminate}
- * are accepted and ignored.
+ * {@code program}, {@code command}, {@code project} and {@code entity} are accepted and ignored;
+ * {@code early_terminate} is accepted with a warning, since every trial then runs to its end.
  *
  * @param params  the parameters given one {@code value}
  * @param grid    the axes of a grid search
@@ -101,6 +102,11 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
             if (!KEYS.contains(e.getKey())) {
                 throw ExperimentParser.unknownKey(e.getValue().origin(), e.getKey(), KEYS);
             }
+        }
+        if (sweep.containsKey("early_terminate")) {
+            // it changes which runs finish, so ignoring it silently would change the study
+            LoggerFactory.getLogger(WandbSweep.class).warn("{}: early_terminate is ignored: Ablate runs every trial to its end"
+                    + " (stop long trials with 'timeout:')", sweep.get("early_terminate").origin());
         }
         YamlNode methodNode = sweep.get("method");
         String method = methodNode.asString();

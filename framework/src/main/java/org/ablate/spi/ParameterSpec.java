@@ -38,7 +38,10 @@ public record ParameterSpec(
     public String acceptedDescription() {
         if (type == ParamType.EXPRESSION) {
             return "a number or an expression in " + String.join(", ", variables)
-                    + " (+ - * / ^, log, log2, sqrt, ceil, floor, ...)";
+                    + " (+ - * / ^, log, log2, sqrt, ceil, floor, ...)"
+                    + (min == null && max == null ? "" : " with a value in "
+                    + (min == null ? "(-inf" : "[" + Param.formatBound(min, type)) + ", "
+                    + (max == null ? "+inf)" : Param.formatBound(max, type) + "]"));
         }
         if (!allowed.isEmpty() && type == ParamType.STRING) {
             return "one of " + String.join(", ", allowed);

@@ -52,10 +52,12 @@ class DegenerateInputTest {
                 + " (m must be at least d)", s.reason());
     }
 
+    /** Refused at validation now, before any trial is written (issue 11): see ExpressionValidationTest. */
     @Test
-    void anExpressionThatIsNotFiniteFails() throws Exception {
-        TrialStatus s = failedTrial("m-nan", "  n: 256\n  d: 8\n  m: \"sqrt(-d)\"\n  draws: 2\n");
-        assertEquals("java.lang.IllegalArgumentException: m = sqrt(-d) evaluates to NaN", s.reason());
+    void anExpressionThatIsNotFiniteIsRefusedBeforeRunning() throws Exception {
+        CliHarness.Run run = CliHarness.runYaml(tmp, "m-nan", yaml("m-nan", "  n: 256\n  d: 8\n  m: \"sqrt(-d)\"\n  draws: 2\n"));
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("params.m: 'sqrt(-d)' evaluates to NaN with n = 256, d = 8"), run.toString());
     }
 
     @Test
