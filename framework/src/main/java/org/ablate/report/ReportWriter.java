@@ -27,11 +27,7 @@ public final class ReportWriter {
     /** Writes the files and returns them (report.md first). */
     public static List<Path> write(Report r, Path experimentDir) throws IOException {
         Path dir = experimentDir.resolve(FOLDER);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw org.ablate.store.StoreException.cannotWrite(dir, e);
-        }
+        Files.createDirectories(dir); // the caller says "report not written" with the reason
         List<Path> files = new ArrayList<>();
         List<String> plotFiles = new ArrayList<>();
         for (int i = 0; i < r.plots().size(); i++) {
