@@ -135,7 +135,11 @@ final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         int reportCode = ExitCodes.OK;
-        if (!noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
+        if (result.interrupted()) {
+            // the JVM is shutting down: a report begun now would be cut off and leave temporary files
+            out.println("report not written: the sweep was interrupted (ablate report " + plan.experiment().name() + " writes it)");
+            out.flush();
+        } else if (!noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
             try {
                 ReportCommand.write(parsed, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
             } catch (ConfigException e) {

@@ -109,6 +109,24 @@ class CrashAndSignalTest {
         assertEquals(8, count(folder, TrialState.FINISHED));
     }
 
+    @Test
+    void anInterruptedSweepWritesNoHalfReportAndSaysHowToWriteIt() throws Exception {
+        Sweeps.write(tmp, "slow", SLOW);
+        ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("slow");
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "slow.yaml");
+        waitUntil(() -> count(folder, TrialState.FINISHED) >= 1 && count(folder, TrialState.RUNNING) == 1, run);
+        CliProcess.signal(run, "TERM");
+        assertTrue(run.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(143, run.exitValue());
+        String log = Files.readString(tmp.resolve("run.log"));
+        // the report of a stopped sweep would be cut off by the JVM's shutdown (temporary files left)
+        assertFalse(Files.exists(folder.dir().resolve("report")), log);
+        try (Stream<Path> files = Files.walk(folder.dir())) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), log);
+        }
+        assertTrue(log.contains("report not written: the sweep was interrupted (ablate report slow writes it)"), log);
+    }
+
     /** A CPU-bound trial (no sleep clears the interrupt flag), 20 s long, so a signal lands inside it. */
     private static final String BUSY = """
             name: busy
