@@ -16,16 +16,22 @@ import org.ablate.store.ExperimentFolder;
  * An experiment's results aggregated over seeds, its plots' numbers and its claims checked.
  * {@code columns} are the parameters each configuration is shown with (the varying ones, then
  * those the file sweeps and this invocation fixed); {@code notes} say how the report differs from
- * the one the file's own sweep gives (a plot left out, a series per value of an override's sweep).
+ * the one the file's own sweep gives: first how this invocation's sweep differs (a parameter fixed,
+ * one swept that the file does not), which bears on the claims, then the plots left out.
  */
 public record Report(ExperimentSpec experiment, ExperimentResults results, List<Configuration> configurations,
                      List<String> metrics, List<PlotSpec> plotSpecs, List<PlotData> plots, List<ClaimResult> claims,
-                     List<String> columns, List<String> notes) {
+                     List<String> columns, List<String> notes, int sweepNoteCount) {
 
     /** A report of the file's own sweep: configurations shown with the varying parameters, no notes. */
     public Report(ExperimentSpec experiment, ExperimentResults results, List<Configuration> configurations,
                   List<String> metrics, List<PlotSpec> plotSpecs, List<PlotData> plots, List<ClaimResult> claims) {
-        this(experiment, results, configurations, metrics, plotSpecs, plots, claims, results.varying(), List.of());
+        this(experiment, results, configurations, metrics, plotSpecs, plots, claims, results.varying(), List.of(), 0);
+    }
+
+    /** The notes on how this invocation's sweep differs from the file's (the first {@code sweepNoteCount}): what the claims cover. */
+    public List<String> sweepNotes() {
+        return notes.subList(0, sweepNoteCount);
     }
 
     public static Report build(ExperimentSpec experiment, ExperimentFolder folder) throws IOException {
@@ -46,9 +52,14 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         List<String> columns = new ArrayList<>(results.varying());
         columns.addAll(fixed.keySet());
         List<String> notes = new ArrayList<>();
-        fixed.forEach((k, v) -> notes.add(k + " takes one value in this invocation (" + Values.format(v) + ") where the file sweeps "
-                + String.join(", ", file.values(k).stream().map(Values::format).toList())
-                + ": plots and claims cover that value only (a claim about another is INCONCLUSIVE)"));
+        fixed.forEach((k, v) -> {
+            List<String> swept = file.values(k).stream().map(Values::format).toList();
+            if (swept.size() != 1) { // a file axis of one value is not this invocation's doing
+                notes.add(k + " takes one value in this invocation (" + Values.format(v) + ") where the file sweeps "
+                        + (swept.isEmpty() ? "it" : String.join(", ", swept))
+                        + ": plots and claims cover that value only (a claim about another is INCONCLUSIVE)");
+            }
+        });
         List<String> metrics = Configuration.metricNames(results);
         boolean complete = results.finished().size() == results.planned();
         spec.validate(columns, new LinkedHashSet<>(metrics), complete);
@@ -56,17 +67,18 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         PlotBuilder builder = new PlotBuilder(results, configurations, overrideSwept);
         List<PlotData> plots = new ArrayList<>();
         List<PlotSpec> drawn = new ArrayList<>();
+        List<String> plotNotes = new ArrayList<>();
         for (int i = 0; i < spec.plots().size(); i++) {
             PlotSpec p = spec.plots().get(i);
             String which = "plot " + (i + 1) + " (" + p.metric() + " vs " + p.x() + ") left out: ";
             if (fixed.containsKey(p.x())) {
-                notes.add(which + p.x() + " takes one value in this invocation (" + Values.format(fixed.get(p.x())) + ")");
+                plotNotes.add(which + p.x() + " takes one value in this invocation (" + Values.format(fixed.get(p.x())) + ")");
                 continue;
             }
             java.util.Optional<String> notRun = configurations.stream().anyMatch(k -> k.matches(p.where()))
                     ? java.util.Optional.empty() : file.notRunHere(p.where(), configurations);
             if (notRun.isPresent()) {
-                notes.add(which + notRun.get());
+                plotNotes.add(which + notRun.get());
                 continue;
             }
             if (p.overSteps() || metrics.contains(p.metric())) { // else: not reported by any trial yet
@@ -82,10 +94,13 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
             }
         }
         builder.splitBy().forEach(k -> notes.add(k + " is swept by this invocation, not by the file: plots draw a series per value of it"));
+        int sweepNotes = notes.size();
+        notes.addAll(plotNotes);
         ClaimEvaluator evaluator = new ClaimEvaluator(configurations, file);
         List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate)
                 .map(c -> withDamage(c, configurations)).toList();
-        return new Report(experiment, results, configurations, metrics, drawn, plots, claims, List.copyOf(columns), List.copyOf(notes));
+        return new Report(experiment, results, configurations, metrics, drawn, plots, claims, List.copyOf(columns), List.copyOf(notes),
+                sweepNotes);
     }
 
     /**

@@ -228,7 +228,8 @@ public final class ReportPlanCheck {
                 List<String> shown = candidates.stream().map(Values::format).toList();
                 boolean quotedNumber = candidates.stream().anyMatch(v -> (v instanceof Number) != (value instanceof Number)
                         && sameText(v, value));
-                String hint = !quotedNumber ? Suggestions.didYouMean(Values.format(value), shown)
+                // a spelling suggestion for a number (4 → '3') is noise
+                String hint = !quotedNumber ? (value instanceof Number ? "" : Suggestions.didYouMean(Values.format(value), shown))
                         : value instanceof String ? "; it is quoted text here and the swept values are numbers: drop the quotes"
                         : "; the swept values are text: quote it";
                 String accepted = !narrowed ? "swept: " + String.join(", ", shown)

@@ -135,6 +135,9 @@ public final class ReportWriter {
                             .append(cell(row.note())).append(" |\n");
                 }
                 b.append('\n');
+                if (!c.caveat().isEmpty()) {
+                    b.append("Note: ").append(c.caveat()).append(".\n\n");
+                }
             }
         }
         if (!plotFiles.isEmpty()) {

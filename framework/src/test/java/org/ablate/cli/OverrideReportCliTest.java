@@ -96,6 +96,7 @@ class OverrideReportCliTest {
         assertEquals(0, verify.code(), verify.err());
         assertTrue(verify.out().contains("INCONCLUSIVE mode=slow: not run here (≥ 0)\n"
                 + "             note: no configuration of this invocation has mode=slow\n"), verify.out());
+        assertTrue(verify.out().startsWith("mode takes one value in this invocation (ok) where the file sweeps ok, slow"), verify.out());
         assertTrue(verify.out().contains("fixed: 4 claim(s): 2 PASS, 0 FAIL, 2 INCONCLUSIVE"), verify.out());
     }
 
@@ -193,5 +194,29 @@ class OverrideReportCliTest {
         InProcessCli.Result r = run("report", file.toString());
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("claim 'slow-positive': no configuration matches where mode=slwo"), r.err());
+    }
+
+    @Test
+    void anOverrideSweepOfSomeOfTheFilesValuesMakesAClaimOnAnotherInconclusive() throws Exception {
+        Path file = Sweeps.write(tmp, "subset", """
+                task: probe
+                params: {steps: 2}
+                sweep: {grid: {x: [1, 2, 3]}}
+                seeds: [0, 1]
+                claims:
+                  - {name: three, check: at_least, metric: result, where: {x: 3}, value: 0}
+                  - {name: rises, check: increasing, metric: result, along: x}
+                """);
+        InProcessCli.Result r = run("run", file.toString(), "x=1,2");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("INCONCLUSIVE three: not run here; no configuration of this invocation has x=3 (paper: -)",
+                line(r.out(), "INCONCLUSIVE three"));
+        assertTrue(line(r.out(), "PASS         rises").startsWith("PASS"), r.out());
+        // 4 is no value of the file's sweep: a mistake, whatever the override
+        Files.writeString(file, Files.readString(file).replace("where: {x: 3}", "where: {x: 4}"));
+        InProcessCli.Result bad = run("run", file.toString(), "x=1,2", "--dry-run");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertEquals("ablate: error: " + file + ":6: claims[0].where.x: where: x=4 is not a swept value (swept by the file: 1, 2, 3;"
+                + " this invocation: 1.0, 2.0)\n", bad.err());
     }
 }
