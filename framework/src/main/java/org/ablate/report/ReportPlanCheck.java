@@ -193,9 +193,12 @@ public final class ReportPlanCheck {
         return swept.containsKey(key) ? swept.get(key) : List.of(fixedHere.get(key));
     }
 
-    /** A value of the file's sweep that this invocation did not run, and that the parameter's schema accepts. */
+    /**
+     * A value of the file's sweep that an override left out of this invocation, and that the
+     * parameter's schema accepts (without an override, every value must be one the sweep takes).
+     */
     private boolean notRunHere(String key, Object value) {
-        if (file == null || !file.has(key, value)) {
+        if (file == null || !narrowed(key) || !file.has(key, value)) {
             return false;
         }
         return plan.task().schema().find(key).map(p -> p.allowed().isEmpty() || p.allowed().contains(String.valueOf(value)))
