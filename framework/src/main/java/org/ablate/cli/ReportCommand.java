@@ -113,6 +113,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         out.println("report: " + files.get(0));
         printScope(report.results(), out);
+        report.notes().forEach(out::println);
         printClaims(report, out);
         Optional<MlflowSettings> settings = MlflowSettings.resolve(trackingUri, experiment.tracking(), experiment.name(), System.getenv());
         if (settings.isPresent()) {

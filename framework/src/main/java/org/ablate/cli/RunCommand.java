@@ -96,12 +96,14 @@ final class RunCommand implements Callable<Integer> {
         }
         ResultsRoot.check(resultsDir);
         Path file = ExperimentLocator.locate(experiment);
-        ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file), overrides);
+        // the report section is written against the file's own sweep, which the overrides may narrow
+        ExperimentSpec asWritten = ExperimentParser.parse(file);
+        ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, overrides);
         org.ablate.report.ReportSpec reportSpec = org.ablate.report.ReportSpec.of(parsed);
         Engine engine = Engine.start();
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
-        org.ablate.report.ReportPlanCheck.check(reportSpec, plan);
+        org.ablate.report.ReportPlanCheck.check(reportSpec, plan, org.ablate.report.FileSweep.of(asWritten));
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             printPlan(plan, out);
@@ -141,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
         } else if (!noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
             try {
-                ReportCommand.write(parsed, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
+                ReportCommand.write(asWritten, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
             } catch (ConfigException e) {
                 reportCode = reportNotWritten(e, ExitCodes.BAD_INPUT);
             } catch (org.ablate.store.StoreException e) {

@@ -39,6 +39,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ReportCommand.warnDamage(report.results(), spec.commandLine().getErr());
         ReportCommand.printScope(report.results(), out);
+        report.sweepNotes().forEach(out::println);
         if (report.claims().isEmpty()) {
             out.println(loaded.spec().name() + ": no claims declared");
             out.flush();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Values;
 
@@ -18,13 +19,28 @@ import org.ablate.config.Values;
 public final class ClaimEvaluator {
 
     private final List<Configuration> configurations;
+    private final FileSweep file;
 
     public ClaimEvaluator(List<Configuration> configurations) {
+        this(configurations, null);
+    }
+
+    /**
+     * @param file the experiment file's own sweep: a claim about a value of it that this invocation
+     *             did not run is INCONCLUSIVE, saying so; null: every unmatched selection is an error
+     */
+    public ClaimEvaluator(List<Configuration> configurations, FileSweep file) {
         this.configurations = configurations;
+        this.file = file;
     }
 
     public ClaimResult evaluate(ClaimSpec c) {
         List<Configuration> selected = select(c.where());
+        Optional<ClaimResult> notRun = notRunHere(c, c.where(), selected)
+                .or(() -> c.baseline() == null ? Optional.empty() : notRunHere(c, c.baseline(), select(c.baseline())));
+        if (notRun.isPresent()) {
+            return notRun.get();
+        }
         if (selected.isEmpty()) {
             throw new ConfigException(c.origin(), "claim '" + c.name() + "': no configuration matches where "
                     + new Configuration(c.where(), 0, 0, Map.of()).label());
@@ -35,6 +51,16 @@ public final class ClaimEvaluator {
             case RATIO_AT_LEAST, RATIO_AT_MOST -> ratios(c, selected);
         };
         return new ClaimResult(c, Verdict.combine(rows.stream().map(ClaimResult.Row::verdict).toList()), rows);
+    }
+
+    /** INCONCLUSIVE when the selection names a value of the file's sweep that this invocation did not run. */
+    private Optional<ClaimResult> notRunHere(ClaimSpec c, Map<String, Object> selection, List<Configuration> selected) {
+        if (file == null || !selected.isEmpty()) {
+            return Optional.empty();
+        }
+        return file.notRunHere(selection, configurations).map(reason -> new ClaimResult(c, Verdict.INCONCLUSIVE, List.of(
+                new ClaimResult.Row(new Configuration(selection, 0, 0, Map.of()).label(), "not run here", thresholdText(c),
+                        Verdict.INCONCLUSIVE, "")), reason));
     }
 
     private List<Configuration> select(Map<String, Object> where) {
@@ -184,7 +210,11 @@ public final class ClaimEvaluator {
         return switch (c.kind()) {
             case AT_LEAST -> "≥ " + num(c.value());
             case AT_MOST -> "≤ " + num(c.value());
-            default -> "within " + num(c.tolerance()) + " of " + num(c.value());
+            case WITHIN -> "within " + num(c.tolerance()) + " of " + num(c.value());
+            case DECREASING -> "falls";
+            case INCREASING -> "rises";
+            case RATIO_AT_LEAST -> "≥ " + num(c.factor()) + " × baseline";
+            case RATIO_AT_MOST -> "≤ " + num(c.factor()) + " × baseline";
         };
     }
 

@@ -21,6 +21,14 @@ public record Configuration(Map<String, Object> values, int trials, int finished
 
     /** The configurations of a sweep in sweep order, with their statistics. */
     public static List<Configuration> aggregate(ExperimentResults results) {
+        return aggregate(results, Map.of());
+    }
+
+    /**
+     * @param fixed parameters the experiment file sweeps that these trials hold at one value: part of
+     *              every configuration's values, so that a report section naming them selects and labels alike
+     */
+    public static List<Configuration> aggregate(ExperimentResults results, Map<String, Object> fixed) {
         Map<List<Object>, List<TrialResult>> groups = new LinkedHashMap<>();
         for (TrialResult t : results.trials()) {
             groups.computeIfAbsent(key(t.params(), results.varying()), k -> new ArrayList<>()).add(t);
@@ -32,6 +40,7 @@ public record Configuration(Map<String, Object> values, int trials, int finished
             for (String k : results.varying()) {
                 values.put(k, group.get(0).params().get(k));
             }
+            values.putAll(fixed);
             List<TrialResult> done = group.stream().filter(t -> t.finished() && !t.summary().isEmpty()).toList();
             Map<String, Stat> metrics = new LinkedHashMap<>();
             for (String m : metricNames) {

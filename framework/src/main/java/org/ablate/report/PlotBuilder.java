@@ -21,19 +21,41 @@ final class PlotBuilder {
 
     private final ExperimentResults results;
     private final List<Configuration> configurations;
+    private final List<String> overrideSwept;
+    private final java.util.Set<String> splitBy = new java.util.LinkedHashSet<>();
 
     PlotBuilder(ExperimentResults results, List<Configuration> configurations) {
+        this(results, configurations, List.of());
+    }
+
+    /**
+     * @param overrideSwept parameters these trials sweep that the experiment file does not (a
+     *                      command-line sweep): where they would put two configurations on one
+     *                      point, each of their values gets its own series
+     */
+    PlotBuilder(ExperimentResults results, List<Configuration> configurations, List<String> overrideSwept) {
         this.results = results;
         this.configurations = configurations;
+        this.overrideSwept = overrideSwept;
+    }
+
+    /** The override-swept parameters some plot drew a series per value of. */
+    java.util.Set<String> splitBy() {
+        return splitBy;
     }
 
     PlotData build(PlotSpec p) throws IOException {
+        List<Configuration> selected = configurations.stream().filter(k -> k.matches(p.where())).toList();
+        List<String> seriesKeys = new ArrayList<>();
+        if (p.group() != null) {
+            seriesKeys.add(p.group());
+        }
+        seriesKeys.addAll(splitting(p, selected));
         Map<String, List<Configuration>> groups = new LinkedHashMap<>();
-        for (Configuration k : configurations) {
-            if (k.matches(p.where())) {
-                String name = p.group() == null ? p.metric() : p.group() + "=" + Values.format(k.values().get(p.group()));
-                groups.computeIfAbsent(name, g -> new ArrayList<>()).add(k);
-            }
+        for (Configuration k : selected) {
+            String name = seriesKeys.isEmpty() ? p.metric() : String.join(" ", seriesKeys.stream()
+                    .map(g -> g + "=" + Values.format(k.values().get(g))).toList());
+            groups.computeIfAbsent(name, g -> new ArrayList<>()).add(k);
         }
         if (groups.isEmpty()) {
             throw new ConfigException(p.origin(), "plot of '" + p.metric() + "': no configuration matches where " + p.where());
@@ -71,6 +93,29 @@ final class PlotBuilder {
         }
         return new PlotData(title, xLabel, yLabel, p.logX() && categories.isEmpty(), p.logY(), series,
                 categories.stream().map(Values::format).toList(), p.yRange(), notes);
+    }
+
+    /** The override-swept parameters that take two values on one point of this plot (its group and x alone). */
+    private List<String> splitting(PlotSpec p, List<Configuration> selected) {
+        List<String> out = new ArrayList<>();
+        for (String key : overrideSwept) {
+            if (key.equals(p.x()) || key.equals(p.group()) || p.where().containsKey(key)) {
+                continue;
+            }
+            Map<List<Object>, Object> seen = new java.util.HashMap<>();
+            for (Configuration k : selected) {
+                List<Object> point = new ArrayList<>();
+                point.add(p.group() == null ? null : Values.format(k.values().get(p.group())));
+                point.add(p.overSteps() ? null : Values.format(k.values().get(p.x())));
+                Object before = seen.putIfAbsent(point, k.values().get(key));
+                if (before != null && !Values.sameValue(before, k.values().get(key))) {
+                    out.add(key);
+                    splitBy.add(key);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     private PlotData.Series paramSeries(PlotSpec p, String name, List<Configuration> group, List<Object> categories,

@@ -17,17 +17,34 @@ import org.ablate.spi.MetricSchema;
  * misspelt name stops the run instead of the report after it: metric names against those the task
  * declares (a task that declares none is checked after the run, as before), parameter names
  * against the swept ones, and {@code where}/{@code baseline} values against the swept values.
+ * Given the file's own sweep, a parameter that it sweeps and a command-line override fixed (or a
+ * value of it the override left out) is no mistake: the report draws what this invocation ran and
+ * says what it left out; a parameter the override sweeps and the file does not splits the series.
  */
 public final class ReportPlanCheck {
 
     private final SweepPlan plan;
     private final MetricSchema metrics;
     private final Map<String, List<Object>> swept = new LinkedHashMap<>();
+    private final FileSweep file;
+    /** Parameters the file sweeps that this invocation holds at one value, and that value. */
+    private final Map<String, Object> fixedHere = new LinkedHashMap<>();
+    /** Parameters this invocation sweeps that the file does not. */
+    private final List<String> overrideSwept;
 
-    private ReportPlanCheck(SweepPlan plan) {
+    private ReportPlanCheck(SweepPlan plan, FileSweep file) {
         this.plan = plan;
         this.metrics = plan.task().metrics();
+        this.file = file;
         plan.varyingKeys().forEach(k -> swept.put(k, new ArrayList<>()));
+        if (file != null && !plan.trials().isEmpty()) {
+            plan.trials().get(0).params().asMap().forEach((k, v) -> {
+                if (file.sweeps(k) && !swept.containsKey(k)) {
+                    fixedHere.put(k, v);
+                }
+            });
+        }
+        overrideSwept = file == null ? List.of() : plan.varyingKeys().stream().filter(k -> !file.sweeps(k)).toList();
         for (TrialSpec t : plan.trials()) {
             t.varying().forEach((k, v) -> {
                 List<Object> values = swept.get(k);
@@ -40,7 +57,12 @@ public final class ReportPlanCheck {
 
     /** Throws a located {@link ConfigException} for the first name or value the sweep cannot produce. */
     public static void check(ReportSpec spec, SweepPlan plan) {
-        ReportPlanCheck c = new ReportPlanCheck(plan);
+        check(spec, plan, null);
+    }
+
+    /** @param file the experiment file's own sweep (before overrides); null: names and values are checked against the plan alone */
+    public static void check(ReportSpec spec, SweepPlan plan, FileSweep file) {
+        ReportPlanCheck c = new ReportPlanCheck(plan, file);
         for (PlotSpec p : spec.plots()) {
             if (p.overSteps()) {
                 c.stepMetric(p);
@@ -72,18 +94,23 @@ public final class ReportPlanCheck {
      * that after the run with the same words; here it is said before.
      */
     private void onePointEach(PlotSpec p) {
+        if (fixedHere.containsKey(p.x())) {
+            return; // left out of the report, with a note: one x value is no line
+        }
         Map<List<Object>, List<Map<String, Object>>> buckets = new LinkedHashMap<>();
         for (TrialSpec t : plan.trials()) {
             boolean selected = p.where().entrySet().stream()
-                    .allMatch(e -> Values.sameValue(t.varying().get(e.getKey()), e.getValue()));
+                    .allMatch(e -> Values.sameValue(t.params().asMap().get(e.getKey()), e.getValue()));
             if (!selected) {
                 continue;
             }
             List<Object> point = new ArrayList<>();
-            point.add(p.group() == null ? null : normal(t.varying().get(p.group())));
+            point.add(p.group() == null ? null : normal(t.params().asMap().get(p.group())));
             if (!p.overSteps()) {
                 point.add(normal(t.varying().get(p.x())));
             }
+            // the report draws a series per value of a parameter only the override sweeps
+            overrideSwept.forEach(k -> point.add(normal(t.varying().get(k))));
             List<Map<String, Object>> configurations = buckets.computeIfAbsent(point, k -> new ArrayList<>());
             if (configurations.stream().noneMatch(c -> sameConfiguration(c, t.varying()))) {
                 configurations.add(t.varying());
@@ -150,12 +177,42 @@ public final class ReportPlanCheck {
     }
 
     private void parameter(String key, Origin origin, String role) {
-        if (!swept.containsKey(key)) {
+        if (!swept.containsKey(key) && !fixedHere.containsKey(key)) {
+            java.util.Set<String> known = new java.util.LinkedHashSet<>(swept.keySet());
+            known.addAll(fixedHere.keySet());
             throw new ConfigException(origin, role + ": '" + key + "' is not a swept parameter"
                     + (isFixedOrSwept(key) ? " (it is fixed)" : "")
-                    + Suggestions.didYouMean(key, swept.keySet())
-                    + " (swept: " + (swept.isEmpty() ? "none" : String.join(", ", swept.keySet())) + ")");
+                    + Suggestions.didYouMean(key, known)
+                    + " (swept: " + (swept.isEmpty() ? "none" : String.join(", ", swept.keySet()))
+                    + (fixedHere.isEmpty() ? "" : "; fixed by this invocation: " + String.join(", ", fixedHere.keySet())) + ")");
         }
+    }
+
+    /** The values this invocation gives a swept or override-fixed parameter. */
+    private List<Object> valuesHere(String key) {
+        return swept.containsKey(key) ? swept.get(key) : List.of(fixedHere.get(key));
+    }
+
+    /**
+     * A value of the file's sweep that an override left out of this invocation, and that the
+     * parameter's schema accepts (without an override, every value must be one the sweep takes).
+     */
+    private boolean notRunHere(String key, Object value) {
+        if (file == null || !narrowed(key) || !file.has(key, value)) {
+            return false;
+        }
+        return plan.task().schema().find(key).map(p -> p.allowed().isEmpty() || p.allowed().contains(String.valueOf(value)))
+                .orElse(true);
+    }
+
+    /** True when the override changed which values the key takes (fixed it, or swept other values). */
+    private boolean narrowed(String key) {
+        if (file == null || !file.sweeps(key)) {
+            return false;
+        }
+        List<Object> here = valuesHere(key);
+        List<Object> there = file.values(key);
+        return here.size() != there.size() || here.stream().anyMatch(v -> !file.has(key, v));
     }
 
     /** Every key of a where/baseline is swept, and its value is one the sweep takes. */
@@ -163,21 +220,34 @@ public final class ReportPlanCheck {
         selection.forEach((key, value) -> {
             Origin origin = origins.apply(role + "." + key);
             parameter(key, origin, role);
-            List<Object> values = swept.get(key);
-            if (values.stream().noneMatch(v -> Values.sameValue(v, value))) {
-                List<String> shown = values.stream().map(Values::format).toList();
-                boolean quotedNumber = values.stream().anyMatch(v -> (v instanceof Number) != (value instanceof Number)
+            List<Object> values = valuesHere(key);
+            if (values.stream().noneMatch(v -> Values.sameValue(v, value)) && !notRunHere(key, value)) {
+                boolean narrowed = narrowed(key);
+                List<Object> candidates = new ArrayList<>(values);
+                if (narrowed) {
+                    file.values(key).stream().filter(v -> candidates.stream().noneMatch(c -> Values.sameValue(c, v)))
+                            .forEach(candidates::add);
+                }
+                List<String> shown = candidates.stream().map(Values::format).toList();
+                boolean quotedNumber = candidates.stream().anyMatch(v -> (v instanceof Number) != (value instanceof Number)
                         && sameText(v, value));
-                String hint = !quotedNumber ? Suggestions.didYouMean(Values.format(value), shown)
+                // a spelling suggestion for a number (4 → '3') is noise
+                String hint = !quotedNumber ? (value instanceof Number ? "" : Suggestions.didYouMean(Values.format(value), shown))
                         : value instanceof String ? "; it is quoted text here and the swept values are numbers: drop the quotes"
                         : "; the swept values are text: quote it";
+                String accepted = !narrowed ? "swept: " + String.join(", ", shown)
+                        : "swept by the file: " + String.join(", ", file.values(key).stream().map(Values::format).toList())
+                        + "; this invocation: " + String.join(", ", values.stream().map(Values::format).toList());
                 throw new ConfigException(origin, role + ": " + key + "=" + Values.format(value) + " is not a swept value"
-                        + hint + " (swept: " + String.join(", ", shown) + ")");
+                        + hint + " (" + accepted + ")");
             }
         });
+        if (selection.entrySet().stream().anyMatch(e -> valuesHere(e.getKey()).stream().noneMatch(v -> Values.sameValue(v, e.getValue())))) {
+            return; // a value this invocation did not run: the report says so
+        }
         // each value is swept, but a zip or a random sweep may never combine them
         boolean any = plan.trials().stream().anyMatch(t -> selection.entrySet().stream()
-                .allMatch(e -> Values.sameValue(t.varying().get(e.getKey()), e.getValue())));
+                .allMatch(e -> Values.sameValue(t.params().asMap().get(e.getKey()), e.getValue())));
         if (!selection.isEmpty() && !any) {
             throw new ConfigException(origins.apply(role), role + ": no configuration of the sweep has "
                     + new Configuration(selection, 0, 0, Map.of()).label());

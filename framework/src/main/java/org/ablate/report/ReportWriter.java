@@ -96,6 +96,11 @@ public final class ReportWriter {
         }
         provenance(res).forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
         b.append('\n');
+        if (!r.notes().isEmpty()) {
+            b.append("This invocation's sweep differs from the file's:\n\n");
+            r.notes().forEach(n -> b.append("- ").append(n).append('\n'));
+            b.append('\n');
+        }
 
         if (!r.claims().isEmpty()) {
             long pass = r.claims().stream().filter(c -> c.verdict() == Verdict.PASS).count();
@@ -130,6 +135,9 @@ public final class ReportWriter {
                             .append(cell(row.note())).append(" |\n");
                 }
                 b.append('\n');
+                if (!c.caveat().isEmpty()) {
+                    b.append("Note: ").append(c.caveat()).append(".\n\n");
+                }
             }
         }
         if (!plotFiles.isEmpty()) {
@@ -144,9 +152,9 @@ public final class ReportWriter {
         b.append("## Results by configuration\n\n");
         for (String metric : r.metrics()) {
             b.append("### ").append(metric).append("\n\n|");
-            res.varying().forEach(k -> b.append(' ').append(k).append(" |"));
+            r.columns().forEach(k -> b.append(' ').append(k).append(" |"));
             b.append(" seeds | mean | std | 95% CI |\n|");
-            b.append("---|".repeat(res.varying().size() + 4)).append('\n');
+            b.append("---|".repeat(r.columns().size() + 4)).append('\n');
             for (Configuration k : r.configurations()) {
                 Stat s = k.metrics().get(metric);
                 b.append('|');
@@ -193,8 +201,7 @@ public final class ReportWriter {
 
     static String aggregatesCsv(Report r) {
         StringBuilder b = new StringBuilder();
-        List<String> varying = r.results().varying();
-        varying.forEach(k -> b.append(csv(k)).append(','));
+        r.columns().forEach(k -> b.append(csv(k)).append(','));
         b.append("metric,seeds,trials,mean,std,ci95_low,ci95_high\n");
         for (Configuration k : r.configurations()) {
             for (Map.Entry<String, Stat> m : k.metrics().entrySet()) {
