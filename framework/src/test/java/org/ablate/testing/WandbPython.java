@@ -64,5 +64,11 @@ public final class WandbPython {
     }
 
     public record Result(int code, String out) {
+
+        /** Exit 0 after exactly {@code tests} tests (unittest also exits 0 when it finds none). */
+        public void assertPassed(int tests) {
+            org.junit.jupiter.api.Assertions.assertEquals(0, code, out);
+            org.junit.jupiter.api.Assertions.assertTrue(out.contains("Ran " + tests + " tests") && out.strip().endsWith("OK"), out);
+        }
     }
 }
