@@ -167,5 +167,48 @@ class ImporterTest(unittest.TestCase):
                 self.assertTrue({"config.json", "status", "trial.log"} <= paths, paths)
 
 
+class FailedRunTest(unittest.TestCase):
+    """A run the importer cannot send is named and fails the import (import_runs would swallow it)."""
+
+    def test_a_failing_run_is_reported_and_the_others_still_go(self):
+        recorded = Recorded().install(self.addCleanup)
+        client = MlflowClient(URI)
+        runs = client.search_runs([client.get_experiment_by_name(EXPERIMENT).experiment_id])
+        victim = sorted(r.info.run_id for r in runs)[0]
+        original = SendManager.send_run
+
+        def refuse(sm, record, file_dir=None):
+            if record.run.run_id == victim:
+                raise ValueError("refused by the test\nsecond line")
+            original(sm, record, file_dir)
+
+        SendManager.send_run = refuse
+        cwd = os.getcwd()
+        os.chdir(tempfile.mkdtemp(dir=os.environ.get("ABLATE_TEST_WORKDIR")))
+        self.addCleanup(os.chdir, cwd)
+        os.environ["WANDB_API_KEY"] = "x" * 40
+        import contextlib
+        import io
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = load_script().main(["--mlflow-uri", URI, "--experiment", EXPERIMENT, "--entity", "e", "--no-artifacts"])
+        self.assertEqual(1, code)
+        lines = [line for line in err.getvalue().splitlines() if line.startswith("mlflow-to-wandb:")]
+        self.assertEqual(1, len(lines), err.getvalue())
+        self.assertIn(f"run {victim} ", lines[0])
+        self.assertTrue(lines[0].endswith("ValueError: refused by the test"), lines[0])
+        self.assertEqual(len(runs) - 1, len(recorded.runs), "the other runs still imported")
+        self.assertEqual({EXPERIMENT}, {r.project for r in recorded.runs.values()}, "project defaults to the experiment")
+
+    def test_an_unknown_experiment_is_one_line_and_exit_2(self):
+        import contextlib
+        import io
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = load_script().main(["--mlflow-uri", URI, "--experiment", "no-such-experiment-x", "--entity", "e"])
+        self.assertEqual(2, code)
+        self.assertEqual(f"mlflow-to-wandb: error: no MLflow experiment 'no-such-experiment-x' at {URI}", err.getvalue().strip())
+
+
 if __name__ == "__main__":
     unittest.main()

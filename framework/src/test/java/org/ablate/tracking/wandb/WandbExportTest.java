@@ -95,10 +95,15 @@ class WandbExportTest {
     @Test
     void withoutWandbTheExportSaysWhatToInstallAndExitsSeven() throws Exception {
         Path results = sweep();
-        for (String python : List.of("python3", tmp.resolve("no-such-python").toString())) {
+        // a python whose path has an empty wandb/ folder (a W&B project's run folder is called wandb)
+        Path shadow = Files.createDirectories(tmp.resolve("shadow/wandb")).getParent();
+        Path shadowed = tmp.resolve("python-with-a-wandb-folder");
+        Files.writeString(shadowed, "#!/bin/sh\nPYTHONPATH='" + shadow + "' exec python3 \"$@\"\n");
+        shadowed.toFile().setExecutable(true);
+        for (String python : List.of("python3", tmp.resolve("no-such-python").toString(), shadowed.toString())) {
             InProcessCli.Result r = InProcessCli.run("export", "wandb", "formulas", "--results-dir", results.toString(),
                     "--python", python);
-            if (python.equals("python3") && r.code() == 0) {
+            if (!python.contains("no-such") && r.code() == 0) {
                 continue; // this machine's python3 has wandb
             }
             assertEquals(ExitCodes.MISSING_TOOL, r.code(), r.out() + r.err());
