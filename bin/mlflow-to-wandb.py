@@ -18,7 +18,8 @@ and adapts the importer's reading of a run where it loses what Ablate recorded:
 
 Usage: mlflow-to-wandb.py --mlflow-uri URI --experiment NAME [--experiment NAME ...]
                           --entity ENTITY [--project PROJECT] [--no-artifacts]
-W&B: WANDB_API_KEY (required), WANDB_BASE_URL (default https://api.wandb.ai).
+W&B: the key `wandb login` stored, or WANDB_API_KEY; WANDB_BASE_URL (default https://api.wandb.ai).
+An unreachable W&B makes wandb retry ("Network error ..., entering retry loop"); Ctrl-C stops it.
 Exit: 0 every run imported, 1 some run failed (each named on stderr), 2 bad arguments or nothing to import.
 """
 import argparse
@@ -34,6 +35,7 @@ if not hasattr(np, "NaN"):
 import mlflow  # noqa: E402
 import wandb  # noqa: E402
 from mlflow.entities import ViewType  # noqa: E402
+from wandb.apis import InternalApi  # noqa: E402
 from wandb.apis.importers import Namespace  # noqa: E402
 from wandb.apis.importers.mlflow import MlflowImporter, MlflowRun  # noqa: E402
 
@@ -122,9 +124,10 @@ def main(argv=None):
     a = p.parse_args(argv)
     if not a.mlflow_uri or not a.entity:
         p.error("--mlflow-uri (or MLFLOW_TRACKING_URI) and --entity (or WANDB_ENTITY) are required")
-    api_key = os.environ.get("WANDB_API_KEY")
+    # the key `wandb login` stored (~/.netrc), or WANDB_API_KEY; never printed
+    api_key = os.environ.get("WANDB_API_KEY") or InternalApi().api_key
     if not api_key:
-        p.error("WANDB_API_KEY is not set (wandb login prints where to find it)")
+        p.error("not logged in to W&B: run `wandb login` (or set WANDB_API_KEY)")
     # the importer downloads artifacts through mlflow's global tracking URI
     os.environ["MLFLOW_TRACKING_URI"] = a.mlflow_uri
     importer = MlflowImporter(dst_base_url=os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai"),

@@ -278,7 +278,11 @@ public final class WandbExport {
      * {@code out} and {@code err}. Returns its exit code ({@link #MISSING_WANDB} without wandb or python).
      */
     public int run(String python, PrintWriter outWriter, PrintWriter errWriter) throws IOException, InterruptedException {
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new org.ablate.store.StoreException("cannot write the W&B runs to " + out + ": " + whyNotAFolder(out, e), e);
+        }
         // alone in a fresh folder: Python puts the script's folder first on sys.path, and a stray
         // wandb/ folder beside it (wandb's own fallback run folder is /tmp/wandb) would shadow the package
         Path scriptDir = Files.createTempDirectory("ablate-wandb-export");
@@ -313,6 +317,16 @@ public final class WandbExport {
             Files.deleteIfExists(script);
             Files.deleteIfExists(scriptDir);
         }
+    }
+
+    /** The file in the way (out itself or a parent), else the system's reason. */
+    private static String whyNotAFolder(Path dir, IOException e) {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                return p + " is a file, not a folder";
+            }
+        }
+        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
     }
 
     private static Thread pump(InputStream in, PrintWriter to) {

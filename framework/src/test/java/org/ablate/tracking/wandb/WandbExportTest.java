@@ -114,6 +114,18 @@ class WandbExportTest {
     }
 
     @Test
+    void anOutputThatIsAFileIsAStoreError() throws Exception {
+        Path python = WandbPython.python();
+        Path results = sweep();
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        InProcessCli.Result r = InProcessCli.run("export", "wandb", "formulas", "--results-dir", results.toString(),
+                "--python", python.toString(), "--out", file.resolve("runs").toString());
+        assertEquals(ExitCodes.STORE, r.code(), r.out() + r.err());
+        assertEquals("ablate: results store error: cannot write the W&B runs to " + file.resolve("runs")
+                + ": " + file + " is a file, not a folder", r.err().strip());
+    }
+
+    @Test
     void anExperimentThatNeverRanIsABadArgument() {
         InProcessCli.Result r = InProcessCli.run("export", "wandb", "nothing-here", "--results-dir", tmp.toString(),
                 "--python", "python3");
