@@ -63,7 +63,12 @@ public final class WandbExport {
         List<TrialFolder> trials = new ArrayList<>(folder.trials());
         // the latest invocation's trials first, in its order: the first of them carries the report
         trials.sort(java.util.Comparator.comparingInt(t -> planned.contains(t.id()) ? planned.indexOf(t.id()) : Integer.MAX_VALUE));
+        int notEnded = 0;
         for (TrialFolder t : trials) {
+            if (t.status().map(TrialStatus::state).filter(st -> st != TrialState.RUNNING).isEmpty()) {
+                notEnded++; // running now, or killed while running: its run is written once it ends (or is re-run)
+                continue;
+            }
             Map<String, Object> config;
             try {
                 config = t.config();
@@ -87,6 +92,7 @@ public final class WandbExport {
         m.put("project", folder.name());
         m.put("out", out.toAbsolutePath().toString());
         m.put("runs", runs);
+        m.put("not_ended", notEnded);
         return m;
     }
 

@@ -117,7 +117,8 @@ def main():
             written += 1
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"{m['project']}: {written} offline W&B run(s) written, {kept} unchanged, in {out}")
+    left = f", {m['not_ended']} not ended (left out)" if m.get("not_ended") else ""
+    print(f"{m['project']}: {written} offline W&B run(s) written, {kept} unchanged{left}, in {out}")
     print(f"upload with: wandb sync {os.path.join(out, 'offline-run-*')}")
     return 0
 

@@ -90,6 +90,13 @@ class WandbExportTest {
         List<String> after = offlineRuns(out);
         assertEquals(6, after.size(), after.toString());
         assertEquals(6, after.stream().map(n -> n.replaceAll(".*-", "")).distinct().count(), after.toString());
+
+        // a trial running now (or killed while running) is left out until it ends, not sent as failed
+        Files.writeString(someTrial.resolve("status"), org.ablate.store.TrialStatus.running(1, "elsewhere").render());
+        InProcessCli.Result fourth = InProcessCli.run("export", "wandb", "formulas", "--results-dir", results.toString(),
+                "--python", python.toString());
+        assertEquals(0, fourth.code(), fourth.out() + fourth.err());
+        assertTrue(fourth.out().contains("0 offline W&B run(s) written, 5 unchanged, 1 not ended (left out)"), fourth.out());
     }
 
     @Test
