@@ -102,12 +102,12 @@ class AblateMlflowRun(MlflowRun):
         return [art]
 
 
-def runs_of(client, experiment_id):
-    """Every active run of the experiment, following the page token past the 1000-run page."""
+def runs_of(client, experiment_id, page_size=1000):
+    """Every active run of the experiment, following the page token past the first page."""
     token = None
     while True:
         page = client.search_runs([experiment_id], run_view_type=ViewType.ACTIVE_ONLY,
-                                  max_results=1000, page_token=token)
+                                  max_results=page_size, page_token=token)
         yield from page
         token = page.token
         if not token:

@@ -200,6 +200,13 @@ class FailedRunTest(unittest.TestCase):
         self.assertEqual(len(runs) - 1, len(recorded.runs), "the other runs still imported")
         self.assertEqual({EXPERIMENT}, {r.project for r in recorded.runs.values()}, "project defaults to the experiment")
 
+    def test_every_page_of_the_search_is_read(self):
+        client = MlflowClient(URI)
+        experiment_id = client.get_experiment_by_name(EXPERIMENT).experiment_id
+        ids = [r.info.run_id for r in load_script().runs_of(client, experiment_id, page_size=2)]
+        self.assertEqual(7, len(ids), "four pages of two")
+        self.assertEqual(7, len(set(ids)))
+
     def test_an_unknown_experiment_is_one_line_and_exit_2(self):
         import contextlib
         import io

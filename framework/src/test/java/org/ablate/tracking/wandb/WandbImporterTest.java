@@ -45,7 +45,7 @@ class WandbImporterTest {
         WandbPython.Result py = WandbPython.unittest("test_mlflow_to_wandb.py", Map.of(
                 "ABLATE_TEST_MLFLOW_URI", uri, "ABLATE_TEST_MLFLOW_EXPERIMENT", mlflowName,
                 "ABLATE_TEST_RESULTS", results.resolve("formulas").toString(), "ABLATE_TEST_WORKDIR", tmp.toString()));
-        py.assertPassed(6);
+        py.assertPassed(7);
     }
 
     static Path gitRepository(Path dir) throws Exception {
