@@ -284,6 +284,12 @@ public final class WandbExport {
      * {@code out} and {@code err}. Returns its exit code ({@link #MISSING_WANDB} without wandb or python).
      */
     public int run(String python, PrintWriter outWriter, PrintWriter errWriter) throws IOException, InterruptedException {
+        Map<String, Object> manifest; // before the process: a store that cannot be read stops here
+        try {
+            manifest = manifest();
+        } catch (IOException e) {
+            throw new org.ablate.store.StoreException("cannot read the results in " + folder.dir() + ": " + e, e);
+        }
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -311,7 +317,7 @@ public final class WandbExport {
             Thread errors = pump(p.getErrorStream(), errWriter);
             Thread output = pump(p.getInputStream(), outWriter);
             try (OutputStream stdin = p.getOutputStream()) {
-                Json.MAPPER.writeValue(stdin, manifest());
+                Json.MAPPER.writeValue(stdin, manifest);
             } catch (IOException exited) {
                 // it stopped reading (no wandb): its message and exit code say why
             }
