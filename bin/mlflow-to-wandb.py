@@ -5,7 +5,7 @@ It runs wandb.apis.importers (wandb 0.18.7; `bin/wandb-tools import ...` install
 time, so that a run that fails to import is reported instead of swallowed as `import_runs` does,
 and adapts the importer's reading of a run where it loses what Ablate recorded:
 
-  * group   = the sweep invocation (tag ablate.invocation), not "Experiment <id>";
+  * group   = the sweep invocation (tag ablate.invocation), named like its parent run, not "Experiment <id>";
               job type = ablate.role (sweep / trial), so the parent is told from its trials
   * config  = the params with numbers, booleans and lists typed again (MLflow stores text);
               the MLflow tags stay under imported_mlflow_tags (ablate.parent_run_id, ablate.git.commit, ...)
@@ -52,6 +52,10 @@ def typed(text):
 class AblateMlflowRun(MlflowRun):
     """The importer's MlflowRun, reading the tags Ablate writes for what the importer would drop."""
 
+    def __init__(self, run, mlflow_client, sweep_names=None):
+        super().__init__(run, mlflow_client)
+        self.sweep_names = sweep_names or {}
+
     def _tag(self, key):
         return self.run.data.tags.get(key)
 
@@ -70,7 +74,9 @@ class AblateMlflowRun(MlflowRun):
             yield rows[step]
 
     def run_group(self):
-        return self._tag("ablate.invocation") or super().run_group()
+        # the sweep's parent run's name, which `ablate export wandb` uses as the group too
+        invocation = self._tag("ablate.invocation")
+        return self.sweep_names.get(invocation, invocation) or super().run_group()
 
     def job_type(self):
         return self._tag("ablate.role") or super().job_type()
@@ -140,9 +146,13 @@ def main(argv=None):
             print(f"mlflow-to-wandb: error: no MLflow experiment '{name}' at {a.mlflow_uri}", file=sys.stderr)
             return 2
         namespace = Namespace(a.entity, a.project or name)
-        for run in runs_of(client, experiment.experiment_id):
+        runs = list(runs_of(client, experiment.experiment_id))
+        sweep_names = {r.data.tags["ablate.invocation"]: r.info.run_name for r in runs
+                       if r.data.tags.get("ablate.role") == "sweep" and "ablate.invocation" in r.data.tags}
+        for run in runs:
             try:
-                importer._import_run(AblateMlflowRun(run, client), namespace=namespace, artifacts=not a.no_artifacts)
+                importer._import_run(AblateMlflowRun(run, client, sweep_names), namespace=namespace,
+                                     artifacts=not a.no_artifacts)
                 imported += 1
             except Exception as e:  # one run's failure is named, and the others still go
                 failed.append(run.info.run_id)

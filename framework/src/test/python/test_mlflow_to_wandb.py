@@ -74,6 +74,7 @@ class ImporterTest(unittest.TestCase):
         client = MlflowClient(URI)
         cls.mlflow_runs = {r.info.run_id: r for r in client.search_runs(
             [client.get_experiment_by_name(EXPERIMENT).experiment_id])}
+        cls.parent = [r for r in cls.mlflow_runs.values() if r.data.tags.get("ablate.role") == "sweep"][0]
         # one import for all the tests below
         cls.recorded = Recorded().install(cls.addClassCleanup)
         cwd = os.getcwd()
@@ -101,7 +102,8 @@ class ImporterTest(unittest.TestCase):
             self.assertEqual("ablate-test", rec.entity, "the Namespace, not MLflow's user")
             self.assertEqual("sweeps", rec.project)
             self.assertEqual(m.info.run_name, rec.display_name)
-            self.assertEqual(m.data.tags["ablate.invocation"], rec.run_group, "the sweep is the group")
+            self.assertEqual(self.parent.info.run_name, rec.run_group, "the sweep is the group, named like its parent")
+            self.assertEqual(self.parent.data.tags["ablate.invocation"], m.data.tags["ablate.invocation"])
             self.assertEqual(m.info.start_time, rec.start_time.ToMilliseconds(), "start time in milliseconds, not 1970")
             self.assertIn(m.data.tags["ablate.role"], rec.tags)
             self.assertGreater(rec.start_time.ToMilliseconds(), 1_600_000_000_000)
