@@ -16,6 +16,8 @@ public final class ExitCodes {
     public static final int TRACKING = 5;
     /** The results store cannot be written or read (read-only folder, full disk, not a folder). */
     public static final int STORE = 6;
+    /** A tool an export needs is missing: python, or its wandb package (`ablate export wandb`). */
+    public static final int MISSING_TOOL = org.ablate.export.WandbExport.MISSING_WANDB;
     /** An unexpected error (a bug): the stack trace is printed. */
     public static final int INTERNAL_ERROR = 70;
     /** Stopped by Ctrl-C / SIGTERM (set by the JVM: 128 + SIGINT). */

@@ -52,7 +52,39 @@ public final class ParameterResolver {
             }
         }
         errors.throwIfAny();
-        return new Parameters(resolved);
+        return new Parameters(resolved, expressionValues(resolved, owners));
+    }
+
+    /**
+     * What each formula evaluates to with its owner's numeric parameters as the variables (a
+     * tracker's reader sees only the text otherwise). A formula that cannot be evaluated here (a
+     * variable the task supplies itself, a division by zero) is left out: the task reports it.
+     */
+    private static Map<String, Double> expressionValues(Map<String, Object> resolved, Map<String, ComponentDefinition> owners) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        owners.forEach((ownerKey, owner) -> {
+            String prefix = ownerKey.isEmpty() ? "" : ownerKey + ".";
+            for (ParameterSpec spec : owner.schema().parameters()) {
+                if (spec.type() != ParamType.EXPRESSION || !(resolved.get(prefix + spec.name()) instanceof String text)) {
+                    continue;
+                }
+                Map<String, Double> variables = new LinkedHashMap<>();
+                for (String v : spec.variables()) {
+                    if (resolved.get(prefix + v) instanceof Number n) {
+                        variables.put(v, n.doubleValue());
+                    }
+                }
+                try {
+                    double value = org.ablate.spi.Expressions.evaluate(text, variables);
+                    if (Double.isFinite(value)) {
+                        out.put(prefix + spec.name(), value);
+                    }
+                } catch (RuntimeException cannotEvaluate) {
+                    // left to the task, which names the parameter in its own error
+                }
+            }
+        });
+        return out;
     }
 
     private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,

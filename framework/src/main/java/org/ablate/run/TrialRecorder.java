@@ -35,6 +35,9 @@ final class TrialRecorder {
         c.put("task", spec.task());
         c.put("seed", spec.seed());
         c.put("params", spec.params().asMap());
+        if (!spec.params().expressionValues().isEmpty()) {
+            c.put("expression_values", spec.params().expressionValues());
+        }
         c.put("varying", spec.varying());
         c.put("name", spec.displayName());
         c.put("provenance", provenance);

@@ -14,13 +14,28 @@ import java.util.Map;
 public final class Parameters {
 
     private final Map<String, Object> values;
+    private final Map<String, Double> expressionValues;
 
     public Parameters(Map<String, Object> values) {
+        this(values, Map.of());
+    }
+
+    /** @param expressionValues what each EXPRESSION parameter written as a formula evaluates to */
+    public Parameters(Map<String, Object> values, Map<String, Double> expressionValues) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.expressionValues = Collections.unmodifiableMap(new LinkedHashMap<>(expressionValues));
     }
 
     public Map<String, Object> asMap() {
         return values;
+    }
+
+    /**
+     * The value of each formula parameter ({@code m = "4 * d"} → 64.0) evaluated with the trial's
+     * own variables, for trackers whose readers cannot evaluate it; not part of the trial's identity.
+     */
+    public Map<String, Double> expressionValues() {
+        return expressionValues;
     }
 
     public boolean has(String key) {

@@ -29,6 +29,8 @@ public final class TestPlugin extends AbstractPlugin {
                 SpinTask.SCHEMA, SpinTask.class);
         registerTask("needs-label", "A task with a required parameter.", ParameterSchema.of(
                 Param.string("label").doc("Any text.")), LabelTask.class);
+        registerTask("formula", "A task with a formula parameter that logs non-finite points.", FormulaTask.SCHEMA,
+                FormulaTask.METRICS, FormulaTask.class);
         registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
         registerComponent(Gadget.class, "scaled", "Scale by a factor.", ParameterSchema.of(
                 Param.real("factor").defaultValue(2.0).range(0.5, 10).doc("The scale.")), ScaledGadget.class);
@@ -109,6 +111,35 @@ public final class TestPlugin extends AbstractPlugin {
                 ctx.progress().update(step + 1);
             }
             return Map.of("result", ctx.params().getDouble("x") * steps);
+        }
+    }
+
+    /**
+     * A formula parameter ({@code m = "4 * d"}) and, at steps 1 and 2, +Infinity and NaN points: what
+     * trackers' readers have to get through (W&B's importer, the offline exporter).
+     */
+    public static final class FormulaTask implements Task {
+        static final ParameterSchema SCHEMA = ParameterSchema.of(
+                Param.integer("d").defaultValue(16).range(1, 1000).doc("A size."),
+                Param.expression("m", "d").defaultValue("4 * d").doc("Rows, a formula in d."),
+                Param.choice("mode", "ok", "fail").defaultValue("ok").doc("fail: throw after the points."));
+        static final MetricSchema METRICS = MetricSchema.summary("ratio", "rows").steps("train/ratio", "eval/score");
+
+        @Override
+        public Map<String, Double> run(TrialContext ctx) {
+            double rows = org.ablate.spi.Expressions.evaluate(ctx.params().get("m"), Map.of("d", (double) ctx.params().getInt("d")));
+            double ratio = rows / ctx.params().getInt("d");
+            ctx.metrics().log(0, "train/ratio", ratio);
+            ctx.metrics().log(1, "train/ratio", Double.POSITIVE_INFINITY);
+            ctx.metrics().log(2, "train/ratio", Double.NaN);
+            ctx.metrics().log(2, "eval/score", ctx.seed() + 0.5);
+            if (ctx.params().getString("mode").equals("fail")) {
+                throw new IllegalStateException("formula failed as asked");
+            }
+            Map<String, Double> summary = new LinkedHashMap<>();
+            summary.put("ratio", Double.NEGATIVE_INFINITY);
+            summary.put("rows", rows);
+            return summary;
         }
     }
 

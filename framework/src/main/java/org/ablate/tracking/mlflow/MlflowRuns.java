@@ -102,6 +102,7 @@ final class MlflowRuns {
         }
         Map<String, String> tags = content.tags();
         tags.put(Tags.PARENT, parentRunId);
+        tags.put(Tags.PARENT_COPY, parentRunId);
         tags.put(Tags.INVOCATION, state.invocation().id());
         if (info == null) {
             info = create(experimentId(), content.runName(), content.startMillis(), content.user(), tags);

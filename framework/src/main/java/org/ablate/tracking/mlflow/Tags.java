@@ -17,6 +17,12 @@ final class Tags {
     static final String TRIAL_ID = "ablate.trial_id";
     static final String INVOCATION = "ablate.invocation";
     static final String EXPERIMENT = "ablate.experiment";
+    /*
+     * Copies of mlflow.parentRunId and mlflow.source.git.commit under Ablate's names: W&B's MLflow
+     * importer drops every mlflow.* tag, and these are how a sweep and its code are found there.
+     */
+    static final String PARENT_COPY = "ablate.parent_run_id";
+    static final String GIT_COMMIT_COPY = "ablate.git.commit";
 
     private Tags() {
     }
@@ -27,6 +33,7 @@ final class Tags {
         if (prov.get("git") instanceof Map<?, ?> git) {
             if (git.get("commit") != null) {
                 tags.put(GIT_COMMIT, git.get("commit").toString());
+                tags.put(GIT_COMMIT_COPY, git.get("commit").toString());
             }
             if (git.get("dirty") != null) {
                 tags.put("ablate.git.dirty", git.get("dirty").toString());

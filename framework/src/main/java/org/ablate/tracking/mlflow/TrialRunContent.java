@@ -23,13 +23,15 @@ import org.mlflow.api.proto.Service.RunStatus;
 /**
  * What a trial's MLflow run holds, read from its folder in the results store (the source of
  * truth), so a live run and a later replay log exactly the same things: params = the task, the
- * seed and every resolved parameter (dotted keys); tags = identity and provenance; metrics = the
+ * seed and every resolved parameter (dotted keys), plus {@code <key>.value} for a formula's value; tags = identity and provenance; metrics = the
  * history in metrics.jsonl (same steps and timestamps) plus the summary as {@code summary/<name>};
  * artifacts = config.json, summary.json, status, trial.log and the trial's artifacts folder.
  */
 final class TrialRunContent {
 
     static final String SUMMARY_PREFIX = "summary/";
+    /** {@code m.value} = 64 next to {@code m} = "4 * d" (an EXPRESSION parameter is never a component, so no clash). */
+    static final String EXPRESSION_VALUE_SUFFIX = ".value";
 
     private final TrialFolder folder;
     private final Map<String, Object> config;
@@ -75,6 +77,10 @@ final class TrialRunContent {
         Object params = config.get("params");
         if (params instanceof Map<?, ?> map) {
             map.forEach((k, v) -> out.add(RunBatches.param(String.valueOf(k), paramValue(v))));
+        }
+        // next to the formula, its value: W&B's importer and the runs table's filters see only params
+        if (config.get("expression_values") instanceof Map<?, ?> values) {
+            values.forEach((k, v) -> out.add(RunBatches.param(k + EXPRESSION_VALUE_SUFFIX, paramValue(v))));
         }
         return out;
     }

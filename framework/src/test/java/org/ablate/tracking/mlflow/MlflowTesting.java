@@ -219,7 +219,11 @@ final class MlflowTesting {
         expectedParams.put("seed", String.valueOf(config.get("seed")));
         ((Map<?, ?>) config.get("params")).forEach((k, v) -> expectedParams.put(String.valueOf(k),
                 v instanceof List<?> ? Json.line(v) : org.ablate.config.Values.format(v)));
+        if (config.get("expression_values") instanceof Map<?, ?> values) {
+            values.forEach((k, v) -> expectedParams.put(k + ".value", org.ablate.config.Values.format(v)));
+        }
         assertEquals(expectedParams, params(run), where);
+        assertEquals(parentRunId, tags.get("ablate.parent_run_id"), where + ": the parent link W&B's importer keeps");
 
         // metrics: each history exactly as in metrics.jsonl, and the summary as summary/<name>
         Map<String, List<Point>> local = localHistory(trial);
