@@ -102,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
         org.ablate.report.ReportPlanCheck.check(reportSpec, plan);
+        org.ablate.experiment.HeadlineCheck.check(plan);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             printPlan(plan, out);

@@ -25,6 +25,11 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
         TrialStatus status = null;
         Map<String, Object> config = Map.of();
         Map<String, Double> summary = Map.of();
+        if (Files.isRegularFile(folder.dir(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // named in sweep.json but a file: not "never started" (run could not write there, report would lose n silently)
+            return new StoredTrial(folder, null, config, summary,
+                    new StoreDamage(folder.dir(), "a file, expected a trial folder").getMessage());
+        }
         try {
             status = TrialStatus.readIfPresent(folder.file(TrialFolder.STATUS)).orElse(null);
             config = readConfig(folder, status);
