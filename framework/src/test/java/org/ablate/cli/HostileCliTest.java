@@ -291,4 +291,62 @@ class HostileCliTest {
         assertTrue(status.err().endsWith("so every trial folder (4) is read\n"), status.err());
         assertTrue(status.out().contains("4 trial(s): 4 FINISHED"), status.out());
     }
+
+    /** Failed before: after kill -9 status said RUNNING with nothing to tell that no process runs it. */
+    @Test
+    void aRunningTrialWhoseProcessIsGoneSaysSo() throws Exception {
+        ExperimentFolder folder = swept();
+        TrialFolder trial = firstTrial(folder);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(trial.file(TrialFolder.STATUS),
+                org.ablate.store.TrialStatus.running(gone.pid(), org.ablate.provenance.Provenance.hostName()).render());
+
+        InProcessCli.Result status = cli("status", "hostile");
+        assertEquals(0, status.code(), status.err());
+        assertTrue(status.out().matches("(?s).*\\n" + trial.id() + "\\s.*RUNNING\\s+\\S+\\s+pid " + gone.pid()
+                + " has ended \\(killed\\?\\): ablate run re-runs it\\n.*"), status.out());
+
+        // a live process (this one) is not called ended; nor is one recorded on another host
+        Files.writeString(trial.file(TrialFolder.STATUS),
+                org.ablate.store.TrialStatus.running(ProcessHandle.current().pid(), org.ablate.provenance.Provenance.hostName()).render());
+        assertFalse(cli("status", "hostile").out().contains("has ended"));
+        Files.writeString(trial.file(TrialFolder.STATUS), org.ablate.store.TrialStatus.running(gone.pid(), "another-host").render());
+        assertFalse(cli("status", "hostile").out().contains("has ended"));
+
+        assertEquals(0, cli("run", tmp.resolve("hostile.yaml").toString()).code());
+        assertTrue(trial.isFinished(), "run re-runs it");
+    }
+
+    /** Guard: a .lock left by a dead process (its pid still written in it) does not block the next run. */
+    @Test
+    void aLockLeftByADeadProcessDoesNotBlock() throws Exception {
+        ExperimentFolder folder = swept();
+        Files.writeString(folder.dir().resolve(".lock"), "pid 999999999");
+        TrialFolder trial = firstTrial(folder);
+        Files.delete(trial.file(TrialFolder.STATUS));
+        InProcessCli.Result run = cli("run", tmp.resolve("hostile.yaml").toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(trial.isFinished());
+    }
+
+    /**
+     * Not fixed (report/ is another engineer's area): a FINISHED trial whose summary holds
+     * "-Infinity" (a value the store documents) drops out of a claim's n, and neither verify nor
+     * report.md says so; Stat counts it in nonFinite() but nothing prints that count.
+     */
+    @org.junit.jupiter.api.Disabled("finding: a non-finite summary value silently lowers a claim's n (report/ Stat.nonFinite never printed)")
+    @Test
+    void aNonFiniteSummaryValueIsNotASilentlySmallerN() throws Exception {
+        Path file = write(PROBE + "claims:\n  - {name: big, check: at_least, metric: result, where: {x: 1}, value: 0}\n");
+        Sweeps.run(file, results());
+        ExperimentFolder folder = new ResultsStore(results()).experiment("hostile");
+        TrialFolder trial = firstTrial(folder);
+        Files.writeString(trial.file(TrialFolder.SUMMARY), "{\"result\": \"-Infinity\", \"noise\": 0.5}");
+
+        InProcessCli.Result verify = cli("verify", "hostile");
+        assertTrue(verify.out().contains("(n=1)"), verify.out());
+        assertTrue(verify.out().contains("non-finite"), "the lost seed is said: " + verify.out());
+        assertTrue(Files.readString(folder.dir().resolve("report/report.md")).contains("non-finite"));
+    }
 }
