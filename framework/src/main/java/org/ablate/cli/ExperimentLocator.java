@@ -35,6 +35,9 @@ final class ExperimentLocator {
             throw new ConfigException(argument, "not an experiment name (letters, digits, '.', '_', '-', starting with a "
                     + "letter or digit) and not an experiment file (give a name, or the path of a .yaml file)");
         }
+        if (argument.length() > org.ablate.experiment.ExperimentParser.MAX_NAME_LENGTH) {
+            throw new ConfigException(argument.substring(0, 40) + "...", org.ablate.experiment.ExperimentParser.tooLong(argument));
+        }
         return argument;
     }
 }

@@ -349,4 +349,28 @@ class HostileCliTest {
         assertTrue(verify.out().contains("non-finite"), "the lost seed is said: " + verify.out());
         assertTrue(Files.readString(folder.dir().resolve("report/report.md")).contains("non-finite"));
     }
+
+    /** Failed before: a 300-character name passed validation and the run died at its first write (exit 6). */
+    @Test
+    void anOverlongExperimentNameIsRefusedBeforeAnythingIsWritten() throws Exception {
+        String name = "n".repeat(300);
+        Path file = write("task: probe\nname: " + name + "\n");
+        assertOneError(cli("run", file.toString()), "ablate: error: " + file + ":2: name: experiment name of 300 characters is "
+                + "too long for a folder name (at most 200; set a shorter 'name:')");
+        assertFalse(Files.exists(results()), "nothing written");
+        InProcessCli.Result status = cli("status", name);
+        assertOneError(status, "ablate: error: " + "n".repeat(40) + "...: experiment name of 300 characters is too long");
+        Path fits = write("task: probe\nname: " + "n".repeat(200) + "\n");
+        assertEquals(0, cli("run", fits.toString(), "--fresh").code());
+        assertEquals(0, cli("run", fits.toString(), "--fresh").code(), "--fresh's archived name fits too");
+    }
+
+    /** Failed before: --dry-run returned before --trial-timeout was parsed, so a dry run passed a run that exits 2. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bogus", "0s", "99999999999d", "-5m"})
+    void aBadTrialTimeoutFailsTheDryRunToo(String timeout) throws Exception {
+        Path file = write(PROBE);
+        assertOneError(cli("run", file.toString(), "--trial-timeout", timeout, "--dry-run"),
+                "ablate: error: command line '--trial-timeout=" + timeout + "': --trial-timeout: invalid duration");
+    }
 }
