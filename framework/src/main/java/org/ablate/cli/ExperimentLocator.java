@@ -21,6 +21,10 @@ final class ExperimentLocator {
                 return p;
             }
         }
+        if (Files.exists(direct)) { // "not found" would send the user looking for a file that is there
+            throw new ConfigException(argument, (Files.isDirectory(direct) ? "a folder" : "not a regular file (a device or pipe)")
+                    + ", not an experiment file (give a path to a .yaml file, or the name of one in experiments/)");
+        }
         throw new ConfigException(argument, "experiment file not found (give a path to a .yaml file, or the name of one in experiments/)");
     }
 

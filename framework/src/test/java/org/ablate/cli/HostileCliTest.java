@@ -373,4 +373,14 @@ class HostileCliTest {
         assertOneError(cli("run", file.toString(), "--trial-timeout", timeout, "--dry-run"),
                 "ablate: error: command line '--trial-timeout=" + timeout + "': --trial-timeout: invalid duration");
     }
+
+    /** Failed before: a folder or a device given as the experiment was "experiment file not found". */
+    @Test
+    void aFolderOrDeviceGivenAsTheExperimentIsNamedAsSuch() throws Exception {
+        Path folder = Files.createDirectory(tmp.resolve("sweep.yaml"));
+        assertOneError(cli("run", folder.toString(), "--dry-run"), "ablate: error: " + folder
+                + ": a folder, not an experiment file (give a path to a .yaml file, or the name of one in experiments/)");
+        assertOneError(cli("run", "/dev/null", "--dry-run"), "ablate: error: /dev/null: not a regular file (a device or pipe), "
+                + "not an experiment file");
+    }
 }
