@@ -58,9 +58,6 @@ public final class Json {
      * IOException of its own kind.
      */
     public static Map<String, Object> readObject(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new StoreDamage(file, "a folder, expected a file"); // else a bare "Is a directory" without the path
-        }
         byte[] bytes = Files.readAllBytes(file);
         if (bytes.length == 0) {
             throw new StoreDamage(file, "the file is empty");
