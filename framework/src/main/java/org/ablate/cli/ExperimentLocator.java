@@ -21,6 +21,10 @@ final class ExperimentLocator {
                 return p;
             }
         }
+        if (Files.exists(direct)) { // "not found" would send the user looking for a file that is there
+            throw new ConfigException(argument, (Files.isDirectory(direct) ? "a folder" : "not a regular file (a device or pipe)")
+                    + ", not an experiment file (give a path to a .yaml file, or the name of one in experiments/)");
+        }
         throw new ConfigException(argument, "experiment file not found (give a path to a .yaml file, or the name of one in experiments/)");
     }
 
@@ -34,6 +38,9 @@ final class ExperimentLocator {
         if (!org.ablate.experiment.ExperimentParser.isExperimentName(argument)) {
             throw new ConfigException(argument, "not an experiment name (letters, digits, '.', '_', '-', starting with a "
                     + "letter or digit) and not an experiment file (give a name, or the path of a .yaml file)");
+        }
+        if (argument.length() > org.ablate.experiment.ExperimentParser.MAX_NAME_LENGTH) {
+            throw new ConfigException(argument.substring(0, 40) + "...", org.ablate.experiment.ExperimentParser.tooLong(argument));
         }
         return argument;
     }

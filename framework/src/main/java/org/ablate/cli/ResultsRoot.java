@@ -12,6 +12,9 @@ final class ResultsRoot {
 
     /** A bad --results-dir is bad option input (exit 2), found before anything is read or written. */
     static Path check(Path resultsDir) {
+        if (resultsDir.toString().isBlank()) { // '' would silently mean the current folder
+            throw new ConfigException("--results-dir ''", "empty (give a folder for the results store, or omit it for ./results)");
+        }
         for (Path p = resultsDir.toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.exists(p)) {
                 if (!Files.isDirectory(p)) {

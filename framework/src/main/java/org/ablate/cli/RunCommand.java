@@ -104,6 +104,10 @@ final class RunCommand implements Callable<Integer> {
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
         org.ablate.report.ReportPlanCheck.check(reportSpec, plan, org.ablate.report.FileSweep.of(asWritten));
+        org.ablate.experiment.HeadlineCheck.check(plan);
+        // parsed before --dry-run returns: a dry run that passes must not hide a bad option
+        java.time.Duration timeout = trialTimeout == null ? null
+                : Durations.parse(trialTimeout, Origin.commandLine("--trial-timeout=" + trialTimeout, "--trial-timeout"));
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             printPlan(plan, out);
@@ -112,8 +116,8 @@ final class RunCommand implements Callable<Integer> {
         RunOptions options = RunOptions.defaults().withParallel(parallel).withFresh(fresh)
                 .withDisplay(progress == Progress.bar || (progress == Progress.auto && Terminal.isInteractive())
                         ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES);
-        if (trialTimeout != null) {
-            options = options.withTrialTimeout(Durations.parse(trialTimeout, Origin.commandLine("--trial-timeout=" + trialTimeout, "--trial-timeout")));
+        if (timeout != null) {
+            options = options.withTrialTimeout(timeout);
         }
         java.util.Optional<MlflowSettings> tracking;
         try {

@@ -119,6 +119,9 @@ final class StatusCommand implements Callable<Integer> {
         if (t.state() != null && t.state() != TrialState.FINISHED && t.state() != TrialState.RUNNING && stored.status() != null) {
             return shorten(stored.status().reason());
         }
+        if (t.state() == TrialState.RUNNING && stored.status() != null && !stillRunning(stored.status())) {
+            return "pid " + stored.status().fields().get("pid") + " has ended (killed?): ablate run re-runs it";
+        }
         Map<String, Double> summary = t.summary();
         if (summary.isEmpty()) {
             return "-";
@@ -126,6 +129,22 @@ final class StatusCommand implements Callable<Integer> {
         String key = headline != null && summary.containsKey(headline) ? headline : summary.keySet().iterator().next();
         String value = String.format(Locale.ROOT, "%.6g", summary.get(key));
         return headline != null && key.equals(headline) ? value : key + "=" + value;
+    }
+
+    /**
+     * False only when the recorded process is known to be gone: same host, and no such pid (kill -9
+     * or a power cut leaves RUNNING on disk). Another host's trial, or no pid, is taken at its word.
+     */
+    private static boolean stillRunning(org.ablate.store.TrialStatus status) {
+        String pid = status.fields().get("pid");
+        if (pid == null || !org.ablate.provenance.Provenance.hostName().equals(status.fields().get("host"))) {
+            return true;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(pid.strip())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     private static String shorten(String text) {

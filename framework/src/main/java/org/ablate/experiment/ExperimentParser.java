@@ -63,10 +63,18 @@ public final class ExperimentParser {
     private static final Set<String> SWEEP_KEYS = new java.util.LinkedHashSet<>(List.of("grid", "zip"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** A folder name is at most 255 bytes, and --fresh appends ".archived-<time>" (25): longer fails only at the first write. */
+    public static final int MAX_NAME_LENGTH = 200;
 
     /** The experiment-name rule, which also keeps a name given on the command line inside the results folder. */
     public static boolean isExperimentName(String name) {
         return NAME.matcher(name).matches();
+    }
+
+    /** The refusal of a name over {@link #MAX_NAME_LENGTH} (from a file or a command argument). */
+    public static String tooLong(String name) {
+        return "experiment name of " + name.length() + " characters is too long for a folder name (at most "
+                + MAX_NAME_LENGTH + "; set a shorter 'name:')";
     }
 
     /** The YAML reader's limit is 8 Mi code points; a UTF-8 code point is at most 4 bytes. */
@@ -164,6 +172,10 @@ public final class ExperimentParser {
             Origin o = top.containsKey("name") ? top.get("name").origin() : new Origin(source, 0, "name");
             throw new ConfigException(o, "experiment name '" + name
                     + "' must be usable as a folder name (letters, digits, '.', '_', '-')");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            Origin o = top.containsKey("name") ? top.get("name").origin() : new Origin(source, 0, "name");
+            throw new ConfigException(o, tooLong(name));
         }
         return name;
     }

@@ -13,9 +13,14 @@ public final class Redaction {
     /** What replaces a secret. */
     public static final String MASK = "***";
 
-    /** A URL up to white space or a quote: messages quote values ('http://...'). */
-    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"`<>]+");
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+    /**
+     * A URL up to white space or a quote: messages quote values ('http://...'). The scheme starts
+     * only where a run of scheme characters starts and is matched possessively, so a 100,000-letter
+     * value is scanned once, not once per letter (that took minutes); a scheme may start with a
+     * digit here: over-redacting is harmless.
+     */
+    private static final Pattern URL = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z0-9+.-]++://[^\\s'\"`<>]+");
+    private static final Pattern SCHEME = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z0-9+.-]++://");
     private static final Pattern QUERY_VALUE = Pattern.compile("([?&;][^=&;#\\s]*=)[^&;#\\s]*");
 
     private Redaction() {

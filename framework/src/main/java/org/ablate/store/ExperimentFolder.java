@@ -74,7 +74,7 @@ public final class ExperimentFolder {
      * starts from an empty folder and a half-written metrics file is not appended to.
      */
     public void archiveAttempt(TrialFolder trial) throws IOException {
-        if (!trial.exists()) {
+        if (!trial.exists() && !Files.isRegularFile(trial.dir(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Path attempts = dir.resolve(ATTEMPTS);

@@ -25,6 +25,11 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
         TrialStatus status = null;
         Map<String, Object> config = Map.of();
         Map<String, Double> summary = Map.of();
+        if (Files.isRegularFile(folder.dir(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // named in sweep.json but a file: not "never started" (run could not write there, report would lose n silently)
+            return new StoredTrial(folder, null, config, summary,
+                    new StoreDamage(folder.dir(), "a file, expected a trial folder").getMessage());
+        }
         try {
             status = TrialStatus.readIfPresent(folder.file(TrialFolder.STATUS)).orElse(null);
             config = readConfig(folder, status);
@@ -105,10 +110,13 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
         return out;
     }
 
-    /** A link that loops or leads nowhere is not "missing": say what it is. */
+    /** A link that loops or leads nowhere is not "missing", nor is a folder "Is a directory" with no path: say what it is. */
     private static void unfollowable(java.nio.file.Path file) throws StoreDamage {
         if (Files.isSymbolicLink(file) && !Files.exists(file)) {
             throw new StoreDamage(file, "a symbolic link that cannot be followed (a loop, or its target is gone)");
+        }
+        if (Files.isDirectory(file)) {
+            throw new StoreDamage(file, "a folder, expected a file");
         }
     }
 

@@ -60,11 +60,12 @@ public final class TrialFolder {
         return StoredTrial.read(this);
     }
 
+    /** config.json as an object; a file holding {@code null} or another JSON type is a {@link StoreDamage}, never null. */
     public Map<String, Object> config() throws IOException {
-        return Json.readMap(file(CONFIG));
+        return Json.readObject(file(CONFIG));
     }
 
     public Map<String, Object> summary() throws IOException {
-        return Json.readMap(file(SUMMARY));
+        return Json.readObject(file(SUMMARY));
     }
 }

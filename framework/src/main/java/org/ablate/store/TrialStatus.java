@@ -87,6 +87,9 @@ public record TrialStatus(TrialState state, Map<String, String> fields, String s
         if (!Files.exists(file)) {
             return java.util.Optional.empty();
         }
+        if (Files.isDirectory(file)) {
+            throw new StoreDamage(file, "a folder, expected a file");
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

@@ -50,11 +50,15 @@ class ExpressionValuesTest {
     }
 
     @Test
-    void aFormulaThatCannotBeEvaluatedHereIsLeftToTheTask() throws Exception {
+    void aFormulaWithoutAFiniteValueNeverReachesATrial() throws Exception {
+        // validation evaluates it with the configuration's own d (issue 11): no trial carries a NaN value
         Path file = Sweeps.write(tmp, "h", """
                 task: formula
                 params: {m: "d / 0 - d / 0"}
                 """);
-        assertEquals(Map.of(), Sweeps.plan(file).trials().get(0).params().expressionValues(), "NaN is no value to show");
+        org.ablate.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ablate.config.ConfigException.class, () -> Sweeps.plan(file));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("params.m: 'd / 0 - d / 0' cannot be evaluated with d = 16"),
+                e.getMessage());
     }
 }
