@@ -98,7 +98,7 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         notes.addAll(plotNotes);
         ClaimEvaluator evaluator = new ClaimEvaluator(configurations, file);
         List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate)
-                .map(c -> withDamage(c, configurations)).toList();
+                .map(c -> withNonFinite(withDamage(c, configurations), configurations)).toList();
         return new Report(experiment, results, configurations, metrics, drawn, plots, claims, List.copyOf(columns), List.copyOf(notes),
                 sweepNotes);
     }
@@ -154,6 +154,27 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         String caveat = damaged + " trial(s) skipped as damaged" + (c.verdict() == Verdict.PASS ? " (PASS on the rest)" : "")
                 + "; ablate run re-runs them";
         return new ClaimResult(s, verdict, c.rows(), caveat);
+    }
+
+    /**
+     * Seeds whose value of the claim's metric is NaN or infinite have no place in a mean, so they
+     * leave n; but an infinite error is a result, not a missing one (it may be what decides a FAIL):
+     * a PASS without them becomes INCONCLUSIVE, and every verdict says how many were left out.
+     */
+    private static ClaimResult withNonFinite(ClaimResult c, List<Configuration> configurations) {
+        ClaimSpec s = c.claim();
+        int nonFinite = configurations.stream()
+                .filter(k -> k.matches(s.where()) || (s.baseline() != null && k.matches(s.baseline())))
+                .map(k -> k.metrics().get(s.metric()))
+                .filter(java.util.Objects::nonNull)
+                .mapToInt(Stat::nonFinite).sum();
+        if (nonFinite == 0) {
+            return c;
+        }
+        Verdict verdict = c.verdict() == Verdict.PASS ? Verdict.INCONCLUSIVE : c.verdict();
+        String note = nonFinite + " non-finite value(s) of " + s.metric() + " left out of n"
+                + (c.verdict() == Verdict.PASS ? " (PASS on the rest)" : "");
+        return new ClaimResult(s, verdict, c.rows(), c.caveat().isEmpty() ? note : c.caveat() + "; " + note);
     }
 
     public boolean anyFailed() {
