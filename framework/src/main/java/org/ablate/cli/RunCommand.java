@@ -141,11 +141,9 @@ final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         int reportCode = ExitCodes.OK;
-        if (result.interrupted()) {
-            // the JVM is shutting down: a report begun now would be cut off and leave temporary files
-            out.println("report not written: the sweep was interrupted (ablate report " + plan.experiment().name() + " writes it)");
-            out.flush();
-        } else if (!noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
+        // interrupted: the JVM is shutting down, and a report begun now would be cut off and leave
+        // temporary files (the hook has said to run the command again, which ends with the report)
+        if (!result.interrupted() && !noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
             try {
                 ReportCommand.write(asWritten, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
             } catch (ConfigException e) {

@@ -109,8 +109,9 @@ class CrashAndSignalTest {
         assertEquals(8, count(folder, TrialState.FINISHED));
     }
 
+    /** Guard (the race it covers, a report cut off by the shutdown, did not show in this test before the fix). */
     @Test
-    void anInterruptedSweepWritesNoHalfReportAndSaysHowToWriteIt() throws Exception {
+    void anInterruptedSweepWritesNoHalfReport() throws Exception {
         Sweeps.write(tmp, "slow", SLOW);
         ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("slow");
         Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "slow.yaml");
@@ -124,7 +125,7 @@ class CrashAndSignalTest {
         try (Stream<Path> files = Files.walk(folder.dir())) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), log);
         }
-        assertTrue(log.contains("report not written: the sweep was interrupted (ablate report slow writes it)"), log);
+        assertTrue(log.contains("Run the same command again to resume."), log);
     }
 
     /** A CPU-bound trial (no sleep clears the interrupt flag), 20 s long, so a signal lands inside it. */
