@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.ablate.quantizers.spi.Assignment;
 import org.ablate.quantizers.spi.QuantizerState;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -15,13 +16,19 @@ import org.nd4j.linalg.learning.config.Adam;
 /**
  * One optimisation step of the VQ autoencoder: evaluate zPre, pick codes outside the graph, train
  * the graph one step with q fed in (SameDiff's fit: Adam on the encoder, decoder and in-graph
- * quantizer parts), then let the quantizer update its codebook from the codebook term.
+ * quantizer parts; the loss terms come out of that pass), then let the quantizer update its
+ * codebook from the codebook term. The encoder runs twice (for zPre, and inside fit): the search
+ * sits between encoder and decoder and SameDiff's fit cannot pause there; the encoder is ~1/6 of
+ * the forward FLOPs.
  */
 public final class Trainer {
 
     private final Autoencoder model;
     private final QuantizerState quantizer;
-    private final List<String> outputs;
+    private final List<String> terms;
+    private final LossTerms lossTerms;
+    /** Whether fit computes every loss term's value (null until the first measured step). */
+    private Boolean fitDeliversTerms;
     private long step;
 
     public Trainer(Autoencoder model, QuantizerState quantizer, double learningRate) {
@@ -34,13 +41,15 @@ public final class Trainer {
                 .markLabelsUnused()
                 .minimize(Autoencoder.LOSS)
                 .build());
-        this.outputs = new ArrayList<>(List.of(Autoencoder.LOSS_RECON));
+        List<String> names = new ArrayList<>(List.of(Autoencoder.LOSS_RECON));
         if (model.hasCommitment()) {
-            outputs.add(Autoencoder.LOSS_COMMIT);
+            names.add(Autoencoder.LOSS_COMMIT);
         }
         if (model.hasExtraLoss()) {
-            outputs.add(Autoencoder.LOSS_EXTRA);
+            names.add(Autoencoder.LOSS_EXTRA);
         }
+        this.terms = List.copyOf(names);
+        this.lossTerms = new LossTerms(terms);
     }
 
     public Autoencoder model() {
@@ -57,30 +66,40 @@ public final class Trainer {
     }
 
     /**
-     * Runs one step. With {@code measure}, the loss terms are evaluated (one more forward pass)
-     * at the parameters the step starts from; without, divergence is still caught through the
-     * codebook term (a NaN encoder makes it NaN) or at the next measured step.
+     * Runs one step. With {@code measure}, the loss terms are read from the training pass itself
+     * (at the parameters the step starts from; no extra forward pass); without, divergence is
+     * still caught through the codebook term (a NaN encoder makes it NaN) or at the next measured step.
      */
     public TrainStep step(INDArray x, boolean measure) {
         SameDiff sd = model.graph();
         INDArray zPre = sd.output(Map.of(Autoencoder.X, x), Autoencoder.Z_PRE).get(Autoencoder.Z_PRE);
         try (Assignment a = quantizer.assign(zPre)) {
+            MultiDataSet batch = new MultiDataSet(new INDArray[] {x, a.quantized()}, new INDArray[0]);
             double recon = Double.NaN;
             double commit = 0;
             double extra = 0;
             if (measure) {
-                Map<String, INDArray> feed = new HashMap<>();
-                feed.put(Autoencoder.X, x);
-                feed.put(Autoencoder.Q, a.quantized());
-                Map<String, INDArray> losses = sd.output(feed, outputs);
-                recon = losses.get(Autoencoder.LOSS_RECON).getDouble(0);
-                commit = model.hasCommitment() ? losses.get(Autoencoder.LOSS_COMMIT).getDouble(0) : 0;
-                extra = model.hasExtraLoss() ? losses.get(Autoencoder.LOSS_EXTRA).getDouble(0) : 0;
+                // SameDiff computes a loss term's value in fit only where the backward pass needs
+                // it (not, e.g., FSQ's loss = identity(loss_recon)); the first measured step checks
+                // that fit delivers every term, against a separate forward pass as before
+                Map<String, Double> separate = fitDeliversTerms == Boolean.TRUE ? null : forwardTerms(x, a.quantized());
+                lossTerms.clear();
+                sd.fit(batch, lossTerms);
+                if (fitDeliversTerms == null) {
+                    fitDeliversTerms = terms.stream().allMatch(lossTerms::has);
+                }
+                ToDoubleFunction<String> value = separate == null ? lossTerms::get : separate::get;
+                recon = value.applyAsDouble(Autoencoder.LOSS_RECON);
+                commit = model.hasCommitment() ? value.applyAsDouble(Autoencoder.LOSS_COMMIT) : 0;
+                extra = model.hasExtraLoss() ? value.applyAsDouble(Autoencoder.LOSS_EXTRA) : 0;
+                // the terms are those of the parameters the step started from; a non-finite one
+                // ends the trial before the codebook moves
                 check("reconstruction loss", recon);
                 check("commitment loss", commit);
                 check("entropy loss", extra);
+            } else {
+                sd.fit(batch);
             }
-            sd.fit(new MultiDataSet(new INDArray[] {x, a.quantized()}, new INDArray[0]));
             // unmeasured steps still catch divergence: NaN weights make zPre, and so this term, NaN
             double codebook = quantizer.update(zPre, a);
             check("codebook loss", codebook);
@@ -89,6 +108,14 @@ public final class Trainer {
         } finally {
             zPre.close();
         }
+    }
+
+    /** The loss terms by a forward pass of their own, at the current parameters. */
+    private Map<String, Double> forwardTerms(INDArray x, INDArray q) {
+        Map<String, INDArray> out = model.graph().output(Map.of(Autoencoder.X, x, Autoencoder.Q, q), terms);
+        Map<String, Double> values = new HashMap<>();
+        out.forEach((name, v) -> values.put(name, v.getDouble(0)));
+        return values;
     }
 
     /** The reconstruction [B, 1, 28, 28] and the codes chosen for a batch, without training. */

@@ -1,5 +1,7 @@
 package org.ablate.quantizers.quantizer;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,8 +23,14 @@ public final class NearestCode {
     /** [2C, −||c||²] for a codebook C [K, D]: what {@link #search} scans. */
     public static INDArray augment(INDArray codebook) {
         INDArray c = codebook.castTo(DataType.FLOAT);
-        INDArray norms = c.mul(c).sum(true, 1).negi();
-        INDArray out = Nd4j.hstack(c.mul(2.0), norms);
+        long k = c.rows();
+        long d = c.columns();
+        INDArray out = Nd4j.create(DataType.FLOAT, new long[] {k, d + 1}, 'c');
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(c).muli(2.0);
+        INDArray squares = c.mul(c);
+        INDArray norms = squares.sum(true, 1).negi();
+        out.getColumn(d).assign(norms);
+        squares.close();
         norms.close();
         if (c != codebook) {
             c.close();
@@ -40,11 +48,18 @@ public final class NearestCode {
         }
     }
 
-    /** As {@link #search}, with the codebook already augmented ({@link #augment}). */
+    /**
+     * As {@link #search}, with the codebook already augmented ({@link #augment}). Per chunk of codes
+     * one gemm and one argmax; the running best across chunks reads the winning scores straight
+     * from the score block (no second reduction over it).
+     */
     public static int[] searchAugmented(INDArray z, INDArray augmented, long bound) {
         int n = (int) z.rows();
         int k = (int) augmented.rows();
-        INDArray zAug = Nd4j.hstack(z.castTo(DataType.FLOAT), Nd4j.ones(DataType.FLOAT, n, 1));
+        long d = augmented.columns() - 1;
+        INDArray zAug = Nd4j.create(DataType.FLOAT, new long[] {n, d + 1}, 'c');
+        zAug.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(z);
+        zAug.getColumn(d).assign(1.0);
         int chunk = (int) Math.max(1, Math.min(k, bound / Math.max(1, n)));
         int[] best = new int[n];
         float[] bestScore = new float[n];
@@ -59,16 +74,14 @@ public final class NearestCode {
             int[] idx = arg.toIntVector();
             arg.close();
             if (start == 0 && size == k) {
-                for (int i = 0; i < n; i++) {
-                    best[i] = idx[i];
-                }
+                System.arraycopy(idx, 0, best, 0, n);
             } else {
-                INDArray max = s.max(0);
-                float[] val = max.toFloatVector();
-                max.close();
+                // column-major [size, n]: token i's scores are s[i·size … i·size + size − 1]
+                FloatBuffer values = s.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
                 for (int i = 0; i < n; i++) {
-                    if (val[i] > bestScore[i]) {
-                        bestScore[i] = val[i];
+                    float v = values.get(i * size + idx[i]);
+                    if (v > bestScore[i]) {
+                        bestScore[i] = v;
                         best[i] = start + idx[i];
                     }
                 }
