@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.ablate.quantizers.data.FashionMnist;
 import org.ablate.quantizers.data.ImageDataset;
 import org.ablate.quantizers.model.Autoencoder;
+import org.ablate.quantizers.model.StepPhases;
 import org.ablate.quantizers.model.Trainer;
 import org.ablate.quantizers.quantizer.NearestCode;
 import org.ablate.quantizers.quantizer.SimVq;
@@ -105,11 +106,13 @@ public final class QuantizersBenchmark implements Benchmark {
         out.printf(Locale.ROOT, "  %-8s %8s %12s %10s %12s %14s %16s%n", "quantizer", "K", "ablate (ms)", "peer (ms)", "ablate/peer",
                 "JVM heap peak", "process RSS peak");
         ImageDataset train = FashionMnist.load("train", 8192);
+        List<String> phaseRows = new ArrayList<>();
         for (long k : params.getLongList("train_codebook_sizes")) {
             for (String q : QUANTIZERS) {
                 Trainer trainer = trainer(q, (int) k, d, model, bound);
                 SplittableRandom batches = new SplittableRandom(5);
                 steps(trainer, train, batch, WARM_UP, batches);
+                trainer.phases().reset();
                 resetPeaks();
                 long[] rssPeak = {0};
                 double[] timed = steps(trainer, train, batch, steps, batches, rssPeak);
@@ -119,8 +122,13 @@ public final class QuantizersBenchmark implements Benchmark {
                 out.printf(Locale.ROOT, "  %-8s %8d %12.1f %10s %12s %11.0f MB %13.0f MB%n", q, k, median, ms(peerMs),
                         ratio(median, peerMs), heapPeak() / 1e6, rssPeak[0] / 1e6);
                 out.flush();
+                phaseRows.add(phaseRow(q, k, trainer.phases()));
             }
         }
+        out.printf(Locale.ROOT, "  where the step goes (mean ms per step, share of the phases' sum)%n");
+        out.printf(Locale.ROOT, "  %-8s %8s %16s %16s %16s %16s%n", "quantizer", "K", "encoder", "search", "fit (fwd+bwd)",
+                "codebook update");
+        phaseRows.forEach(out::println);
         if (params.getInt("memory_steps") > 0) {
             memory(out, params, train, bound);
         }
@@ -219,6 +227,16 @@ public final class QuantizersBenchmark implements Benchmark {
             rssPeak[0] = Math.max(rssPeak[0], Pointer.physicalBytes());
         }
         return ms;
+    }
+
+    private static String phaseRow(String q, long k, StepPhases phases) {
+        Map<StepPhases.Phase, Double> ms = phases.millisPerStep();
+        double sum = ms.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-8s %8d", q, k));
+        for (StepPhases.Phase p : StepPhases.Phase.values()) {
+            row.append(String.format(Locale.ROOT, " %9.1f (%3.0f%%)", ms.get(p), 100 * ms.get(p) / sum));
+        }
+        return row.toString();
     }
 
     private static String join(List<Long> values) {

@@ -27,6 +27,7 @@ public final class Trainer {
     private final QuantizerState quantizer;
     private final List<String> terms;
     private final LossTerms lossTerms;
+    private final StepPhases phases = new StepPhases();
     /** Whether fit computes every loss term's value (null until the first measured step). */
     private Boolean fitDeliversTerms;
     private long step;
@@ -60,6 +61,11 @@ public final class Trainer {
         return quantizer;
     }
 
+    /** Wall time per phase of the steps run so far. */
+    public StepPhases phases() {
+        return phases;
+    }
+
     /** Runs one step on a batch x [B, 1, 28, 28], measuring every loss term. */
     public TrainStep step(INDArray x) {
         return step(x, true);
@@ -72,8 +78,13 @@ public final class Trainer {
      */
     public TrainStep step(INDArray x, boolean measure) {
         SameDiff sd = model.graph();
+        long t0 = System.nanoTime();
         INDArray zPre = sd.output(Map.of(Autoencoder.X, x), Autoencoder.Z_PRE).get(Autoencoder.Z_PRE);
+        long t1 = System.nanoTime();
+        phases.add(StepPhases.Phase.ENCODER, t1 - t0);
         try (Assignment a = quantizer.assign(zPre)) {
+            long t2 = System.nanoTime();
+            phases.add(StepPhases.Phase.SEARCH, t2 - t1);
             MultiDataSet batch = new MultiDataSet(new INDArray[] {x, a.quantized()}, new INDArray[0]);
             double recon = Double.NaN;
             double commit = 0;
@@ -100,10 +111,14 @@ public final class Trainer {
             } else {
                 sd.fit(batch);
             }
+            long t3 = System.nanoTime();
+            phases.add(StepPhases.Phase.GRAPH_TRAINING, t3 - t2);
             // unmeasured steps still catch divergence: NaN weights make zPre, and so this term, NaN
             double codebook = quantizer.update(zPre, a);
+            phases.add(StepPhases.Phase.CODEBOOK_UPDATE, System.nanoTime() - t3);
             check("codebook loss", codebook);
             step++;
+            phases.stepDone();
             return new TrainStep(recon, codebook, commit, extra, a.indices(), quantizer.rowsChanged());
         } finally {
             zPre.close();

@@ -51,7 +51,10 @@ class QuantizersBenchmarkTest {
         }
         for (String q : List.of("vq", "simvq")) {
             assertRow(out, q + " +16 +" + NUMBER + " +" + peerCell + " +" + ratioCell + " +\\d+ MB +\\d+ MB");
+            // encoder, search, fit, codebook update: ms per step and share
+            assertRow(out, q + " +16( +" + NUMBER + " \\( *\\d+%\\)){4}");
         }
+        assertRow(out, "where the step goes \\(mean ms per step, share of the phases' sum\\)");
         assertRow(out, "steady-state memory, simvq K = 16: after 4 warm-up steps and after 2 more");
         assertRow(out, "JVM heap +\\d+ MB +\\d+ MB +-?" + NUMBER + "% +\\d+ MB");
         assertRow(out, "process RSS +\\d+ MB +\\d+ MB +-?" + NUMBER + "% +\\d+ MB");
