@@ -16,6 +16,7 @@ import org.ablate.quantizers.model.Autoencoder;
 import org.ablate.quantizers.model.StepPhases;
 import org.ablate.quantizers.model.Trainer;
 import org.ablate.quantizers.quantizer.NearestCode;
+import org.ablate.quantizers.quantizer.SearchBuffers;
 import org.ablate.quantizers.quantizer.SimVq;
 import org.ablate.quantizers.quantizer.VanillaVq;
 import org.ablate.quantizers.spi.Quantizer;
@@ -83,9 +84,10 @@ public final class QuantizersBenchmark implements Benchmark {
             INDArray codebook = gaussian((int) k, d, random);
             INDArray augmented = NearestCode.augment(codebook);
             double best = Double.MAX_VALUE;
+            SearchBuffers buffers = new SearchBuffers(); // as a quantizer keeps them from step to step
             for (int r = 0; r < params.getInt("runs") + 1; r++) {
                 long t = System.nanoTime();
-                NearestCode.searchAugmented(z, augmented, bound);
+                NearestCode.searchAugmented(z, augmented, bound, buffers);
                 best = Math.min(best, (System.nanoTime() - t) / 1e9);
             }
             double gflops = 2.0 * b * k * (d + 1) / best / 1e9;
@@ -93,6 +95,7 @@ public final class QuantizersBenchmark implements Benchmark {
             out.printf(Locale.ROOT, "  %10d %12.1f %10.1f %8.0f%% %12s %12s%n", k, best * 1e3, gflops, 100 * gflops / sgemm,
                     ms(peerMs), ratio(best * 1e3, peerMs));
             out.flush();
+            buffers.close();
             codebook.close();
             augmented.close();
         }

@@ -20,17 +20,23 @@ public final class NearestCode {
     private NearestCode() {
     }
 
-    /** [2C, −||c||²] for a codebook C [K, D]: what {@link #search} scans. */
+    /** [2C, −||c||²] for a codebook C [K, D]: what {@link #search} scans (a new array). */
     public static INDArray augment(INDArray codebook) {
+        try (SearchBuffers scratch = new SearchBuffers()) {
+            return augment(codebook, scratch).dup();
+        }
+    }
+
+    /** As {@link #augment}, into {@code buffers}' augmented codebook (valid until their next use). */
+    static INDArray augment(INDArray codebook, SearchBuffers buffers) {
         INDArray c = codebook.castTo(DataType.FLOAT);
         long k = c.rows();
         long d = c.columns();
-        INDArray out = Nd4j.create(DataType.FLOAT, new long[] {k, d + 1}, 'c');
+        INDArray out = buffers.augmented(k, d);
         out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(c).muli(2.0);
-        INDArray squares = c.mul(c);
+        INDArray squares = c.mul(c, buffers.squares(k, d));
         INDArray norms = squares.sum(true, 1).negi();
         out.getColumn(d).assign(norms);
-        squares.close();
         norms.close();
         if (c != codebook) {
             c.close();
@@ -40,35 +46,42 @@ public final class NearestCode {
 
     /** Indices of the nearest rows of {@code codebook} [K, D] for each row of {@code z} [N, D]. */
     public static int[] search(INDArray z, INDArray codebook, long bound) {
-        INDArray augmented = augment(codebook);
-        try {
-            return searchAugmented(z, augmented, bound);
-        } finally {
-            augmented.close();
+        try (SearchBuffers scratch = new SearchBuffers()) {
+            return search(z, codebook, bound, scratch);
+        }
+    }
+
+    /** As {@link #search}, reusing {@code buffers} (what a quantizer does step after step). */
+    public static int[] search(INDArray z, INDArray codebook, long bound, SearchBuffers buffers) {
+        return searchAugmented(z, augment(codebook, buffers), bound, buffers);
+    }
+
+    /** As {@link #search}, with the codebook already augmented ({@link #augment}). */
+    public static int[] searchAugmented(INDArray z, INDArray augmented, long bound) {
+        try (SearchBuffers scratch = new SearchBuffers()) {
+            return searchAugmented(z, augmented, bound, scratch);
         }
     }
 
     /**
-     * As {@link #search}, with the codebook already augmented ({@link #augment}). Per chunk of codes
-     * one gemm and one argmax; the running best across chunks reads the winning scores straight
-     * from the score block (no second reduction over it).
+     * The scan: per chunk of codes one gemm and one argmax; the running best across chunks reads
+     * the winning scores straight from the score block (no second reduction over it).
      */
-    public static int[] searchAugmented(INDArray z, INDArray augmented, long bound) {
+    public static int[] searchAugmented(INDArray z, INDArray augmented, long bound, SearchBuffers buffers) {
         int n = (int) z.rows();
         int k = (int) augmented.rows();
         long d = augmented.columns() - 1;
-        INDArray zAug = Nd4j.create(DataType.FLOAT, new long[] {n, d + 1}, 'c');
+        INDArray zAug = buffers.tokens(n, d);
         zAug.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(z);
         zAug.getColumn(d).assign(1.0);
         int chunk = (int) Math.max(1, Math.min(k, bound / Math.max(1, n)));
         int[] best = new int[n];
         float[] bestScore = new float[n];
         java.util.Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
-        INDArray scores = Nd4j.create(DataType.FLOAT, new long[] {chunk, n}, 'f');
         for (int start = 0; start < k; start += chunk) {
             int size = Math.min(chunk, k - start);
             INDArray codes = augmented.get(NDArrayIndex.interval(start, start + size), NDArrayIndex.all());
-            INDArray s = size == chunk ? scores : Nd4j.create(DataType.FLOAT, new long[] {size, n}, 'f');
+            INDArray s = size == chunk ? buffers.scores(chunk, n) : buffers.tail(size, n);
             Nd4j.gemm(codes, zAug, s, false, true, 1.0, 0.0);
             INDArray arg = Nd4j.argMax(s, 0);
             int[] idx = arg.toIntVector();
@@ -86,12 +99,7 @@ public final class NearestCode {
                     }
                 }
             }
-            if (s != scores) {
-                s.close();
-            }
         }
-        scores.close();
-        zAug.close();
         return best;
     }
 
