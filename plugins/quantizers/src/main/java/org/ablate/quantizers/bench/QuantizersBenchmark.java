@@ -74,6 +74,12 @@ public final class QuantizersBenchmark implements Benchmark {
                 build.isEmpty() ? "plain" : build.substring(1), threads, sgemm);
         out.flush();
         TorchPeer.Result peer = peer(params, threads, out);
+        if (peer != null && peer.sgemmGflops() < 0.25 * sgemm) {
+            // Debian's python3-torch calls the system libblas.so.3, the reference BLAS unless an
+            // optimised one provides it: the peer's matrix products would be a straw man
+            out.printf(Locale.ROOT, "  warning: the peer's sgemm is %.0f%% of ND4J's: its torch uses a slow BLAS; on Debian `%s`%n",
+                    100 * peer.sgemmGflops() / sgemm, TorchPeer.FAST_BLAS_HINT);
+        }
 
         out.printf(Locale.ROOT, "  nearest-code search, B = %d, d = %d, score block <= %,d floats (best of %d)%n",
                 b, d, bound, params.getInt("runs"));

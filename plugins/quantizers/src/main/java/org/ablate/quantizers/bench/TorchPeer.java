@@ -25,6 +25,8 @@ public final class TorchPeer {
     static final String SCRIPT = "ablate_peer_vq.py";
     /** Where to get the peer on Debian; printed when no python with torch is found. */
     static final String INSTALL_HINT = "apt-get install python3-torch";
+    /** Debian's torch multiplies matrices through libblas.so.3; this makes that OpenBLAS. */
+    static final String FAST_BLAS_HINT = "apt-get install libopenblas0-pthread";
 
     private final String python;
 
