@@ -32,14 +32,14 @@ public final class SearchBuffers implements AutoCloseable {
         return tokens = fit(tokens, new long[] {n, d + 1}, 'c');
     }
 
-    /** A full score block [chunk, n], column-major. */
-    INDArray scores(long chunk, long n) {
-        return scores = fit(scores, new long[] {chunk, n}, 'f');
+    /** A full score block [n, chunk], row-major. */
+    INDArray scores(long n, long chunk) {
+        return scores = fit(scores, new long[] {n, chunk}, 'c');
     }
 
-    /** The last, shorter block of a scan [size, n], column-major. */
-    INDArray tail(long size, long n) {
-        return tail = fit(tail, new long[] {size, n}, 'f');
+    /** The last, shorter block of a scan [n, size], row-major. */
+    INDArray tail(long n, long size) {
+        return tail = fit(tail, new long[] {n, size}, 'c');
     }
 
     private static INDArray fit(INDArray current, long[] shape, char order) {

@@ -43,7 +43,8 @@ class QuantizersBenchmarkTest {
     void everyRowIsPrintedAndThePeerColumnsAreFilledWhenTorchIsThere() {
         boolean torch = TorchPeer.find().isPresent();
         String out = bench();
-        assertRow(out, "ablate bench quantizers: .*sgemm " + NUMBER + " GFLOP/s at 2048\\^3 \\(Nd4j.gemm\\)");
+        assertRow(out, "ablate bench quantizers: .*sgemm " + NUMBER + " GFLOP/s at 2048\\^3 \\(Nd4j.gemm; row-major output "
+                + NUMBER + ", column-major " + NUMBER + "\\)");
         String peerCell = torch ? NUMBER : "-";
         String ratioCell = torch ? NUMBER + "x" : "-";
         for (String k : List.of("64", "300")) {
