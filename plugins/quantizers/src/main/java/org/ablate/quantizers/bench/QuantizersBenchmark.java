@@ -197,7 +197,8 @@ public final class QuantizersBenchmark implements Benchmark {
         long heapPeak = heapPeak();
         long heap1 = heapAfterGc();
         long rss1 = Pointer.physicalBytes();
-        out.printf(Locale.ROOT, "  steady-state memory, %s K = %d: after %d warm-up steps and after %d more%n", q, k, warmUp, n);
+        out.printf(Locale.ROOT, "  steady-state memory, %s K = %d: after %d warm-up steps and after %d more (each after a full GC)%n",
+                q, k, warmUp, n);
         out.printf(Locale.ROOT, "  %-12s %14s %14s %9s %12s%n", "", "after warm-up", "after " + n, "growth", "peak");
         out.printf(Locale.ROOT, "  %-12s %11.0f MB %11.0f MB %8.1f%% %9.0f MB%n", "JVM heap", heap0 / 1e6, heap1 / 1e6,
                 100.0 * (heap1 - heap0) / heap0, heapPeak / 1e6);
@@ -294,8 +295,18 @@ public final class QuantizersBenchmark implements Benchmark {
         return rates;
     }
 
+    /**
+     * Heap in use after a full collection; also lets ND4J free the native arrays only the
+     * collector releases (their deallocators run on a reference thread), so RSS read next is what
+     * stays allocated, not garbage not yet collected.
+     */
     private static long heapAfterGc() {
         System.gc();
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 

@@ -62,7 +62,9 @@ public final class CodebookGradient {
     /** The codebook term's value mean((q − zPre)²). */
     public static double value(INDArray q, INDArray zPre) {
         INDArray diff = q.sub(zPre);
-        double v = diff.mul(diff).meanNumber().doubleValue();
+        INDArray squares = diff.mul(diff);
+        double v = squares.meanNumber().doubleValue();
+        squares.close();
         diff.close();
         return v;
     }

@@ -56,7 +56,7 @@ class QuantizersBenchmarkTest {
             assertRow(out, q + " +16( +" + NUMBER + " \\( *\\d+%\\)){4}");
         }
         assertRow(out, "where the step goes \\(mean ms per step, share of the phases' sum\\)");
-        assertRow(out, "steady-state memory, simvq K = 16: after 4 warm-up steps and after 2 more");
+        assertRow(out, "steady-state memory, simvq K = 16: after 4 warm-up steps and after 2 more \\(each after a full GC\\)");
         assertRow(out, "JVM heap +\\d+ MB +\\d+ MB +-?" + NUMBER + "% +\\d+ MB");
         assertRow(out, "process RSS +\\d+ MB +\\d+ MB +-?" + NUMBER + "% +\\d+ MB");
         if (torch) {
