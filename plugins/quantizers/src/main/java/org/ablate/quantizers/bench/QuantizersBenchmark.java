@@ -58,6 +58,8 @@ public final class QuantizersBenchmark implements Benchmark {
                     .doc("auto: also run the PyTorch peer when a python with torch is found; off: never."),
             Param.integer("memory_steps").defaultValue(500).range(0, 1_000_000)
                     .doc("Steps of the steady-state memory measurement after warm-up (0: skip it)."),
+            Param.integer("memory_warmup").defaultValue(100).range(0, 1_000_000)
+                    .doc("Steps run before the memory measurement's first reading (native caches fill in the first tens)."),
             Param.choice("memory_quantizer", "vq", "simvq").defaultValue("simvq").doc("Quantizer of the memory measurement."),
             Param.integer("memory_codebook_size").defaultValue(1024).range(2, 1 << 22).doc("K of the memory measurement."));
 
@@ -185,7 +187,7 @@ public final class QuantizersBenchmark implements Benchmark {
         String q = params.getString("memory_quantizer");
         int k = params.getInt("memory_codebook_size");
         int n = params.getInt("memory_steps");
-        int warmUp = WARM_UP + params.getInt("steps");
+        int warmUp = params.getInt("memory_warmup");
         Trainer trainer = trainer(q, k, params.getInt("dim"), params.getString("model"), bound);
         SplittableRandom batches = new SplittableRandom(7);
         steps(trainer, train, params.getInt("batch_size"), warmUp, batches);

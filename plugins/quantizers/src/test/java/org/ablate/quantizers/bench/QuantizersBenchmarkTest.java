@@ -18,7 +18,7 @@ class QuantizersBenchmarkTest {
 
     private static String bench(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("bench", "quantizers", "vectors=40", "dim=8",
-                "codebook_sizes=[64,300]", "train_codebook_sizes=[16]", "batch_size=2", "steps=1", "runs=1",
+                "codebook_sizes=[64,300]", "train_codebook_sizes=[16]", "batch_size=2", "steps=1", "runs=1", "memory_warmup=4",
                 "search_bound=1024", "memory_steps=2", "memory_codebook_size=16"));
         args.addAll(List.of(extra));
         PrintStream saved = System.out;
