@@ -28,6 +28,15 @@ final class Codebooks {
         return Nd4j.create(v, new long[] {k, d}, 'c');
     }
 
+    /** As {@link #rowsDiffering}, overwriting {@code before} (a scratch copy) instead of allocating. */
+    static long rowsDifferingInPlace(INDArray before, INDArray after) {
+        INDArray diff = before.rsubi(after);
+        INDArray rowMax = org.nd4j.linalg.ops.transforms.Transforms.abs(diff, false).max(1);
+        long changed = rowMax.gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).sumNumber().longValue();
+        rowMax.close();
+        return changed;
+    }
+
     /** Rows whose values differ between two codebooks of the same shape. */
     static long rowsDiffering(INDArray before, INDArray after) {
         INDArray diff = after.sub(before);

@@ -36,6 +36,7 @@ public final class FactorizedVq implements Quantizer {
         private final QuantizerSetup setup;
         private final AdamStep adam;
         private final int lookupDim;
+        private final SearchBuffers searchBuffers = new SearchBuffers();
         private long rowsChanged = -1;
 
         State(QuantizerSetup setup, INDArray codebook, int lookupDim) {
@@ -75,7 +76,7 @@ public final class FactorizedVq implements Quantizer {
         public Assignment assign(INDArray zPre) {
             INDArray codes = normalised();
             // both sides unit length: nearest in L2 = largest cosine
-            int[] idx = NearestCode.search(zPre, codes, setup.searchBound());
+            int[] idx = NearestCode.search(zPre, codes, setup.searchBound(), searchBuffers);
             INDArray q = NearestCode.gather(codes, idx);
             codes.close();
             return new Assignment(idx, q);

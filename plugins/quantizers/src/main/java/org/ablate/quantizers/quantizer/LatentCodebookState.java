@@ -16,6 +16,7 @@ abstract class LatentCodebookState implements QuantizerState {
 
     final QuantizerSetup setup;
     long rowsChanged = -1;
+    private final SearchBuffers searchBuffers = new SearchBuffers();
 
     LatentCodebookState(QuantizerSetup setup) {
         this.setup = setup;
@@ -46,7 +47,7 @@ abstract class LatentCodebookState implements QuantizerState {
 
     @Override
     public final Assignment assign(INDArray zPre) {
-        int[] idx = NearestCode.search(zPre, lookupCodebook(), setup.searchBound());
+        int[] idx = NearestCode.search(zPre, lookupCodebook(), setup.searchBound(), searchBuffers);
         return new Assignment(idx, NearestCode.gather(lookupCodebook(), idx));
     }
 

@@ -53,6 +53,8 @@ public final class SimVq implements Quantizer {
         private final AdamStep trainableC;
         private final boolean diagonal;
         private INDArray effective;
+        /** Where the next effective codebook is computed; it and {@code effective} swap each update. */
+        private INDArray spare;
 
         State(QuantizerSetup setup, INDArray c, INDArray w, INDArray b, boolean diagonal, boolean trainCodebook) {
             super(setup);
@@ -71,6 +73,19 @@ public final class SimVq implements Quantizer {
                 e.addiRowVector(b.param());
             }
             return e;
+        }
+
+        /** As {@link #effectiveCodebook}, into {@code out} (same shape and order): the same operations. */
+        private INDArray effectiveInto(INDArray out) {
+            if (diagonal) {
+                out.assign(c).muliRowVector(w.param());
+            } else {
+                Nd4j.gemm(c, w.param(), out, false, true, 1.0, 0.0);
+            }
+            if (b != null) {
+                out.addiRowVector(b.param());
+            }
+            return out;
         }
 
         @Override
@@ -104,10 +119,13 @@ public final class SimVq implements Quantizer {
             if (trainableC != null) {
                 trainableC.apply(gradC);
             }
-            INDArray before = effective;
-            effective = effectiveCodebook();
-            rowsChanged = Codebooks.rowsDiffering(before, effective);
-            before.close();
+            if (spare == null) {
+                spare = Nd4j.createUninitialized(effective.dataType(), effective.shape(), effective.ordering());
+            }
+            INDArray next = effectiveInto(spare);
+            rowsChanged = Codebooks.rowsDifferingInPlace(effective, next); // overwrites the old codebook
+            spare = effective;
+            effective = next;
             g.close();
             cSel.close();
             return value;

@@ -8,6 +8,7 @@ import org.ablate.quantizers.spi.QuantizerState;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Vanilla VQ as in taming-transformers' VectorQuantizer2: a trainable K × d codebook initialised
@@ -27,10 +28,15 @@ public final class VanillaVq implements Quantizer {
 
     static final class State extends LatentCodebookState {
         private final AdamStep adam;
+        /** The codebook gradient and the pre-update copy, [K, d] each, reused every step. */
+        private final INDArray grad;
+        private final INDArray before;
 
         State(INDArray codebook, QuantizerSetup setup) {
             super(setup);
             this.adam = new AdamStep(codebook, setup.learningRate());
+            this.grad = Nd4j.create(codebook.dataType(), codebook.shape());
+            this.before = Nd4j.create(codebook.dataType(), codebook.shape());
         }
 
         @Override
@@ -46,12 +52,10 @@ public final class VanillaVq implements Quantizer {
         public double update(INDArray zPre, Assignment a) {
             double value = CodebookGradient.value(a.quantized(), zPre);
             INDArray perToken = CodebookGradient.perToken(a.quantized(), zPre);
-            INDArray grad = CodebookGradient.scatter(perToken, a.indices(), codebookSize());
-            INDArray before = codebook().dup();
+            CodebookGradient.scatterInto(perToken, a.indices(), grad);
+            before.assign(codebook());
             adam.apply(grad);
-            rowsChanged = Codebooks.rowsDiffering(before, codebook());
-            before.close();
-            grad.close();
+            rowsChanged = Codebooks.rowsDifferingInPlace(before, codebook());
             perToken.close();
             return value;
         }
