@@ -96,8 +96,8 @@ public final class CommandLineOverrides {
         }
     }
 
-    /** One value: a YAML scalar or [list], located at the command line. */
-    private static YamlNode yamlValue(String text, Origin origin) {
+    /** One value: a YAML scalar or [list], located at the command line (also each element of a Hydra sweep). */
+    static YamlNode yamlValue(String text, Origin origin) {
         YamlNode node;
         try {
             node = YamlReader.read("value: " + text, origin.source()).asMap().get("value");

@@ -9,8 +9,6 @@ import java.util.Set;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
 import org.ablate.config.Values;
-import org.ablate.config.YamlNode;
-import org.ablate.config.YamlReader;
 
 /**
  * The sweep forms of Hydra's basic sweeper in an override's value, so that a Hydra user's command
@@ -124,22 +122,9 @@ final class HydraSweepSyntax {
                 throw new ConfigException(origin, "empty element in " + form
                         + " (accepted: values separated by single commas, e.g. a,b; quote a value that contains a comma: 'a,b')");
             }
-            values.add(yaml(part, origin).toPlain());
+            values.add(CommandLineOverrides.yamlValue(part, origin).toPlain());
         }
         return values;
-    }
-
-    private static YamlNode yaml(String text, Origin origin) {
-        YamlNode node;
-        try {
-            node = YamlReader.read("value: " + text, origin.source()).asMap().get("value");
-        } catch (ConfigException e) {
-            throw new ConfigException(origin, e.problem());
-        }
-        if (node == null || node.isMap()) {
-            throw new ConfigException(origin, "'" + text + "' must be a scalar or a [list]");
-        }
-        return node;
     }
 
     /** Positional or named arguments, Python style: f(1, stop=5); a positional after a named one is an error. */
@@ -207,7 +192,7 @@ final class HydraSweepSyntax {
     }
 
     private static Number number(String text, Origin origin, String usage) {
-        Object v = yaml(text, origin).value();
+        Object v = CommandLineOverrides.yamlValue(text, origin).value();
         if (v instanceof Long || (v instanceof Double d && Double.isFinite(d))) {
             return (Number) v;
         }

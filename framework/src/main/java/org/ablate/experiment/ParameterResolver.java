@@ -44,7 +44,9 @@ public final class ParameterResolver {
         List<String> unresolved = new ArrayList<>();
         // the schema's keys in order, whether or not their values were good, so every message lists the same
         List<String> declared = new ArrayList<>();
-        resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved, declared);
+        // what each formula evaluates to (a tracker's reader sees only the text otherwise)
+        Map<String, Double> formulaValues = new LinkedHashMap<>();
+        resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved, declared, formulaValues);
         for (Map.Entry<String, Sourced> e : raw.entrySet()) {
             if (!resolved.containsKey(e.getKey()) && unresolved.stream().noneMatch(u -> e.getKey().startsWith(u + "."))
                     && !unresolved.contains(e.getKey())) {
@@ -52,44 +54,13 @@ public final class ParameterResolver {
             }
         }
         errors.throwIfAny();
-        return new Parameters(resolved, expressionValues(resolved, owners));
-    }
-
-    /**
-     * What each formula evaluates to with its owner's numeric parameters as the variables (a
-     * tracker's reader sees only the text otherwise). A formula that cannot be evaluated here (a
-     * variable the task supplies itself, a division by zero) is left out: the task reports it.
-     */
-    private static Map<String, Double> expressionValues(Map<String, Object> resolved, Map<String, ComponentDefinition> owners) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        owners.forEach((ownerKey, owner) -> {
-            String prefix = ownerKey.isEmpty() ? "" : ownerKey + ".";
-            for (ParameterSpec spec : owner.schema().parameters()) {
-                if (spec.type() != ParamType.EXPRESSION || !(resolved.get(prefix + spec.name()) instanceof String text)) {
-                    continue;
-                }
-                Map<String, Double> variables = new LinkedHashMap<>();
-                for (String v : spec.variables()) {
-                    if (resolved.get(prefix + v) instanceof Number n) {
-                        variables.put(v, n.doubleValue());
-                    }
-                }
-                try {
-                    double value = org.ablate.spi.Expressions.evaluate(text, variables);
-                    if (Double.isFinite(value)) {
-                        out.put(prefix + spec.name(), value);
-                    }
-                } catch (RuntimeException cannotEvaluate) {
-                    // left to the task, which names the parameter in its own error
-                }
-            }
-        });
-        return out;
+        return new Parameters(resolved, formulaValues);
     }
 
     private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,
                                Map<String, Object> out, Map<String, ComponentDefinition> owners,
-                               ConfigErrors errors, List<String> unresolved, List<String> declared) {
+                               ConfigErrors errors, List<String> unresolved, List<String> declared,
+                               Map<String, Double> formulaValues) {
         Map<String, Origin> origins = new LinkedHashMap<>();
         for (ParameterSpec spec : owner.schema().parameters()) {
             String key = prefix + spec.name();
@@ -118,13 +89,18 @@ public final class ParameterResolver {
             if (spec.type() == ParamType.COMPONENT) {
                 ComponentDefinition chosen = registry.definition(spec.componentKind(), (String) value);
                 owners.put(key, chosen);
-                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners, errors, unresolved, declared);
+                resolveSchema(chosen, key + ".", raw, missingOrigin, out, owners, errors, unresolved, declared, formulaValues);
             }
         }
         for (ParameterSpec spec : owner.schema().parameters()) {
             String key = prefix + spec.name();
             if (spec.type() == ParamType.EXPRESSION && out.containsKey(key)) {
-                errors.collect(() -> evaluate(spec, out.get(key), prefix, out, origins.get(key)));
+                errors.collect(() -> {
+                    Double x = evaluate(spec, out.get(key), prefix, out, origins.get(key));
+                    if (x != null && out.get(key) instanceof String) {
+                        formulaValues.put(key, x);
+                    }
+                });
             }
         }
     }
@@ -133,12 +109,14 @@ public final class ParameterResolver {
      * Evaluates an expression for this configuration when its variables are parameters of the
      * same component ({@code m: "4 * d"} with the task's n and d), so a formula that cannot give a
      * usable number fails validation instead of every trial.
+     *
+     * @return its value, or null when a variable is not fixed by the configuration (the task supplies it)
      */
-    private static void evaluate(ParameterSpec spec, Object value, String prefix, Map<String, Object> out, Origin origin) {
+    private static Double evaluate(ParameterSpec spec, Object value, String prefix, Map<String, Object> out, Origin origin) {
         Map<String, Double> variables = new LinkedHashMap<>();
         for (String v : spec.variables()) {
             if (!(out.get(prefix + v) instanceof Number n)) {
-                return; // a variable the configuration does not fix: the task supplies it
+                return null; // a variable the configuration does not fix: the task supplies it
             }
             variables.put(v, n.doubleValue());
         }
@@ -161,6 +139,7 @@ public final class ParameterResolver {
             throw new ConfigException(origin, Values.describe(value) + " evaluates to " + Values.format(x) + with
                     + ", out of range (accepted: " + spec.acceptedDescription() + ")");
         }
+        return x;
     }
 
     private static ConfigException unknown(String key, Origin origin, List<String> resolved,
