@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         if (results.sweepDamage() != null) {
             err.println("ablate: warning: " + results.sweepDamage());
         }
-        String headline = results.sweep().get("headline") instanceof String h ? h : null;
+        String headline = results.sweep().headline();
         Set<String> planned = plannedIds(results);
         List<String> header = new ArrayList<>(List.of("ID"));
         header.addAll(results.varying());
@@ -76,7 +76,7 @@ final class StatusCommand implements Callable<Integer> {
             results.varying().forEach(k -> row.add(t.params().containsKey(k) ? Values.format(t.params().get(k)) : "-"));
             row.add(stored.seed().map(String::valueOf).orElse(planned.contains(t.id()) ? String.valueOf(t.seed()) : "-"));
             row.add(state);
-            row.add(stored.config().get("duration_s") instanceof Number d ? String.format(Locale.ROOT, "%.1fs", d.doubleValue()) : "-");
+            row.add(stored.durationSeconds().map(d -> String.format(Locale.ROOT, "%.1fs", d)).orElse("-"));
             row.add(lastCell(t, stored, headline));
             table.add(row);
             if (SyncState.read(t.folder()).map(st -> !st.synced()).orElse(false)) {
@@ -103,11 +103,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static Set<String> plannedIds(ExperimentResults results) {
-        Set<String> ids = new java.util.HashSet<>();
-        if (results.sweep().get("trials") instanceof List<?> list) {
-            list.forEach(o -> ids.add(String.valueOf(((Map<?, ?>) o).get("id"))));
-        }
-        return ids;
+        return new java.util.HashSet<>(results.sweep().plannedIds());
     }
 
     /** The headline value of a finished trial; why it ended for a failed one; what is wrong for a damaged one. */
@@ -120,7 +116,7 @@ final class StatusCommand implements Callable<Integer> {
             return shorten(stored.status().reason());
         }
         if (t.state() == TrialState.RUNNING && stored.status() != null && !stillRunning(stored.status())) {
-            return "pid " + stored.status().fields().get("pid") + " has ended (killed?): ablate run re-runs it";
+            return "pid " + stored.status().pid().getAsLong() + " has ended (killed?): ablate run re-runs it";
         }
         Map<String, Double> summary = t.summary();
         if (summary.isEmpty()) {
@@ -136,15 +132,10 @@ final class StatusCommand implements Callable<Integer> {
      * or a power cut leaves RUNNING on disk). Another host's trial, or no pid, is taken at its word.
      */
     private static boolean stillRunning(org.ablate.store.TrialStatus status) {
-        String pid = status.fields().get("pid");
-        if (pid == null || !org.ablate.provenance.Provenance.hostName().equals(status.fields().get("host"))) {
+        if (status.pid().isEmpty() || !org.ablate.provenance.Provenance.hostName().equals(status.host())) {
             return true;
         }
-        try {
-            return ProcessHandle.of(Long.parseLong(pid.strip())).map(ProcessHandle::isAlive).orElse(false);
-        } catch (NumberFormatException e) {
-            return true;
-        }
+        return ProcessHandle.of(status.pid().getAsLong()).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static String shorten(String text) {

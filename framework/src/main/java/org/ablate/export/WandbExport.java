@@ -22,6 +22,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
+import org.ablate.store.SweepRecord;
+import org.ablate.store.TrialConfig;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
@@ -52,13 +54,10 @@ public final class WandbExport {
 
     /** The manifest: project, output folder, and per trial its run (see wandb_export.py for the fields). */
     Map<String, Object> manifest() throws IOException {
-        Map<String, Object> sweep = readSweep();
-        List<String> planned = new ArrayList<>();
-        if (sweep.get("trials") instanceof List<?> list) {
-            list.forEach(t -> planned.add(String.valueOf(((Map<?, ?>) t).get("id"))));
-        }
-        String latestGroup = folder.name() + " " + groupTime(sweep.get("started_at"));
-        String description = String.valueOf(sweep.getOrDefault("description", ""));
+        SweepRecord sweep = readSweep();
+        List<String> planned = sweep.plannedIds();
+        String latestGroup = folder.name() + " " + groupTime(sweep.startedAt());
+        String description = sweep.description() == null ? "" : sweep.description();
         List<Map<String, Object>> runs = new ArrayList<>();
         List<TrialFolder> trials = new ArrayList<>(folder.trials());
         // the latest invocation's trials first, in its order: the first of them carries the report
@@ -69,9 +68,9 @@ public final class WandbExport {
                 notEnded++; // running now, or killed while running: its run is written once it ends (or is re-run)
                 continue;
             }
-            Map<String, Object> config;
+            TrialConfig config;
             try {
-                config = t.config();
+                config = t.readConfig();
             } catch (IOException | RuntimeException damaged) {
                 continue; // `ablate status` names it; a run without its config would say nothing
             }
@@ -96,15 +95,15 @@ public final class WandbExport {
         return m;
     }
 
-    private Map<String, Object> run(TrialFolder t, Map<String, Object> config, String group, String description) throws IOException {
-        Map<String, Object> prov = config.get("provenance") instanceof Map<?, ?> p ? cast(p) : Map.of();
+    private Map<String, Object> run(TrialFolder t, TrialConfig config, String group, String description) throws IOException {
+        Map<String, Object> prov = config.provenance();
         Map<String, Object> git = prov.get("git") instanceof Map<?, ?> g ? cast(g) : Map.of();
         TrialState state = t.status().map(TrialStatus::state).orElse(TrialState.FAILED);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", t.id());
-        run.put("name", String.valueOf(config.getOrDefault("name", t.id())));
+        run.put("name", config.name() != null ? config.name() : t.id());
         run.put("group", group);
-        run.put("job_type", String.valueOf(config.get("task")));
+        run.put("job_type", String.valueOf(config.task()));
         String reason = t.status().map(TrialStatus::reason).orElse("");
         run.put("notes", description + (state == TrialState.FINISHED || reason.isBlank() ? "" : (description.isBlank() ? "" : "\n\n")
                 + state + ": " + reason));
@@ -144,23 +143,19 @@ public final class WandbExport {
     }
 
     /** Typed config: task, seed, every resolved parameter as JSON typed it, each formula's value, provenance. */
-    private static Map<String, Object> config(Map<String, Object> config, Map<String, Object> prov, Map<String, Object> git,
+    private static Map<String, Object> config(TrialConfig config, Map<String, Object> prov, Map<String, Object> git,
                                               TrialState state) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("task", config.get("task"));
-        c.put("seed", config.get("seed"));
-        if (config.get("params") instanceof Map<?, ?> params) {
-            params.forEach((k, v) -> c.put(String.valueOf(k), v));
-        }
-        if (config.get("expression_values") instanceof Map<?, ?> values) {
-            values.forEach((k, v) -> c.put(k + ".value", v));
-        }
+        c.put("task", config.task());
+        c.put("seed", config.seed());
+        c.putAll(config.params());
+        config.expressionValues().forEach((k, v) -> c.put(k + ".value", v));
         Map<String, Object> ablate = new LinkedHashMap<>();
-        ablate.put("trial_id", config.get("trial_id"));
-        ablate.put("experiment", config.get("experiment"));
+        ablate.put("trial_id", config.trialId());
+        ablate.put("experiment", config.experiment());
         ablate.put("state", state.name());
-        ablate.put("started_at", config.get("started_at"));
-        ablate.put("ended_at", config.get("ended_at"));
+        ablate.put("started_at", config.startedAt());
+        ablate.put("ended_at", config.endedAt());
         ablate.put("git_commit", git.get("commit"));
         ablate.put("git_dirty", git.get("dirty"));
         for (String k : List.of("java_version", "nd4j_backend", "host", "os", "user", "command")) {
@@ -211,23 +206,17 @@ public final class WandbExport {
             return Map.of();
         }
         try {
-            Map<String, Object> out = new LinkedHashMap<>();
-            t.summary().forEach((k, v) -> {
-                if (Json.isNumber(v)) {
-                    out.put(k, v);
-                }
-            });
-            return out;
+            return new LinkedHashMap<>(t.readSummary().metrics());
         } catch (IOException | RuntimeException damaged) {
             return Map.of();
         }
     }
 
-    private Map<String, Object> readSweep() {
+    private SweepRecord readSweep() {
         try {
-            return Json.readMap(folder.dir().resolve(ExperimentFolder.SWEEP));
+            return SweepRecord.read(folder.dir().resolve(ExperimentFolder.SWEEP));
         } catch (IOException | RuntimeException absent) {
-            return Map.of();
+            return SweepRecord.absent();
         }
     }
 

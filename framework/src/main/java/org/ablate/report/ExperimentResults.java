@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.ablate.store.ExperimentFolder;
-import org.ablate.store.Json;
 import org.ablate.store.StoreDamage;
 import org.ablate.store.StoredTrial;
+import org.ablate.store.SweepRecord;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 
@@ -28,10 +28,11 @@ import org.ablate.store.TrialState;
  *
  * @param inFolder  trial folders in the experiment folder, whichever invocation wrote them
  * @param all       every trial of the folder, not only the latest invocation's
+ * @param sweep     the latest invocation's sweep.json; {@link SweepRecord#absent()} when it is missing or unreadable
  * @param sweepDamage what is wrong with sweep.json when it is missing or unreadable, else null
  */
 public record ExperimentResults(String experiment, List<String> varying, List<TrialResult> trials, int planned,
-                                Map<String, Object> sweep, int inFolder, boolean all, String sweepDamage) {
+                                SweepRecord sweep, int inFolder, boolean all, String sweepDamage) {
 
     public static ExperimentResults read(ExperimentFolder folder) throws IOException {
         return read(folder, false);
@@ -40,7 +41,7 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
     public static ExperimentResults read(ExperimentFolder folder, boolean all) throws IOException {
         var sweepFile = folder.dir().resolve(ExperimentFolder.SWEEP);
         List<TrialFolder> folders = folder.trials();
-        Map<String, Object> sweep = Map.of();
+        SweepRecord sweep = SweepRecord.absent();
         String sweepDamage = null;
         if (!Files.exists(sweepFile)) {
             if (folders.isEmpty()) {
@@ -50,12 +51,9 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
                     + folders.size() + ") is read";
         } else {
             try {
-                sweep = Json.readObject(sweepFile);
-                if (!(sweep.get("trials") instanceof List<?> list) || !list.stream().allMatch(ExperimentResults::isEntry)) {
-                    throw new StoreDamage(sweepFile, "'trials' is not a list of {id, seed, varying} with 12-hex-digit ids");
-                }
+                sweep = SweepRecord.read(sweepFile);
             } catch (StoreDamage e) {
-                sweep = Map.of();
+                sweep = SweepRecord.absent();
                 sweepDamage = e.getMessage() + "; the latest invocation is unknown, so every trial folder ("
                         + folders.size() + ") is read";
             }
@@ -63,10 +61,8 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
         boolean everyFolder = all || sweepDamage != null;
 
         // the planned trials first (sweep order), then with --all the folders of other invocations
-        Map<String, Map<?, ?>> entries = new LinkedHashMap<>();
-        if (sweep.get("trials") instanceof List<?> list) {
-            list.forEach(o -> entries.putIfAbsent(String.valueOf(((Map<?, ?>) o).get("id")), (Map<?, ?>) o));
-        }
+        Map<String, SweepRecord.PlannedTrial> entries = new LinkedHashMap<>();
+        sweep.trials().forEach(t -> entries.putIfAbsent(t.id(), t));
         Set<String> ids = new LinkedHashSet<>(entries.keySet());
         if (everyFolder) {
             folders.forEach(t -> ids.add(t.id()));
@@ -76,10 +72,7 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
             trials.add(trial(folder.trial(id), entries.get(id)));
         }
 
-        Set<String> varying = new LinkedHashSet<>();
-        if (sweep.get("varying") instanceof List<?> v) {
-            v.forEach(k -> varying.add(String.valueOf(k)));
-        }
+        Set<String> varying = new LinkedHashSet<>(sweep.varying());
         if (everyFolder) {
             varying.addAll(differing(trials));
         }
@@ -87,21 +80,15 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
                 everyFolder, sweepDamage);
     }
 
-    private static boolean isEntry(Object o) {
-        return o instanceof Map<?, ?> m && m.get("id") instanceof String id && ExperimentFolder.isTrialId(id);
-    }
-
     /** A trial from its folder; from its sweep.json entry where it never started, or its config is the damaged file. */
-    private static TrialResult trial(TrialFolder t, Map<?, ?> entry) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> planned = entry != null && entry.get("varying") instanceof Map<?, ?> m
-                ? (Map<String, Object>) m : Map.of();
-        long plannedSeed = entry != null && entry.get("seed") instanceof Number n ? n.longValue() : 0;
+    private static TrialResult trial(TrialFolder t, SweepRecord.PlannedTrial entry) {
+        Map<String, Object> planned = entry != null ? entry.varying() : Map.of();
+        long plannedSeed = entry != null ? entry.seed() : 0;
         StoredTrial stored = t.read();
-        if (!stored.damaged() && stored.status() == null && stored.config().isEmpty()) {
+        if (!stored.damaged() && stored.status() == null && !stored.hasConfig()) {
             return new TrialResult(t.id(), plannedSeed, planned, null, Map.of(), t, null); // not started
         }
-        Map<String, Object> params = stored.config().isEmpty() ? planned : stored.params();
+        Map<String, Object> params = stored.hasConfig() ? stored.params() : planned;
         long seed = stored.seed().orElse(plannedSeed);
         if (stored.damaged()) {
             return new TrialResult(t.id(), seed, params, stored.state().orElse(null), Map.of(), t, stored.damage());

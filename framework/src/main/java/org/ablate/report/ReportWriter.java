@@ -175,13 +175,13 @@ public final class ReportWriter {
 
     private static Map<String, String> provenance(ExperimentResults res) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        if (res.sweep().get("command") != null) {
-            out.put("produced by", "`" + res.sweep().get("command") + "`");
+        if (res.sweep().command() != null) {
+            out.put("produced by", "`" + res.sweep().command() + "`");
         }
         for (TrialResult t : res.trials()) {
             try {
-                Object prov = t.folder().config().get("provenance");
-                if (prov instanceof Map<?, ?> p && p.get("git") instanceof Map<?, ?> git) {
+                Map<String, Object> p = t.folder().readConfig().provenance();
+                if (p.get("git") instanceof Map<?, ?> git) {
                     // no commit outside a git checkout: say so rather than "null"
                     out.put("commit", git.get("commit") == null ? "unknown (not run from a git checkout)"
                             : git.get("commit") + (Boolean.TRUE.equals(git.get("dirty")) ? " (with uncommitted changes)" : ""));
@@ -193,8 +193,8 @@ public final class ReportWriter {
             }
             break;
         }
-        if (res.sweep().get("started_at") != null) {
-            out.put("sweep started", String.valueOf(res.sweep().get("started_at")));
+        if (res.sweep().startedAt() != null) {
+            out.put("sweep started", res.sweep().startedAt());
         }
         return out;
     }

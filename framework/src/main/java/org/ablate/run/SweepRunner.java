@@ -25,10 +25,10 @@ import org.ablate.plugin.Engine;
 import org.ablate.provenance.Provenance;
 import org.ablate.store.AtomicFiles;
 import org.ablate.store.ExperimentFolder;
-import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.StoredTrial;
 import org.ablate.store.StoreException;
+import org.ablate.store.SweepRecord;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
@@ -204,25 +204,13 @@ public final class SweepRunner {
     }
 
     private static void writeSweepRecord(SweepPlan plan, ExperimentFolder folder, String invocation) throws IOException {
-        Map<String, Object> sweep = new LinkedHashMap<>();
-        sweep.put("experiment", plan.experiment().name());
-        sweep.put("description", plan.experiment().description());
-        sweep.put("task", plan.task().name());
-        sweep.put("source_file", plan.experiment().sourceFile());
-        sweep.put("command", invocation);
-        sweep.put("started_at", Instant.now().toString());
-        sweep.put("headline", plan.experiment().headline());
-        sweep.put("varying", plan.varyingKeys());
-        List<Map<String, Object>> trials = new ArrayList<>();
+        List<SweepRecord.PlannedTrial> trials = new ArrayList<>();
         for (TrialSpec t : plan.trials()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", t.id());
-            m.put("seed", t.seed());
-            m.put("varying", t.varying());
-            trials.add(m);
+            trials.add(new SweepRecord.PlannedTrial(t.id(), t.seed(), t.varying()));
         }
-        sweep.put("trials", trials);
-        Json.writeAtomically(folder.dir().resolve(ExperimentFolder.SWEEP), sweep);
+        new SweepRecord(plan.experiment().name(), plan.experiment().description(), plan.task().name(),
+                plan.experiment().sourceFile(), invocation, Instant.now().toString(), plan.experiment().headline(),
+                plan.varyingKeys(), trials, Map.of()).write(folder.dir().resolve(ExperimentFolder.SWEEP));
         AtomicFiles.writeString(folder.dir().resolve("experiment.yaml"), plan.experiment().sourceText());
     }
 

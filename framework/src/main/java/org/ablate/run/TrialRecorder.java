@@ -3,14 +3,14 @@ package org.ablate.run;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.store.AtomicFiles;
-import org.ablate.store.Json;
+import org.ablate.store.TrialConfig;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
+import org.ablate.store.TrialSummary;
 
 /**
  * Writes a trial's config.json and status. The first terminal state wins: once the trial is
@@ -21,7 +21,7 @@ final class TrialRecorder {
 
     private final TrialSpec spec;
     private final TrialFolder folder;
-    private final Map<String, Object> config;
+    private TrialConfig config;
     private final Instant started;
     private TrialOutcome outcome;
 
@@ -29,25 +29,12 @@ final class TrialRecorder {
         this.spec = spec;
         this.folder = folder;
         this.started = Instant.now();
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("trial_id", spec.id());
-        c.put("experiment", experiment);
-        c.put("task", spec.task());
-        c.put("seed", spec.seed());
-        c.put("params", spec.params().asMap());
-        if (!spec.params().expressionValues().isEmpty()) {
-            c.put("expression_values", spec.params().expressionValues());
-        }
-        c.put("varying", spec.varying());
-        c.put("name", spec.displayName());
-        c.put("provenance", provenance);
-        c.put("started_at", started.toString());
-        c.put("ended_at", null);
-        this.config = c;
+        this.config = TrialConfig.started(spec.id(), experiment, spec.task(), spec.seed(), spec.params().asMap(),
+                spec.params().expressionValues(), spec.varying(), spec.displayName(), provenance, started.toString());
     }
 
     void start() throws IOException {
-        Json.writeAtomically(folder.file(TrialFolder.CONFIG), config);
+        config.write(folder.file(TrialFolder.CONFIG));
         AtomicFiles.writeString(folder.file(TrialFolder.STATUS),
                 TrialStatus.running(ProcessHandle.current().pid(), org.ablate.provenance.Provenance.hostName()).render());
     }
@@ -60,12 +47,10 @@ final class TrialRecorder {
         }
         Instant ended = Instant.now();
         Duration duration = Duration.between(started, ended);
-        config.put("ended_at", ended.toString());
-        config.put("duration_s", duration.toMillis() / 1000.0);
-        config.put("state", state.name());
-        Json.writeAtomically(folder.file(TrialFolder.CONFIG), config);
+        config = config.ended(ended.toString(), duration.toMillis() / 1000.0, state);
+        config.write(folder.file(TrialFolder.CONFIG));
         if (state == TrialState.FINISHED) {
-            Json.writeAtomically(folder.file(TrialFolder.SUMMARY), summary);
+            new TrialSummary(summary).write(folder.file(TrialFolder.SUMMARY));
         }
         // status last: it is the commit point that resume trusts
         TrialStatus status = state == TrialState.FINISHED ? TrialStatus.finished()

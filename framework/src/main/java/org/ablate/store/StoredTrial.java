@@ -1,10 +1,8 @@
 package org.ablate.store;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,16 +12,16 @@ import java.util.Optional;
  * runs it again (the old folder kept under .attempts/), status and report name it and count it.
  *
  * @param status  the recorded status; null when none was written (or it is the damaged file)
- * @param config  config.json; empty when absent or damaged
+ * @param config  config.json; null when absent or damaged
  * @param summary summary.json of a FINISHED trial, as numbers; empty otherwise
  * @param damage  "FILE: what is wrong", or null for an intact trial
  */
-public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Object> config,
+public record StoredTrial(TrialFolder folder, TrialStatus status, TrialConfig config,
                           Map<String, Double> summary, String damage) {
 
     public static StoredTrial read(TrialFolder folder) {
         TrialStatus status = null;
-        Map<String, Object> config = Map.of();
+        TrialConfig config = null;
         Map<String, Double> summary = Map.of();
         if (Files.isRegularFile(folder.dir(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             // named in sweep.json but a file: not "never started" (run could not write there, report would lose n silently)
@@ -34,7 +32,7 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
             status = TrialStatus.readIfPresent(folder.file(TrialFolder.STATUS)).orElse(null);
             config = readConfig(folder, status);
             if (status != null && status.state() == TrialState.FINISHED) {
-                summary = readSummary(folder);
+                summary = readSummary(folder).metrics();
             }
             return new StoredTrial(folder, status, config, summary, null);
         } catch (IOException e) {
@@ -55,59 +53,44 @@ public record StoredTrial(TrialFolder folder, TrialStatus status, Map<String, Ob
         return Optional.ofNullable(status).map(TrialStatus::state);
     }
 
+    /** The trial wrote its config.json (it started), and it is intact. */
+    public boolean hasConfig() {
+        return config != null;
+    }
+
     /** The seed from config.json; present for every intact trial that started. */
     public Optional<Long> seed() {
-        return config.get("seed") instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+        return Optional.ofNullable(config).map(TrialConfig::seed);
     }
 
-    @SuppressWarnings("unchecked")
     public Map<String, Object> params() {
-        return config.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return config == null ? Map.of() : config.params();
     }
 
-    private static Map<String, Object> readConfig(TrialFolder folder, TrialStatus status) throws IOException {
+    /** How long the trial ran, from config.json; empty until it ended. */
+    public Optional<Double> durationSeconds() {
+        return Optional.ofNullable(config).map(TrialConfig::durationSeconds);
+    }
+
+    private static TrialConfig readConfig(TrialFolder folder, TrialStatus status) throws IOException {
         var file = folder.file(TrialFolder.CONFIG);
         unfollowable(file);
         if (!Files.exists(file)) {
             if (status == null) {
-                return Map.of(); // an empty folder: the trial never started
+                return null; // an empty folder: the trial never started
             }
             throw new StoreDamage(file, "missing (the status file says " + status.state() + ")");
         }
-        Map<String, Object> config = Json.readObject(file);
-        Object seed = config.get("seed");
-        if (seed == null) {
-            throw new StoreDamage(file, "no 'seed' field");
-        }
-        if (!(seed instanceof Long || seed instanceof Integer) || seed instanceof BigInteger) {
-            throw new StoreDamage(file, "'seed' is " + Json.line(seed) + ", expected a 64-bit integer");
-        }
-        Object id = config.get("trial_id");
-        if (id != null && !folder.id().equals(id)) {
-            throw new StoreDamage(file, "it belongs to trial " + Json.line(id) + ", not to folder " + folder.id()
-                    + " (copied from another trial?)");
-        }
-        if (config.containsKey("params") && !(config.get("params") instanceof Map<?, ?>)) {
-            throw new StoreDamage(file, "'params' is " + Json.line(config.get("params")) + ", expected an object");
-        }
-        return config;
+        return TrialConfig.read(file, folder.id());
     }
 
-    private static Map<String, Double> readSummary(TrialFolder folder) throws IOException {
+    private static TrialSummary readSummary(TrialFolder folder) throws IOException {
         var file = folder.file(TrialFolder.SUMMARY);
         unfollowable(file);
         if (!Files.exists(file)) {
             throw new StoreDamage(file, "missing (the trial is recorded FINISHED)");
         }
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : Json.readObject(file).entrySet()) {
-            if (!Json.isNumber(e.getValue())) {
-                throw new StoreDamage(file, "'" + e.getKey() + "' is " + Json.line(e.getValue())
-                        + ", expected a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
-            }
-            out.put(e.getKey(), Json.toDouble(e.getValue()));
-        }
-        return out;
+        return TrialSummary.read(file);
     }
 
     /** A link that loops or leads nowhere is not "missing", nor is a folder "Is a directory" with no path: say what it is. */

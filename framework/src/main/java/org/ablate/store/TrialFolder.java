@@ -60,11 +60,26 @@ public final class TrialFolder {
         return StoredTrial.read(this);
     }
 
-    /** config.json as an object; a file holding {@code null} or another JSON type is a {@link StoreDamage}, never null. */
+    /** config.json, or a {@link StoreDamage} naming what makes it unusable (see {@link TrialConfig#fromJson}). */
+    public TrialConfig readConfig() throws IOException {
+        return TrialConfig.read(file(CONFIG), id);
+    }
+
+    /** summary.json, or a {@link StoreDamage} naming a value that is not a number. */
+    public TrialSummary readSummary() throws IOException {
+        return TrialSummary.read(file(SUMMARY));
+    }
+
+    /**
+     * config.json's JSON object as it is on disk (tests that check the file's format read it so);
+     * readers use {@link #readConfig}. A file holding {@code null} or another JSON type is a
+     * {@link StoreDamage}, never null.
+     */
     public Map<String, Object> config() throws IOException {
         return Json.readObject(file(CONFIG));
     }
 
+    /** summary.json's JSON object as it is on disk; readers use {@link #readSummary}. */
     public Map<String, Object> summary() throws IOException {
         return Json.readObject(file(SUMMARY));
     }

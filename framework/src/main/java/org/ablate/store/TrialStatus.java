@@ -42,6 +42,21 @@ public record TrialStatus(TrialState state, Map<String, String> fields, String s
         return fields.getOrDefault("reason", "");
     }
 
+    /** The process that runs (or ran) the trial, as recorded by {@link #running}; empty when none or not a number. */
+    public java.util.OptionalLong pid() {
+        String pid = fields.get("pid");
+        try {
+            return pid == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(pid.strip()));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** The host of that process; null when not recorded. */
+    public String host() {
+        return fields.get("host");
+    }
+
     public String render() {
         StringBuilder s = new StringBuilder(state.name()).append('\n');
         fields.forEach((k, v) -> s.append(k).append(": ").append(v).append('\n'));

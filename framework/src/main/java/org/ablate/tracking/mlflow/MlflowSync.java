@@ -130,12 +130,6 @@ public final class MlflowSync {
     }
 
     private static Map<String, Object> provenance(TrialFolder trial) throws IOException {
-        Object p = trial.config().get("provenance");
-        if (p instanceof Map<?, ?> m) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) m;
-            return map;
-        }
-        return Map.of();
+        return trial.readConfig().provenance();
     }
 }

@@ -70,11 +70,7 @@ final class ParentRunContent {
         List<Map<String, Object>> out = new ArrayList<>();
         for (TrialFolder t : folder.trials()) {
             try {
-                if (t.config().get("params") instanceof Map<?, ?> m) {
-                    Map<String, Object> p = new LinkedHashMap<>();
-                    m.forEach((k, v) -> p.put(String.valueOf(k), v));
-                    out.add(p);
-                }
+                out.add(new LinkedHashMap<>(t.readConfig().params()));
             } catch (IOException | RuntimeException unreadable) {
                 // a damaged config.json: that trial cannot say what it shares
             }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.ablate.config.Values;
 import org.ablate.store.Json;
+import org.ablate.store.TrialConfig;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
@@ -34,78 +35,66 @@ final class TrialRunContent {
     static final String EXPRESSION_VALUE_SUFFIX = ".value";
 
     private final TrialFolder folder;
-    private final Map<String, Object> config;
+    private final TrialConfig config;
 
-    private TrialRunContent(TrialFolder folder, Map<String, Object> config) {
+    private TrialRunContent(TrialFolder folder, TrialConfig config) {
         this.folder = folder;
         this.config = config;
     }
 
     static TrialRunContent read(TrialFolder folder) throws IOException {
-        return new TrialRunContent(folder, folder.config());
+        return new TrialRunContent(folder, folder.readConfig());
     }
 
-    Object task() {
-        return config.get("task");
+    String task() {
+        return config.task();
     }
 
     String trialId() {
-        return String.valueOf(config.get("trial_id"));
+        return String.valueOf(config.trialId());
     }
 
     String runName() {
-        return String.valueOf(config.getOrDefault("name", trialId()));
+        return config.name() != null ? config.name() : trialId();
     }
 
     long startMillis() {
-        return millis(config.get("started_at"), System.currentTimeMillis());
+        return millis(config.startedAt(), System.currentTimeMillis());
     }
 
     long endMillis() {
-        return millis(config.get("ended_at"), System.currentTimeMillis());
+        return millis(config.endedAt(), System.currentTimeMillis());
     }
 
     String user() {
-        Object u = provenance().get("user");
+        Object u = config.provenance().get("user");
         return u == null ? System.getProperty("user.name") : u.toString();
     }
 
     List<Param> params() {
         List<Param> out = new ArrayList<>();
-        out.add(RunBatches.param("task", String.valueOf(config.get("task"))));
-        out.add(RunBatches.param("seed", String.valueOf(config.get("seed"))));
-        Object params = config.get("params");
-        if (params instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> out.add(RunBatches.param(String.valueOf(k), paramValue(v))));
-        }
+        out.add(RunBatches.param("task", String.valueOf(config.task())));
+        out.add(RunBatches.param("seed", String.valueOf(config.seed())));
+        config.params().forEach((k, v) -> out.add(RunBatches.param(k, paramValue(v))));
         // next to the formula, its value: W&B's importer and the runs table's filters see only params
-        if (config.get("expression_values") instanceof Map<?, ?> values) {
-            values.forEach((k, v) -> out.add(RunBatches.param(k + EXPRESSION_VALUE_SUFFIX, paramValue(v))));
-        }
+        config.expressionValues().forEach((k, v) -> out.add(RunBatches.param(k + EXPRESSION_VALUE_SUFFIX, paramValue(v))));
         return out;
     }
 
     /** Identity and provenance tags (the parent link is added by the caller). */
     Map<String, String> tags() {
-        Map<String, Object> prov = provenance();
+        Map<String, Object> prov = config.provenance();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(Tags.RUN_NAME, runName());
         tags.put(Tags.USER, user());
         tags.put(Tags.SOURCE_TYPE, "LOCAL");
-        tags.put(Tags.SOURCE_NAME, "ablate " + config.get("experiment"));
+        tags.put(Tags.SOURCE_NAME, "ablate " + config.experiment());
         tags.put(Tags.ROLE, "trial");
         tags.put(Tags.TRIAL_ID, trialId());
-        tags.put(Tags.EXPERIMENT, String.valueOf(config.get("experiment")));
-        tags.put("ablate.task", String.valueOf(config.get("task")));
+        tags.put(Tags.EXPERIMENT, String.valueOf(config.experiment()));
+        tags.put("ablate.task", String.valueOf(config.task()));
         tags.putAll(Tags.provenance(prov));
         return tags;
-    }
-
-    private Map<String, Object> provenance() {
-        Object p = config.get("provenance");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = p instanceof Map<?, ?> ? (Map<String, Object>) p : Map.of();
-        return map;
     }
 
     /** The metric history as logged, from metrics.jsonl. */
@@ -149,9 +138,7 @@ final class TrialRunContent {
             return out;
         }
         long end = endMillis();
-        for (Map.Entry<String, Object> e : folder.summary().entrySet()) {
-            out.add(RunBatches.metric(SUMMARY_PREFIX + e.getKey(), Json.toDouble(e.getValue()), end, lastStep));
-        }
+        folder.readSummary().metrics().forEach((name, value) -> out.add(RunBatches.metric(SUMMARY_PREFIX + name, value, end, lastStep)));
         return out;
     }
 
