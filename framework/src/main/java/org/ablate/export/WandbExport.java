@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
+import org.ablate.store.MetricPoint;
 import org.ablate.store.SweepRecord;
 import org.ablate.store.TrialConfig;
 import org.ablate.store.TrialFolder;
@@ -175,16 +176,11 @@ public final class WandbExport {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
-                Map<String, Object> p;
-                try {
-                    p = Json.MAPPER.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-                    Json.toDouble(p.get("value"));
-                    ((Number) p.get("step")).longValue();
-                } catch (IOException | RuntimeException torn) {
+                MetricPoint p = MetricPoint.parse(line).orElse(null);
+                if (p == null) {
                     continue; // a blank line or one cut by a crash: the rest still counts
                 }
-                long step = ((Number) p.get("step")).longValue();
-                Map<String, Object> row = rows.computeIfAbsent(step, s -> {
+                Map<String, Object> row = rows.computeIfAbsent(p.step(), s -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("step", s);
                     m.put("timestamp", 0L);
@@ -192,9 +188,9 @@ public final class WandbExport {
                     return m;
                 });
                 Map<String, Object> values = cast((Map<?, ?>) row.get("values"));
-                values.put(String.valueOf(p.get("name")), p.get("value"));
-                if (p.get("timestamp") instanceof Number ts) {
-                    row.put("timestamp", Math.max((Long) row.get("timestamp"), ts.longValue()));
+                values.put(String.valueOf(p.name()), p.value());
+                if (p.timestamp() != null) {
+                    row.put("timestamp", Math.max((Long) row.get("timestamp"), p.timestamp()));
                 }
             }
         }

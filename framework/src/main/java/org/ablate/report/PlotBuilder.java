@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Values;
 import org.ablate.store.Json;
+import org.ablate.store.MetricPoint;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 
@@ -240,15 +241,8 @@ final class PlotBuilder {
                 if (!line.contains(needle)) {
                     continue; // cheap filter before parsing: histories can be long
                 }
-                try {
-                    Map<String, Object> point = Json.MAPPER.readValue(line,
-                            new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-                    if (metric.equals(point.get("name"))) {
-                        own.put(((Number) point.get("step")).longValue(), Json.toDouble(point.get("value")));
-                    }
-                } catch (IOException torn) {
-                    // a line cut by a crash
-                }
+                // a line cut by a crash reads as none
+                MetricPoint.parse(line).filter(p -> metric.equals(p.name())).ifPresent(p -> own.put(p.step(), p.value()));
             }
         }
         own.forEach((step, v) -> byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(v));

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.ablate.spi.MetricsSink;
 import org.ablate.spi.TrialCancelledException;
 import org.ablate.store.AtomicFiles;
-import org.ablate.store.Json;
+import org.ablate.store.MetricPoint;
 import org.ablate.store.StoreException;
 import org.ablate.store.TrialFolder;
 import org.ablate.tracking.TrialTracker;
@@ -52,14 +52,9 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
     @Override
     public synchronized void log(long step, String name, double value) {
         checkOpen();
-        Map<String, Object> record = new LinkedHashMap<>(4);
-        record.put("step", step);
-        record.put("name", name);
-        record.put("value", value);
         long timestamp = System.currentTimeMillis();
-        record.put("timestamp", timestamp);
         try {
-            out.write(Json.line(record));
+            out.write(new MetricPoint(step, name, value, timestamp).toLine());
             out.write('\n');
             points++;
             mirror.metric(step, name, value, timestamp); // after the store has it: the store is the truth

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The typed records of the store's files (config.json, summary.json, status, sweep.json) and their
- * codecs: what they read is what they write back, byte for byte, for files of the first committed
- * writer and of today's; fields they do not know are kept; fields an early file lacks read as absent.
+ * The typed records of the store's files (config.json, summary.json, status, sweep.json, the lines
+ * of metrics.jsonl) and their codecs: what they read is what they write back, byte for byte, for
+ * files of the first committed writer and of today's; fields they do not know are kept; fields an
+ * early file lacks read as absent.
  */
 class StoreRecordsTest {
 
@@ -89,6 +90,17 @@ class StoreRecordsTest {
         new TrialSummary(metrics).write(file);
         assertEquals(new TrialSummary(metrics), TrialSummary.read(file));
         assertTrue(Files.readString(file).contains("\"loss\" : \"NaN\""), Files.readString(file));
+    }
+
+    @Test
+    void aMetricPointRoundTripsAndATornLineIsNone() {
+        MetricPoint nan = new MetricPoint(3, "train/loss", Double.NaN, 1700000000000L);
+        assertEquals("{\"step\":3,\"name\":\"train/loss\",\"value\":\"NaN\",\"timestamp\":1700000000000}", nan.toLine());
+        assertEquals(nan, MetricPoint.parse(nan.toLine()).orElseThrow());
+        assertTrue(MetricPoint.parse("{\"step\":3,\"name\":\"train/loss\",\"val").isEmpty(), "cut by a crash");
+        assertTrue(MetricPoint.parse("   ").isEmpty());
+        assertTrue(MetricPoint.parse("{\"step\":\"x\",\"name\":\"a\",\"value\":1}").isEmpty(), "no numeric step");
+        assertNull(MetricPoint.parse("{\"step\":1,\"name\":\"a\",\"value\":1}").orElseThrow().timestamp());
     }
 
     @Test
@@ -185,6 +197,10 @@ class StoreRecordsTest {
             Path summary = t.file(TrialFolder.SUMMARY);
             if (Files.exists(summary)) {
                 assertEquals(Files.readString(summary), Json.pretty(t.readSummary().metrics()), summary.toString());
+            }
+            Path metrics = t.file(TrialFolder.METRICS);
+            for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                assertEquals(line, MetricPoint.parse(line).orElseThrow().toLine(), metrics.toString());
             }
             Path status = t.file(TrialFolder.STATUS);
             assertEquals(Files.readString(status, StandardCharsets.UTF_8), TrialStatus.read(status).render(), status.toString());

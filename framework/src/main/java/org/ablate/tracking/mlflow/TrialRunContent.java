@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.ablate.config.Values;
 import org.ablate.store.Json;
+import org.ablate.store.MetricPoint;
 import org.ablate.store.TrialConfig;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
@@ -118,17 +119,8 @@ final class TrialRunContent {
 
     /** One metrics.jsonl line as an MLflow metric; null for a blank line or one cut by a crash. */
     static Metric point(String line) {
-        if (line.isBlank()) {
-            return null;
-        }
-        try {
-            Map<String, Object> m = Json.MAPPER.readValue(line,
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
-            return RunBatches.metric(String.valueOf(m.get("name")), Json.toDouble(m.get("value")),
-                    ((Number) m.get("timestamp")).longValue(), ((Number) m.get("step")).longValue());
-        } catch (IOException | RuntimeException torn) {
-            return null; // the rest of the history still counts
-        }
+        return MetricPoint.parse(line).filter(p -> p.timestamp() != null)
+                .map(p -> RunBatches.metric(String.valueOf(p.name()), p.value(), p.timestamp(), p.step())).orElse(null);
     }
 
     /** The summary as {@code summary/<name>} metrics at the last logged step and the end time. */
