@@ -21,8 +21,8 @@ final class TrialRecorder {
 
     private final TrialSpec spec;
     private final TrialFolder folder;
-    private TrialConfig config;
     private final Instant started;
+    private volatile TrialConfig config; // replaced by end(), which the watchdog or the Ctrl-C hook may call
     private TrialOutcome outcome;
 
     TrialRecorder(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance) {
