@@ -11,11 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import com.google.inject.ProvisionException;
 import org.ablate.spi.ComponentDefinition;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.ComponentKey;
 import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.Parameters;
 
-/** The registry built from every plugin's MapBinder entries; rejects a name claimed twice. */
+/**
+ * The registry built from every plugin's MapBinder entries; rejects a name claimed twice. It creates
+ * each component through Guice with the component's own parameters bound.
+ */
 final class DefaultComponentRegistry implements ComponentRegistry {
 
     private final Map<ComponentKey, ComponentDefinition> definitions;
@@ -69,7 +75,20 @@ final class DefaultComponentRegistry implements ComponentRegistry {
     }
 
     @Override
-    public <T> T create(Class<T> kind, String name) {
-        return kind.cast(injector.getInstance(definition(kind, name).implementation()));
+    public <T> T create(Class<T> kind, String name, Parameters params) {
+        Class<?> implementation = definition(kind, name).implementation();
+        // a child injector per creation: the component's own parameters are one more binding, and
+        // everything else (this registry, the shared cache, a plugin's bindings) comes from the parent
+        Injector child = injector.createChildInjector(binder -> binder.bind(Parameters.class)
+                .annotatedWith(ComponentParams.class).toInstance(params));
+        try {
+            return kind.cast(child.getInstance(implementation));
+        } catch (ProvisionException e) {
+            // the constructor's own exception (e.g. a bad parameter value), not Guice's wrapper
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 }

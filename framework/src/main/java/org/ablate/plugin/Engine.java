@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ablate.spi.AbstractPlugin;
 import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.SharedCache;
 
 /**
  * The wired application: every discovered plugin's module plus the framework's own bindings in one
- * Guice injector. Each plugin's module is first recorded on its own, so a plugin whose
+ * Guice injector, which binds what components may inject: the {@link ComponentRegistry} and the
+ * process's {@link SharedCache}. Each plugin's module is first recorded on its own, so a plugin whose
  * {@code configure()} throws is named with its jar instead of surfacing as an anonymous Guice error.
  */
 public final class Engine {
@@ -59,6 +61,9 @@ public final class Engine {
             protected void configure() {
                 AbstractPlugin.components(binder()); // an empty registry is valid
                 bind(ComponentRegistry.class).to(DefaultComponentRegistry.class).asEagerSingleton();
+                // one per engine, and the CLI starts one engine per process: data sets are decoded
+                // once per process, not per trial; a quarter of the heap bounds what it keeps
+                bind(SharedCache.class).toInstance(SharedCache.bounded(Runtime.getRuntime().maxMemory() / 4));
             }
         };
         try {
