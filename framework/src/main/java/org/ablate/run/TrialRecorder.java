@@ -3,6 +3,7 @@ package org.ablate.run;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ablate.experiment.TrialSpec;
@@ -22,13 +23,16 @@ final class TrialRecorder {
     private final TrialSpec spec;
     private final TrialFolder folder;
     private final Map<String, Object> config;
+    private final InstantSource clock;
     private final Instant started;
     private TrialOutcome outcome;
 
-    TrialRecorder(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance) {
+    TrialRecorder(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance,
+                  InstantSource clock) {
         this.spec = spec;
         this.folder = folder;
-        this.started = Instant.now();
+        this.clock = clock;
+        this.started = clock.instant();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("trial_id", spec.id());
         c.put("experiment", experiment);
@@ -58,7 +62,7 @@ final class TrialRecorder {
         if (outcome != null) {
             return outcome;
         }
-        Instant ended = Instant.now();
+        Instant ended = clock.instant();
         Duration duration = Duration.between(started, ended);
         config.put("ended_at", ended.toString());
         config.put("duration_s", duration.toMillis() / 1000.0);
