@@ -63,6 +63,21 @@ class ComponentInjectionTest {
         }
     }
 
+    /** No parameters of its own, but a collaborator. */
+    public static final class Unit implements Shape {
+        final SharedCache cache;
+
+        @Inject
+        public Unit(SharedCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public double area() {
+            return 1.0;
+        }
+    }
+
     public static final class ShapesPlugin extends AbstractPlugin {
         @Override
         protected void configure() {
@@ -71,6 +86,7 @@ class ComponentInjectionTest {
             registerComponent(Shape.class, "stack", "Copies of a shape.", ParameterSchema.of(
                     Param.component("part", Shape.class).defaultValue("square").doc("The shape."),
                     Param.integer("copies").defaultValue(2).doc("How many.")), Stack.class);
+            registerComponent(Shape.class, "unit", "The unit square.", ParameterSchema.empty(), Unit.class);
         }
     }
 
@@ -97,6 +113,8 @@ class ComponentInjectionTest {
         Stack again = (Stack) engine.registry().create(Shape.class, "stack",
                 new Parameters(Map.of("part", "square", "part.side", 1.0, "copies", 1L)));
         assertSame(stack.cache, again.cache);
+        assertSame(stack.cache, ((Unit) engine.registry().create(Shape.class, "unit")).cache,
+                "a component without parameters gets its collaborators too");
     }
 
     @Test
