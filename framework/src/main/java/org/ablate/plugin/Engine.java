@@ -8,15 +8,20 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.spi.Element;
 import com.google.inject.spi.Elements;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.spi.Message;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.ablate.spi.AbstractPlugin;
 import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.SharedCache;
 
 /**
  * The wired application: every discovered plugin's module plus the framework's own bindings in one
- * Guice injector. Each plugin's module is first recorded on its own, so a plugin whose
+ * Guice injector, which binds what components may inject: the {@link ComponentRegistry}, the
+ * process's {@link SharedCache} and the clock ({@link InstantSource}, the system's unless a module
+ * sets another with an {@link OptionalBinder}). Each plugin's module is first recorded on its own, so a plugin whose
  * {@code configure()} throws is named with its jar instead of surfacing as an anonymous Guice error.
  */
 public final class Engine {
@@ -59,6 +64,11 @@ public final class Engine {
             protected void configure() {
                 AbstractPlugin.components(binder()); // an empty registry is valid
                 bind(ComponentRegistry.class).to(DefaultComponentRegistry.class).asEagerSingleton();
+                // one per engine, and the CLI starts one engine per process: data sets are decoded
+                // once per process, not per trial; a quarter of the heap bounds what it keeps
+                bind(SharedCache.class).toInstance(SharedCache.bounded(Runtime.getRuntime().maxMemory() / 4));
+                // trial start and end times; a module may set another (tests: durations exactly known)
+                OptionalBinder.newOptionalBinder(binder(), InstantSource.class).setDefault().toInstance(InstantSource.system());
             }
         };
         try {
@@ -76,6 +86,11 @@ public final class Engine {
 
     public ComponentRegistry registry() {
         return injector.getInstance(ComponentRegistry.class);
+    }
+
+    /** The clock trials' start and end times are read from. */
+    public InstantSource clock() {
+        return injector.getInstance(InstantSource.class);
     }
 
     public List<LoadedPlugin> plugins() {

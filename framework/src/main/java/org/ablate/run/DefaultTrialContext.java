@@ -77,7 +77,7 @@ final class DefaultTrialContext implements TrialContext {
 
     @Override
     public <T> T component(String key, Class<T> kind) {
-        return registry.create(kind, spec.params().getString(key));
+        return registry.create(kind, spec.params().getString(key), spec.params().scope(key));
     }
 
     @Override

@@ -132,7 +132,8 @@ public final class SweepRunner {
             scheduler.scheduleAtFixedRate(() -> monitor.tick(snapshot(running)), 1, 1, TimeUnit.SECONDS);
             for (TrialSpec trial : pending) {
                 slots.acquire();
-                TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker);
+                TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker,
+                        engine.clock());
                 synchronized (running) {
                     // with the hook's snapshot: a trial is either among those it cancels, or never starts
                     if (interruption.stopping || storeFailure.get() != null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,7 @@ final class TrialExecution implements Runnable {
     private final Map<String, Object> provenance;
     private final Duration timeout;
     private final Tracker tracker;
+    private final InstantSource clock;
     private volatile TrialTracker trialTracker = TrialTracker.NONE;
     private final CancellationToken token = new CancellationToken();
     private final TrialProgress progress = new TrialProgress();
@@ -52,7 +54,7 @@ final class TrialExecution implements Runnable {
     private final Object lifecycle = new Object();
 
     TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry,
-                   Map<String, Object> provenance, Duration timeout, Tracker tracker) {
+                   Map<String, Object> provenance, Duration timeout, Tracker tracker, InstantSource clock) {
         this.spec = spec;
         this.experiment = experiment;
         this.folder = experiment.trial(spec.id());
@@ -60,6 +62,7 @@ final class TrialExecution implements Runnable {
         this.provenance = provenance;
         this.timeout = timeout;
         this.tracker = tracker;
+        this.clock = clock;
     }
 
     /** The trial as the sweep's tracker sees it (NONE until the trial has started). */
@@ -115,7 +118,7 @@ final class TrialExecution implements Runnable {
                     if (done.isDone()) {
                         return; // abandoned (Ctrl-C, timeout) before it started: nothing of this attempt is on disk
                     }
-                    recorder = new TrialRecorder(spec, folder, experiment.name(), provenance);
+                    recorder = new TrialRecorder(spec, folder, experiment.name(), provenance, clock);
                     recorder.start();
                 }
                 trialTracker = tracker.trialStarted(spec, folder);
@@ -211,7 +214,7 @@ final class TrialExecution implements Runnable {
                 storeFailure = s;
             }
             LOG.error("trial {}: cannot record its end in {}: {}", spec.id(), folder.dir(), e.getMessage());
-            return new TrialOutcome(spec, state, reason, Duration.between(r.started(), java.time.Instant.now()), Map.of());
+            return new TrialOutcome(spec, state, reason, Duration.between(r.started(), clock.instant()), Map.of());
         }
     }
 

@@ -3,6 +3,7 @@ package org.ablate.run;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.store.AtomicFiles;
@@ -21,14 +22,17 @@ final class TrialRecorder {
 
     private final TrialSpec spec;
     private final TrialFolder folder;
+    private final InstantSource clock;
     private final Instant started;
     private volatile TrialConfig config; // replaced by end(), which the watchdog or the Ctrl-C hook may call
     private TrialOutcome outcome;
 
-    TrialRecorder(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance) {
+    TrialRecorder(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance,
+                  InstantSource clock) {
         this.spec = spec;
         this.folder = folder;
-        this.started = Instant.now();
+        this.clock = clock;
+        this.started = clock.instant();
         this.config = TrialConfig.started(spec.id(), experiment, spec.task(), spec.seed(), spec.params().asMap(),
                 spec.params().expressionValues(), spec.varying(), spec.displayName(), provenance, started.toString());
     }
@@ -45,7 +49,7 @@ final class TrialRecorder {
         if (outcome != null) {
             return outcome;
         }
-        Instant ended = Instant.now();
+        Instant ended = clock.instant();
         Duration duration = Duration.between(started, ended);
         config = config.ended(ended.toString(), duration.toMillis() / 1000.0, state);
         config.write(folder.file(TrialFolder.CONFIG));

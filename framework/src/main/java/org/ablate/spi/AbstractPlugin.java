@@ -14,6 +14,33 @@ import com.google.inject.multibindings.MapBinder;
  *     }
  * }
  * }</pre>
+ *
+ * <p>Components are created by Guice and configured at creation, as Trino's
+ * {@code ConnectorFactory.create(name, config, context)} hands a connector its configuration: a
+ * task asks {@code ctx.component("sketch", Sketch.class)} and gets an instance whose constructor
+ * received its own parameters ({@code sketch.*}, scoped) as
+ * {@link ComponentParams @ComponentParams Parameters}, plus whatever else it injects
+ * ({@link ComponentRegistry}, {@link SharedCache}, a binding of the plugin's own module). The
+ * family's interface methods then take no parameters argument:
+ *
+ * <pre>{@code
+ * registerComponent(Sketch.class, "osnap", "Sparse: s nonzeros per column.", OsnapSketch.SCHEMA, OsnapSketch.class);
+ *
+ * public final class OsnapSketch implements Sketch {
+ *     public static final ParameterSchema SCHEMA = ParameterSchema.of(Param.integer("s").defaultValue(4));
+ *     private final int s;
+ *
+ *     @Inject
+ *     public OsnapSketch(@ComponentParams Parameters params) {
+ *         this.s = params.getInt("s");
+ *     }
+ *
+ *     public DenseMatrix apply(SketchInput problem, int m, long seed) { ... }
+ * }
+ * }</pre>
+ *
+ * A component with no parameters needs no constructor. Tasks are created the same way but read
+ * their parameters from {@link TrialContext#params()}, as one task instance may serve several trials.
  */
 public abstract class AbstractPlugin extends AbstractModule implements Plugin {
 
@@ -34,7 +61,8 @@ public abstract class AbstractPlugin extends AbstractModule implements Plugin {
 
     /**
      * Registers a component of any kind. The kind is the SPI interface the component implements
-     * (a plugin family defines its own, e.g. a quantizer or a sketch interface).
+     * (a plugin family defines its own, e.g. a quantizer or a sketch interface). Its parameters,
+     * validated against {@code schema}, reach its constructor as {@link ComponentParams} (see above).
      */
     protected final <T> void registerComponent(Class<T> kind, String name, String description,
                                                ParameterSchema schema, Class<? extends T> implementation) {

@@ -31,8 +31,10 @@ public interface TrialContext {
     Cancellation cancellation();
 
     /**
-     * The component named by the COMPONENT parameter {@code key}, created by Guice; its parameters
-     * are {@code params().scope(key)}.
+     * The component named by the COMPONENT parameter {@code key}, created by Guice and configured
+     * at creation: its constructor receives {@code params().scope(key)} as
+     * {@link ComponentParams @ComponentParams Parameters} (see {@link ComponentRegistry#create}),
+     * so its methods take no parameters argument.
      */
     <T> T component(String key, Class<T> kind);
 

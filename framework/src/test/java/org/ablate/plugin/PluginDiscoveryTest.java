@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.ablate.spi.ComponentRegistry;
+import org.ablate.spi.Parameters;
 import org.ablate.spi.Task;
 import org.ablate.testing.Gadget;
 import org.ablate.testing.PluginJars;
@@ -49,7 +50,7 @@ class PluginDiscoveryTest {
         assertTrue(engine.plugins().stream().anyMatch(p -> p.plugin() instanceof TestPlugin));
         assertEquals(List.of("formula", "needs-label", "noop", "probe", "spin"), registry.names(Task.class));
         assertEquals(List.of("plain", "scaled"), registry.names(Gadget.class));
-        assertInstanceOf(TestPlugin.ScaledGadget.class, registry.create(Gadget.class, "scaled"));
+        assertInstanceOf(TestPlugin.ScaledGadget.class, registry.create(Gadget.class, "scaled", new Parameters(Map.of("factor", 2.0))));
         assertEquals("A controllable task for framework tests.", registry.definition(Task.class, "probe").description());
         assertEquals(TestPlugin.class, registry.definition(Task.class, "probe").origin());
     }

@@ -91,7 +91,7 @@ class TerminalMonitorTest {
         Path file = Sweeps.write(tmp, "live", "task: probe\nrepeats: 4\n");
         TrialSpec spec = Sweeps.plan(file).trials().get(0);
         TrialExecution trial = new TrialExecution(spec, new ResultsStore(tmp.resolve("results")).experiment("live"),
-                Sweeps.engine().registry(), Map.of(), null, Tracker.NONE);
+                Sweeps.engine().registry(), Map.of(), null, Tracker.NONE, java.time.InstantSource.system());
         TerminalMonitor monitor = new TerminalMonitor("live", null, capture);
         try {
             monitor.started(4, 0);

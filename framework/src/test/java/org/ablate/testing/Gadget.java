@@ -1,9 +1,10 @@
 package org.ablate.testing;
 
-import org.ablate.spi.Parameters;
-
-/** A component kind that only tests use: a task picks one by name, like a quantizer or a sketch. */
+/**
+ * A component kind that only tests use: a task picks one by name, like a quantizer or a sketch,
+ * and gets it configured with its own parameters.
+ */
 public interface Gadget {
 
-    double scale(Parameters params);
+    double scale();
 }

@@ -3,6 +3,7 @@ package org.ablate.testing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ablate.spi.AbstractPlugin;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
@@ -54,7 +55,7 @@ public final class TestPlugin extends AbstractPlugin {
         public Map<String, Double> run(TrialContext ctx) throws Exception {
             Parameters p = ctx.params();
             String mode = p.getString("mode");
-            double scale = ctx.component("gadget", Gadget.class).scale(p.scope("gadget"));
+            double scale = ctx.component("gadget", Gadget.class).scale();
             int steps = p.getInt("steps");
             long sleep = p.getLong("sleep_ms");
             ctx.progress().total(steps);
@@ -152,15 +153,22 @@ public final class TestPlugin extends AbstractPlugin {
 
     public static final class PlainGadget implements Gadget {
         @Override
-        public double scale(Parameters params) {
+        public double scale() {
             return 1.0;
         }
     }
 
     public static final class ScaledGadget implements Gadget {
+        private final double factor;
+
+        @jakarta.inject.Inject
+        public ScaledGadget(@ComponentParams Parameters params) {
+            this.factor = params.getDouble("factor");
+        }
+
         @Override
-        public double scale(Parameters params) {
-            return params.getDouble("factor");
+        public double scale() {
+            return factor;
         }
     }
 }

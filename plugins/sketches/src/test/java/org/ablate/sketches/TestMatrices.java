@@ -18,16 +18,15 @@ import org.ablate.spi.Parameters;
 /** Small dense-matrix helpers shared by the sketch tests (plain loops: the matrices are small). */
 public final class TestMatrices {
 
-    public static final Parameters NONE = new Parameters(Map.of());
     public static final Parameters OSNAP_S4 = new Parameters(Map.of("s", 4L));
 
     private TestMatrices() {
     }
 
-    /** A sketch family with the parameters a test uses for it. */
-    public record Family(String name, Sketch sketch, Parameters params) {
+    /** A sketch family, configured with the parameters a test uses for it. */
+    public record Family(String name, Sketch sketch) {
         public DenseMatrix apply(SketchInput input, int m, long seed) {
-            return sketch.apply(input, m, seed, params);
+            return sketch.apply(input, m, seed);
         }
 
         public DenseMatrix apply(DenseMatrix ab, int m, long seed) {
@@ -43,13 +42,13 @@ public final class TestMatrices {
     /** Every family of the plugin, OSNAP with s = 4. */
     public static Map<String, Family> families() {
         Map<String, Family> f = new LinkedHashMap<>();
-        f.put("gaussian", new Family("gaussian", new GaussianSketch(), NONE));
-        f.put("rademacher", new Family("rademacher", new RademacherSketch(), NONE));
-        f.put("srht", new Family("srht", new SrhtSketch(), NONE));
-        f.put("countsketch", new Family("countsketch", new CountSketch(), NONE));
-        f.put("osnap", new Family("osnap", new OsnapSketch(), OSNAP_S4));
-        f.put("leverage", new Family("leverage", new LeverageSampling(), NONE));
-        f.put("uniform", new Family("uniform", new UniformSampling(), NONE));
+        f.put("gaussian", new Family("gaussian", new GaussianSketch()));
+        f.put("rademacher", new Family("rademacher", new RademacherSketch()));
+        f.put("srht", new Family("srht", new SrhtSketch()));
+        f.put("countsketch", new Family("countsketch", new CountSketch()));
+        f.put("osnap", new Family("osnap", new OsnapSketch(OSNAP_S4)));
+        f.put("leverage", new Family("leverage", new LeverageSampling()));
+        f.put("uniform", new Family("uniform", new UniformSampling()));
         return f;
     }
 

@@ -1,5 +1,6 @@
 package org.ablate.quantizers.bench;
 
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -63,6 +64,13 @@ public final class QuantizersBenchmark implements Benchmark {
             Param.choice("memory_quantizer", "vq", "simvq").defaultValue("simvq").doc("Quantizer of the memory measurement."),
             Param.integer("memory_codebook_size").defaultValue(1024).range(2, 1 << 22).doc("K of the memory measurement."));
 
+    private final FashionMnist fashionMnist;
+
+    @Inject
+    public QuantizersBenchmark(FashionMnist fashionMnist) {
+        this.fashionMnist = fashionMnist;
+    }
+
     @Override
     public void run(Parameters params, PrintWriter out) throws Exception {
         int b = params.getInt("vectors");
@@ -117,7 +125,7 @@ public final class QuantizersBenchmark implements Benchmark {
                 model, batch, d, steps, WARM_UP);
         out.printf(Locale.ROOT, "  %-8s %8s %12s %10s %12s %14s %16s%n", "quantizer", "K", "ablate (ms)", "peer (ms)", "ablate/peer",
                 "JVM heap peak", "process RSS peak");
-        ImageDataset train = FashionMnist.load("train", 8192);
+        ImageDataset train = fashionMnist.load("train", 8192);
         List<String> phaseRows = new ArrayList<>();
         for (long k : params.getLongList("train_codebook_sizes")) {
             for (String q : QUANTIZERS) {
@@ -210,11 +218,10 @@ public final class QuantizersBenchmark implements Benchmark {
 
     private static Trainer trainer(String name, int k, int d, String model, long bound) {
         QuantizerSetup setup = new QuantizerSetup(d, k, 0.25, 1e-3, 1, bound);
-        Quantizer family = name.equals("simvq") ? new SimVq() : new VanillaVq();
-        Parameters familyParams = name.equals("simvq")
-                ? new Parameters(Map.of("train_codebook", false, "w", "full", "bias", true, "codebook_init", "gaussian"))
-                : new Parameters(Map.of());
-        QuantizerState state = family.create(setup, familyParams);
+        Quantizer family = name.equals("simvq")
+                ? new SimVq(new Parameters(Map.of("train_codebook", false, "w", "full", "bias", true, "codebook_init", "gaussian")))
+                : new VanillaVq();
+        QuantizerState state = family.create(setup);
         Autoencoder ae = Autoencoder.build(Autoencoder.Architecture.valueOf(model.toUpperCase(Locale.ROOT)), d, state, 0.25, 1);
         return new Trainer(ae, state, 1e-3);
     }

@@ -1,17 +1,19 @@
 package org.ablate.quantizers.data;
 
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.ablate.spi.SharedCache;
 
 /**
- * Loads Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}, once per JVM.
+ * Loads Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}, decoded once per
+ * process.
  *
  * <p>Several trials of one experiment run in the same JVM and all want the same 60k images, so
- * loaded splits are cached (the arrays are immutable, sharing is safe). The directory is the
+ * decoded splits are kept in the engine's {@link SharedCache}, injected (the arrays are immutable,
+ * sharing is safe; the cache's byte bound decides how long they stay). The directory is the
  * package's, {@value #DEFAULT_DIR}, unless the system property {@value #DIR_PROPERTY} or the
  * environment variable {@value #DIR_ENV} names another (property first). A missing dataset is a
  * {@link DatasetUnavailableException} whose one-line message says how to install it.
@@ -37,9 +39,11 @@ public final class FashionMnist {
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
     };
 
-    private static final Map<String, ImageDataset> CACHE = new ConcurrentHashMap<>();
+    private final SharedCache cache;
 
-    private FashionMnist() {
+    @Inject
+    public FashionMnist(SharedCache cache) {
+        this.cache = cache;
     }
 
     /**
@@ -48,23 +52,15 @@ public final class FashionMnist {
      * @param subset keep the first {@code subset} images; 0 keeps all
      * @throws DatasetUnavailableException the files are missing or unreadable
      */
-    public static ImageDataset load(String split, int subset) {
+    public ImageDataset load(String split, int subset) {
         if (subset < 0) {
             throw new IllegalArgumentException("subset must be >= 0 (0 = all), got " + subset);
         }
         String prefix = filePrefix(split);
         Path dir = directory();
-        String key = dir.toAbsolutePath().normalize() + "|" + prefix;
-        ImageDataset full = CACHE.get(key);
-        if (full == null) {
-            synchronized (CACHE) {
-                full = CACHE.get(key);
-                if (full == null) {
-                    full = read(dir, split.toLowerCase(Locale.ROOT), prefix);
-                    CACHE.put(key, full);
-                }
-            }
-        }
+        String key = "fashion-mnist:" + dir.toAbsolutePath().normalize() + ":" + prefix;
+        ImageDataset full = cache.get(key, ImageDataset.class, ImageDataset::sizeInBytes,
+                () -> read(dir, split.toLowerCase(Locale.ROOT), prefix));
         return subset == 0 ? full : full.subset(subset);
     }
 
@@ -84,11 +80,6 @@ public final class FashionMnist {
     public static String notFoundMessage(Path dir) {
         return "Fashion-MNIST not found in " + dir
                 + ": install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)";
-    }
-
-    /** Forgets cached splits (tests; frees ~55 MB). */
-    public static void clearCache() {
-        CACHE.clear();
     }
 
     private static String filePrefix(String split) {

@@ -88,6 +88,11 @@ public final class ImageDataset {
         return name;
     }
 
+    /** What the pixels and labels occupy in memory. */
+    public long sizeInBytes() {
+        return (floats != null ? 4L * floats.length : bytes.length) + 4L * labels.length;
+    }
+
     /** Number of images. */
     public int count() {
         return count;

@@ -1,10 +1,12 @@
 package org.ablate.quantizers.quantizer;
 
+import jakarta.inject.Inject;
 import java.util.SplittableRandom;
 import org.ablate.quantizers.spi.Assignment;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -26,13 +28,23 @@ public final class EmaVq implements Quantizer {
             Param.real("dead_threshold").defaultValue(0.0).range(0, 1e6)
                     .doc("Reset codes whose EMA count is below this (0: never)."));
 
+    private final double decay;
+    private final double epsilon;
+    private final double deadThreshold;
+
+    @Inject
+    public EmaVq(@ComponentParams Parameters params) {
+        this.decay = params.getDouble("decay");
+        this.epsilon = params.getDouble("epsilon");
+        this.deadThreshold = params.getDouble("dead_threshold");
+    }
+
     @Override
-    public QuantizerState create(QuantizerSetup setup, Parameters params) {
+    public QuantizerState create(QuantizerSetup setup) {
         int k = setup.codebookSize();
         SplittableRandom random = new SplittableRandom(setup.seed());
         INDArray codebook = Codebooks.uniform(k, setup.latentDim(), 1.0 / k, random);
-        return new State(setup, codebook, params.getDouble("decay"), params.getDouble("epsilon"),
-                params.getDouble("dead_threshold"), random);
+        return new State(setup, codebook, decay, epsilon, deadThreshold, random);
     }
 
     static final class State extends LatentCodebookState {

@@ -1,10 +1,12 @@
 package org.ablate.quantizers.quantizer;
 
+import jakarta.inject.Inject;
 import java.util.SplittableRandom;
 import org.ablate.quantizers.spi.Assignment;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -24,10 +26,17 @@ public final class FactorizedVq implements Quantizer {
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.integer("lookup_dim").defaultValue(8).range(1, 1024).doc("Dimension of the lookup space."));
 
+    private final int lookupDim;
+
+    @Inject
+    public FactorizedVq(@ComponentParams Parameters params) {
+        this.lookupDim = params.getInt("lookup_dim");
+    }
+
     @Override
-    public QuantizerState create(QuantizerSetup setup, Parameters params) {
+    public QuantizerState create(QuantizerSetup setup) {
         int k = setup.codebookSize();
-        int l = params.getInt("lookup_dim");
+        int l = lookupDim;
         INDArray codebook = Codebooks.gaussian(k, l, 1.0, new SplittableRandom(setup.seed()));
         return new State(setup, codebook, l);
     }

@@ -1,11 +1,13 @@
 package org.ablate.quantizers.quantizer;
 
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.ablate.quantizers.spi.Assignment;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -35,9 +37,17 @@ public final class Fsq implements Quantizer {
                     .doc("Levels per dimension; empty: the FSQ paper's choice for the task's codebook_size "
                             + "(256, 1024, 4096, 16384 or 65536)."));
 
+    /** As set; empty: the defaults for the task's codebook size, known at {@link #create}. */
+    private final List<Long> levels;
+
+    @Inject
+    public Fsq(@ComponentParams Parameters params) {
+        this.levels = params.getLongList("levels");
+    }
+
     @Override
-    public QuantizerState create(QuantizerSetup setup, Parameters params) {
-        List<Long> levels = params.getLongList("levels");
+    public QuantizerState create(QuantizerSetup setup) {
+        List<Long> levels = this.levels;
         if (levels.isEmpty()) {
             levels = DEFAULT_LEVELS.get(setup.codebookSize());
             if (levels == null) {

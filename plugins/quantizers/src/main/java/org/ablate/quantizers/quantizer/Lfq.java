@@ -1,9 +1,11 @@
 package org.ablate.quantizers.quantizer;
 
+import jakarta.inject.Inject;
 import org.ablate.quantizers.spi.Assignment;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -23,13 +25,20 @@ public final class Lfq implements Quantizer {
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.real("entropy_weight").defaultValue(0.1).range(0, 100).doc("Weight of the entropy term."));
 
+    private final double entropyWeight;
+
+    @Inject
+    public Lfq(@ComponentParams Parameters params) {
+        this.entropyWeight = params.getDouble("entropy_weight");
+    }
+
     @Override
-    public QuantizerState create(QuantizerSetup setup, Parameters params) {
+    public QuantizerState create(QuantizerSetup setup) {
         int k = setup.codebookSize();
         if (Integer.bitCount(k) != 1 || k < 2) {
             throw new IllegalArgumentException("lfq needs a power-of-two codebook_size (d = log2 K), got " + k);
         }
-        return new State(setup, Integer.numberOfTrailingZeros(k), params.getDouble("entropy_weight"));
+        return new State(setup, Integer.numberOfTrailingZeros(k), entropyWeight);
     }
 
     static final class State implements QuantizerState {

@@ -1,5 +1,6 @@
 package org.ablate.quantizers.quantizer;
 
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ablate.quantizers.metrics.EffectiveRank;
@@ -7,6 +8,7 @@ import org.ablate.quantizers.spi.Assignment;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -29,21 +31,33 @@ public final class SimVq implements Quantizer {
             Param.choice("codebook_init", "gaussian", "uniform").defaultValue("gaussian")
                     .doc("C ~ N(0, 1/d), or uniform with the same variance."));
 
+    private final boolean trainCodebook;
+    private final boolean diagonal;
+    private final boolean bias;
+    private final boolean gaussianInit;
+
+    @Inject
+    public SimVq(@ComponentParams Parameters params) {
+        this.trainCodebook = params.getBoolean("train_codebook");
+        this.diagonal = params.getString("w").equals("diagonal");
+        this.bias = params.getBoolean("bias");
+        this.gaussianInit = params.getString("codebook_init").equals("gaussian");
+    }
+
     @Override
-    public QuantizerState create(QuantizerSetup setup, Parameters params) {
+    public QuantizerState create(QuantizerSetup setup) {
         int k = setup.codebookSize();
         int d = setup.latentDim();
         SplittableRandom random = new SplittableRandom(setup.seed());
         double std = 1.0 / Math.sqrt(d);
-        INDArray c = params.getString("codebook_init").equals("gaussian")
+        INDArray c = gaussianInit
                 ? Codebooks.gaussian(k, d, std, random)
                 : Codebooks.uniform(k, d, std * Math.sqrt(3), random);
-        boolean diagonal = params.getString("w").equals("diagonal");
         // PyTorch nn.Linear's default: uniform(±1/√fan_in) for weight and bias
         double bound = 1.0 / Math.sqrt(d);
         INDArray w = diagonal ? Codebooks.uniform(1, d, bound, random) : Codebooks.uniform(d, d, bound, random);
-        INDArray b = params.getBoolean("bias") ? Codebooks.uniform(1, d, bound, random) : null;
-        return new State(setup, c, w, b, diagonal, params.getBoolean("train_codebook"));
+        INDArray b = bias ? Codebooks.uniform(1, d, bound, random) : null;
+        return new State(setup, c, w, b, diagonal, trainCodebook);
     }
 
     static final class State extends LatentCodebookState {

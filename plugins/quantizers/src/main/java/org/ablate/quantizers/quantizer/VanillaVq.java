@@ -6,7 +6,6 @@ import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
 import org.ablate.spi.ParameterSchema;
-import org.ablate.spi.Parameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,7 +19,7 @@ public final class VanillaVq implements Quantizer {
     public static final ParameterSchema SCHEMA = ParameterSchema.empty();
 
     @Override
-    public QuantizerState create(QuantizerSetup setup, Parameters params) {
+    public QuantizerState create(QuantizerSetup setup) {
         int k = setup.codebookSize();
         INDArray codebook = Codebooks.uniform(k, setup.latentDim(), 1.0 / k, new SplittableRandom(setup.seed()));
         return new State(codebook, setup);

@@ -1,16 +1,15 @@
 package org.ablate.quantizers.spi;
 
-import org.ablate.spi.Parameters;
-
 /**
  * A quantizer family (the component kind an experiment swaps with {@code quantizer: simvq}).
- * It creates the per-trial {@link QuantizerState}: the codebook and whatever trains it.
+ * It creates the per-trial {@link QuantizerState}: the codebook and whatever trains it. A family
+ * with options ({@code quantizer.w: diagonal}) receives them at creation, as
+ * {@link org.ablate.spi.ComponentParams} in its constructor.
  */
 public interface Quantizer {
 
     /**
      * @param setup what the task fixes for every family (latent size, codebook size, β, seed…)
-     * @param params this family's own parameters
      */
-    QuantizerState create(QuantizerSetup setup, Parameters params);
+    QuantizerState create(QuantizerSetup setup);
 }

@@ -1,5 +1,6 @@
 package org.ablate.quantizers.task;
 
+import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -64,14 +65,21 @@ public final class VqAutoencoderTask implements Task {
             Param.integer("search_bound").defaultValue(1 << 24).range(1024, 1L << 31)
                     .doc("Largest tokens × codes block the nearest-code search holds."));
 
+    private final FashionMnist fashionMnist;
+
+    @Inject
+    public VqAutoencoderTask(FashionMnist fashionMnist) {
+        this.fashionMnist = fashionMnist;
+    }
+
     @Override
     public Map<String, Double> run(TrialContext ctx) throws Exception {
         Parameters p = ctx.params();
         ImageDataset train;
         ImageDataset test;
         if (p.getString("dataset").equals("fashion-mnist")) {
-            train = FashionMnist.load("train", p.getInt("train_subset"));
-            test = FashionMnist.load("test", p.getInt("test_subset"));
+            train = fashionMnist.load("train", p.getInt("train_subset"));
+            test = fashionMnist.load("test", p.getInt("test_subset"));
         } else {
             int trainCount = p.getInt("train_subset") == 0 ? 4096 : p.getInt("train_subset");
             int testCount = p.getInt("test_subset") == 0 ? 1024 : p.getInt("test_subset");
@@ -80,7 +88,7 @@ public final class VqAutoencoderTask implements Task {
         }
         QuantizerSetup setup = new QuantizerSetup(p.getInt("latent_dim"), p.getInt("codebook_size"), p.getDouble("beta"),
                 p.getDouble("lr"), ctx.seed("codebook"), p.getLong("search_bound"));
-        QuantizerState quantizer = ctx.component("quantizer", Quantizer.class).create(setup, p.scope("quantizer"));
+        QuantizerState quantizer = ctx.component("quantizer", Quantizer.class).create(setup);
         Autoencoder model = Autoencoder.build(Autoencoder.Architecture.valueOf(p.getString("model").toUpperCase(Locale.ROOT)),
                 setup.latentDim(), quantizer, setup.beta(), ctx.seed("model"));
         Trainer trainer = new Trainer(model, quantizer, p.getDouble("lr"));

@@ -6,7 +6,6 @@ import static org.ablate.quantizers.quantizer.QuantizerFixtures.maxAbs;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.minus;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.setup;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.toDouble;
-import static org.ablate.quantizers.quantizer.QuantizerFixtures.vqParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,7 +48,7 @@ class AutoencoderGradientTest {
     }
 
     private static QuantizerState vq(double beta) {
-        return new VanillaVq().create(setup(D, K, beta, 1e-2, 3), vqParams());
+        return new VanillaVq().create(setup(D, K, beta, 1e-2, 3));
     }
 
     static Autoencoder build(Autoencoder.Architecture a, int d, QuantizerState q, double beta, long seed) {
@@ -177,8 +176,7 @@ class AutoencoderGradientTest {
     void codebooksAreNotGraphVariables() {
         assertEquals(Set.of("enc1_w", "enc1_b", "enc2_w", "enc2_b", "dec1_w", "dec1_b", "dec2_w", "dec2_b"),
                 trainable(build(Autoencoder.Architecture.MLP, D, vq(BETA), BETA, MODEL_SEED).graph()));
-        QuantizerState simvq = new SimVq().create(setup(D, K, BETA, 1e-2, 3),
-                QuantizerFixtures.simvqParams(false, "full", true, "gaussian"));
+        QuantizerState simvq = new SimVq(QuantizerFixtures.simvqParams(false, "full", true, "gaussian")).create(setup(D, K, BETA, 1e-2, 3));
         Autoencoder s = build(Autoencoder.Architecture.MLP, D, simvq, BETA, MODEL_SEED);
         assertEquals(8, trainable(s.graph()).size(), "SimVQ's W and b train outside the graph: " + trainable(s.graph()));
         assertTrue(s.hasCommitment());
@@ -187,7 +185,7 @@ class AutoencoderGradientTest {
 
     @Test
     void fsqGraphHasNoCommitmentTermButItsProjections() {
-        QuantizerState fsq = new Fsq().create(setup(D, 0, BETA, 1e-2, 3), QuantizerFixtures.fsqParams(5, 4));
+        QuantizerState fsq = new Fsq(QuantizerFixtures.fsqParams(5, 4)).create(setup(D, 0, BETA, 1e-2, 3));
         Autoencoder m = build(Autoencoder.Architecture.MLP, D, fsq, BETA, MODEL_SEED);
         assertFalse(m.hasCommitment());
         assertFalse(m.graph().hasVariable(Autoencoder.LOSS_COMMIT));

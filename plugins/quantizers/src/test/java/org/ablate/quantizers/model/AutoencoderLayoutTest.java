@@ -2,7 +2,6 @@ package org.ablate.quantizers.model;
 
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.setup;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.toDouble;
-import static org.ablate.quantizers.quantizer.QuantizerFixtures.vqParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +22,7 @@ class AutoencoderLayoutTest {
     void eachImageIsReconstructedFromItsOwn49Tokens() {
         INDArray x = SyntheticImages.generate(2, 3, 1).batch(new int[] {0, 1});
         for (Autoencoder.Architecture arch : Autoencoder.Architecture.values()) {
-            QuantizerState q = new VanillaVq().create(setup(D, 8, 0.25, 1e-2, 1), vqParams());
+            QuantizerState q = new VanillaVq().create(setup(D, 8, 0.25, 1e-2, 1));
             Autoencoder m = AutoencoderGradientTest.build(arch, D, q, 0.25, 3);
             INDArray zPre = m.graph().output(Map.of(Autoencoder.X, x), Autoencoder.Z_PRE).get(Autoencoder.Z_PRE);
             assertArrayEquals(new long[] {2 * Autoencoder.TOKENS, D}, zPre.shape(), arch.toString());
@@ -52,7 +51,7 @@ class AutoencoderLayoutTest {
     @Test
     void convTokensAreGridCellsInRowMajorOrder() {
         INDArray x = SyntheticImages.generate(1, 3, 2).batch(new int[] {0});
-        QuantizerState q = new VanillaVq().create(setup(D, 8, 0.25, 1e-2, 1), vqParams());
+        QuantizerState q = new VanillaVq().create(setup(D, 8, 0.25, 1e-2, 1));
         Autoencoder m = AutoencoderGradientTest.build(Autoencoder.Architecture.CONV, D, q, 0.25, 3);
         INDArray codes = m.graph().output(Map.of(Autoencoder.X, x), Autoencoder.Z_PRE).get(Autoencoder.Z_PRE);
         double[][] z0 = toDouble(codes);

@@ -2,7 +2,6 @@ package org.ablate.quantizers.model;
 
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.bits;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.setup;
-import static org.ablate.quantizers.quantizer.QuantizerFixtures.vqParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -33,8 +32,8 @@ class TrainerDeterminismTest {
 
     private static QuantizerState quantizer(String family) {
         return family.equals("vq")
-                ? new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams())
-                : new SimVq().create(setup(D, K, BETA, 1e-3, 2), QuantizerFixtures.simvqParams(false, "full", true, "gaussian"));
+                ? new VanillaVq().create(setup(D, K, BETA, 1e-3, 2))
+                : new SimVq(QuantizerFixtures.simvqParams(false, "full", true, "gaussian")).create(setup(D, K, BETA, 1e-3, 2));
     }
 
     private static Trainer trainer(Autoencoder.Architecture architecture, String family) {

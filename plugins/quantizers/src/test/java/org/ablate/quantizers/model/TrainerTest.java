@@ -1,7 +1,6 @@
 package org.ablate.quantizers.model;
 
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.setup;
-import static org.ablate.quantizers.quantizer.QuantizerFixtures.vqParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +43,7 @@ class TrainerTest {
 
     @Test
     void aMeasuredStepReportsConsistentLosses() {
-        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams());
+        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2));
         Trainer t = trainer(q);
         TrainStep s = Quietly.run(() -> t.step(batch(0)));
         assertEquals(1, t.steps());
@@ -75,10 +74,8 @@ class TrainerTest {
                 "simvq(train_codebook=false, w=full, bias=true, init=gaussian)"));
         all.put("vq-fc", QuantizerFixtures.allFamilies(D, K, 3).get("vq-fc"));
         all.put("vq-ema", QuantizerFixtures.allFamilies(D, K, 3).get("vq-ema"));
-        all.put("fsq", new org.ablate.quantizers.quantizer.Fsq().create(setup(D, K, BETA, 1e-3, 3),
-                QuantizerFixtures.fsqParams(4, 4)));
-        all.put("lfq", new org.ablate.quantizers.quantizer.Lfq().create(setup(D, K, BETA, 1e-3, 3),
-                QuantizerFixtures.lfqParams(0.1)));
+        all.put("fsq", new org.ablate.quantizers.quantizer.Fsq(QuantizerFixtures.fsqParams(4, 4)).create(setup(D, K, BETA, 1e-3, 3)));
+        all.put("lfq", new org.ablate.quantizers.quantizer.Lfq(QuantizerFixtures.lfqParams(0.1)).create(setup(D, K, BETA, 1e-3, 3)));
         for (Map.Entry<String, QuantizerState> e : all.entrySet()) {
             Autoencoder m = AutoencoderGradientTest.build(architecture, D, e.getValue(), BETA, 5);
             Trainer t = new Trainer(m, e.getValue(), 1e-3);
@@ -92,7 +89,7 @@ class TrainerTest {
 
     @Test
     void reconstructUsesTheCodesTheQuantizerChooses() {
-        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams());
+        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2));
         Trainer t = trainer(q);
         INDArray x = batch(6);
         Trainer.Reconstruction r = t.reconstruct(x);
@@ -109,7 +106,7 @@ class TrainerTest {
 
     @Test
     void aNanBatchStopsTrainingWithTheStepAndTheLoss() {
-        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams());
+        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2));
         Trainer t = trainer(q);
         Quietly.run(() -> t.step(batch(0)));
         t.step(batch(3));
@@ -119,7 +116,7 @@ class TrainerTest {
 
     @Test
     void anUnmeasuredStepCatchesDivergenceThroughTheCodebookTerm() {
-        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams());
+        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2));
         Trainer t = trainer(q);
         Quietly.run(() -> t.step(batch(0)));
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> t.step(nanBatch(), false));
@@ -132,7 +129,7 @@ class TrainerTest {
      */
     @Test
     void theFailingStepIsNumberedLikeTheMetrics() {
-        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2), vqParams());
+        QuantizerState q = new VanillaVq().create(setup(D, K, BETA, 1e-3, 2));
         Trainer t = trainer(q);
         Quietly.run(() -> t.step(batch(0)));
         t.step(batch(3));

@@ -14,7 +14,6 @@ import static org.ablate.quantizers.quantizer.QuantizerFixtures.setup;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.simvqParams;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.toDouble;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.toFloat;
-import static org.ablate.quantizers.quantizer.QuantizerFixtures.vqParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -107,7 +106,7 @@ class CodebookGradientTest {
     void vqScatterEqualsFiniteDifferencesOfTheCodebookTerm() {
         int d = 4;
         int k = 8;
-        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(d, k, 0.25, 1e-2, 21), vqParams());
+        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(d, k, 0.25, 1e-2, 21));
         double[][] c = toDouble(vq.codebook());
         INDArray zArr = gaussian(9, d, 0.15, 8);
         double[][] z = toDouble(zArr);
@@ -127,7 +126,7 @@ class CodebookGradientTest {
         int d = 4;
         int k = 8;
         double lr = 1e-2;
-        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(d, k, 0.25, lr, 13), vqParams());
+        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(d, k, 0.25, lr, 13));
         double[][] c0 = toDouble(vq.codebook());
         double a = 0.1 * minRowDistance(c0);
         // offsets from code 0: the sum's sign differs from the last token's in the first three values
@@ -180,7 +179,7 @@ class CodebookGradientTest {
         int d = 4;
         int k = 8;
         double lr = 1e-2;
-        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(d, k, 0.25, lr, 31), vqParams());
+        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(d, k, 0.25, lr, 31));
         double[][] c0 = toDouble(vq.codebook());
         int[] codes = {0, 0, 0, 3, 5, 5};
         INDArray z = offset(c0, codes, 3e-6, 2);
@@ -238,7 +237,7 @@ class CodebookGradientTest {
         int k = 8;
         double lr = 1e-2;
         boolean diagonal = wKind.equals("diagonal");
-        SimVq.State s = (SimVq.State) new SimVq().create(setup(d, k, 0.25, lr, 41), simvqParams(trainC, wKind, bias, "gaussian"));
+        SimVq.State s = (SimVq.State) new SimVq(simvqParams(trainC, wKind, bias, "gaussian")).create(setup(d, k, 0.25, lr, 41));
         double[][] c0 = toDouble(s.frozenCodebook());
         double[][] w0 = toDouble(s.weight());
         double[] b0 = GradientSemanticsTest.bias(s);
@@ -277,7 +276,7 @@ class CodebookGradientTest {
         int k = 8;
         double lr = 1e-2;
         long seed = 51;
-        FactorizedVq.State s = (FactorizedVq.State) new FactorizedVq().create(setup(16, k, 0.25, lr, seed), fcParams(l));
+        FactorizedVq.State s = (FactorizedVq.State) new FactorizedVq(fcParams(l)).create(setup(16, k, 0.25, lr, seed));
         // the raw codebook is private; its initialisation is reproducible (and checked against decode)
         double[][] raw = toDouble(Codebooks.gaussian(k, l, 1.0, new SplittableRandom(seed)));
         int[] all = {0, 1, 2, 3, 4, 5, 6, 7};

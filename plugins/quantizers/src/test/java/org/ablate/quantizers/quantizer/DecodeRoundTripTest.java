@@ -26,11 +26,11 @@ class DecodeRoundTripTest {
 
     private static Map<String, QuantizerState> everyQuantizer() {
         Map<String, QuantizerState> out = new LinkedHashMap<>(QuantizerFixtures.allFamilies(D, K, 3));
-        out.put("fsq(default levels for K = 256)", new Fsq().create(setup(D, 256, 0.25, 1e-2, 3), fsqParams()));
-        out.put("fsq(levels 3, 4, 5)", new Fsq().create(setup(D, 16, 0.25, 1e-2, 3), fsqParams(3, 4, 5)));
-        out.put("fsq(levels 2, 8)", new Fsq().create(setup(D, 16, 0.25, 1e-2, 3), fsqParams(2, 8)));
-        out.put("lfq(K = 16)", new Lfq().create(setup(D, 16, 0.25, 1e-2, 3), lfqParams(0.1)));
-        out.put("lfq(K = 2)", new Lfq().create(setup(D, 2, 0.25, 1e-2, 3), lfqParams(0.0)));
+        out.put("fsq(default levels for K = 256)", new Fsq(fsqParams()).create(setup(D, 256, 0.25, 1e-2, 3)));
+        out.put("fsq(levels 3, 4, 5)", new Fsq(fsqParams(3, 4, 5)).create(setup(D, 16, 0.25, 1e-2, 3)));
+        out.put("fsq(levels 2, 8)", new Fsq(fsqParams(2, 8)).create(setup(D, 16, 0.25, 1e-2, 3)));
+        out.put("lfq(K = 16)", new Lfq(lfqParams(0.1)).create(setup(D, 16, 0.25, 1e-2, 3)));
+        out.put("lfq(K = 2)", new Lfq(lfqParams(0.0)).create(setup(D, 2, 0.25, 1e-2, 3)));
         return out;
     }
 
@@ -70,7 +70,7 @@ class DecodeRoundTripTest {
     void simvqDecodesWithTheEffectiveCodebookNotTheFrozenOne() {
         for (String w : new String[] {"full", "diagonal"}) {
             for (boolean bias : new boolean[] {true, false}) {
-                SimVq.State s = (SimVq.State) new SimVq().create(setup(D, K, 0.25, 1e-2, 8), simvqParams(false, w, bias, "gaussian"));
+                SimVq.State s = (SimVq.State) new SimVq(simvqParams(false, w, bias, "gaussian")).create(setup(D, K, 0.25, 1e-2, 8));
                 INDArray z = gaussian(30, D, 0.5, 2);
                 try (Assignment a = s.assign(z)) {
                     s.update(z, a);

@@ -27,7 +27,7 @@ class EmaVqTest {
     private static final int[] CODES = {1, 1, 4, 4, 4, 6, 6};
 
     private static EmaVq.State ema(double decay, double eps, double dead) {
-        return (EmaVq.State) new EmaVq().create(setup(D, K, 0.25, 1e-2, 23), emaParams(decay, eps, dead));
+        return (EmaVq.State) new EmaVq(emaParams(decay, eps, dead)).create(setup(D, K, 0.25, 1e-2, 23));
     }
 
     /** One EMA step by hand from counts n0 and sums m0 (per code), returning the new codebook. */

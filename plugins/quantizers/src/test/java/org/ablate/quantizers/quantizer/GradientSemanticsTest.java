@@ -7,7 +7,6 @@ import static org.ablate.quantizers.quantizer.QuantizerFixtures.rows;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.setup;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.simvqParams;
 import static org.ablate.quantizers.quantizer.QuantizerFixtures.toDouble;
-import static org.ablate.quantizers.quantizer.QuantizerFixtures.vqParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +49,7 @@ class GradientSemanticsTest {
 
     @Test
     void vqFirstUpdateChangesExactlyTheSelectedRows() {
-        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(D, K, 0.25, LR, 11), vqParams());
+        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(D, K, 0.25, LR, 11));
         int[] codes = {1, 1, 4, 6, 6, 6};
         INDArray z = near(toDouble(vq.codebook()), codes, 0.2, 3);
         float[][] before = rows(vq.codebook());
@@ -65,7 +64,7 @@ class GradientSemanticsTest {
 
     @Test
     void vqOnRandomTokensChangesTheChosenSetAndNothingElse() {
-        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(D, K, 0.25, LR, 5), vqParams());
+        VanillaVq.State vq = (VanillaVq.State) new VanillaVq().create(setup(D, K, 0.25, LR, 5));
         INDArray z = gaussian(5, D, 0.1, 17);
         float[][] before = rows(vq.codebook());
         Set<Integer> chosen;
@@ -80,8 +79,7 @@ class GradientSemanticsTest {
 
     @Test
     void simvqNeverChangesCButMovesWAndBAndEveryEffectiveCode() {
-        SimVq.State s = (SimVq.State) new SimVq().create(setup(D, K, 0.25, LR, 7),
-                simvqParams(false, "full", true, "gaussian"));
+        SimVq.State s = (SimVq.State) new SimVq(simvqParams(false, "full", true, "gaussian")).create(setup(D, K, 0.25, LR, 7));
         float[] c0 = bits(s.frozenCodebook());
         float[] w0 = bits(s.weight());
         double[] b0 = bias(s);
@@ -113,8 +111,7 @@ class GradientSemanticsTest {
 
     @Test
     void simvqWithoutBiasHasEffectiveCodebookCTimesWTransposed() {
-        SimVq.State s = (SimVq.State) new SimVq().create(setup(D, K, 0.25, LR, 7),
-                simvqParams(false, "full", false, "gaussian"));
+        SimVq.State s = (SimVq.State) new SimVq(simvqParams(false, "full", false, "gaussian")).create(setup(D, K, 0.25, LR, 7));
         INDArray z = gaussian(6, D, 0.5, 1);
         try (Assignment a = s.assign(z)) {
             s.update(z, a);
@@ -126,8 +123,7 @@ class GradientSemanticsTest {
 
     @Test
     void simvqDiagonalAlsoMovesEveryEffectiveCodeAndKeepsCFrozen() {
-        SimVq.State s = (SimVq.State) new SimVq().create(setup(D, K, 0.25, LR, 9),
-                simvqParams(false, "diagonal", true, "uniform"));
+        SimVq.State s = (SimVq.State) new SimVq(simvqParams(false, "diagonal", true, "uniform")).create(setup(D, K, 0.25, LR, 9));
         assertArrayEquals(new long[] {1, D}, s.weight().shape(), "a diagonal W is stored as a row");
         float[] c0 = bits(s.frozenCodebook());
         for (int step = 0; step < 3; step++) {
@@ -143,8 +139,7 @@ class GradientSemanticsTest {
 
     @Test
     void simvqWithTrainableCodebookChangesCToo() {
-        SimVq.State s = (SimVq.State) new SimVq().create(setup(D, K, 0.25, LR, 7),
-                simvqParams(true, "full", true, "gaussian"));
+        SimVq.State s = (SimVq.State) new SimVq(simvqParams(true, "full", true, "gaussian")).create(setup(D, K, 0.25, LR, 7));
         float[][] c0 = rows(s.frozenCodebook());
         int[] codes = {0, 0, 3, 5};
         INDArray z = near(toDouble(s.effectiveCodebook()), codes, 0.2, 4);

@@ -66,7 +66,7 @@ class GridQuantizersTest {
 
     @Test
     void fsqDefaultLevelsForK256AreTheGrid865() {
-        QuantizerState fsq = new Fsq().create(setup(8, 256, 0.25, 1e-3, 1), fsqParams());
+        QuantizerState fsq = new Fsq(fsqParams()).create(setup(8, 256, 0.25, 1e-3, 1));
         checkGrid(fsq, new int[] {8, 6, 5});
         assertEquals(240, fsq.codebookSize(), "the paper's levels 8·6·5 for K = 256 give 240 codes");
     }
@@ -75,19 +75,19 @@ class GridQuantizersTest {
     void fsqDefaultLevelsForEveryTabulatedK() {
         int[][] expected = {{256, 240}, {1024, 1000}, {4096, 4375}, {16384, 15360}, {65536, 64000}};
         for (int[] e : expected) {
-            assertEquals(e[1], new Fsq().create(setup(8, e[0], 0.25, 1e-3, 1), fsqParams()).codebookSize(), "K = " + e[0]);
+            assertEquals(e[1], new Fsq(fsqParams()).create(setup(8, e[0], 0.25, 1e-3, 1)).codebookSize(), "K = " + e[0]);
         }
     }
 
     @Test
     void fsqExplicitLevelsIncludingEvenAndTwo() {
-        checkGrid(new Fsq().create(setup(8, 999, 0.25, 1e-3, 1), fsqParams(3, 4, 5)), new int[] {3, 4, 5});
-        checkGrid(new Fsq().create(setup(8, 999, 0.25, 1e-3, 1), fsqParams(2, 7, 2)), new int[] {2, 7, 2});
+        checkGrid(new Fsq(fsqParams(3, 4, 5)).create(setup(8, 999, 0.25, 1e-3, 1)), new int[] {3, 4, 5});
+        checkGrid(new Fsq(fsqParams(2, 7, 2)).create(setup(8, 999, 0.25, 1e-3, 1)), new int[] {2, 7, 2});
     }
 
     @Test
     void fsqRoundsAndClampsToTheGrid() {
-        QuantizerState fsq = new Fsq().create(setup(8, 0, 0.25, 1e-3, 1), fsqParams(5, 4));
+        QuantizerState fsq = new Fsq(fsqParams(5, 4)).create(setup(8, 0, 0.25, 1e-3, 1));
         INDArray z = Nd4j.create(new float[][] {{0.4f, 0.6f}, {-1.6f, -1.4f}, {9f, 9f}, {-9f, -9f}, {2.49f, 1.51f}});
         try (Assignment a = fsq.assign(z)) {
             // levels 5: −2..2; levels 4: −2..1
@@ -104,7 +104,7 @@ class GridQuantizersTest {
     @Test
     void fsqWithoutDefaultLevelsExplainsWhatToDo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Fsq().create(setup(8, 300, 0.25, 1e-3, 1), fsqParams()));
+                () -> new Fsq(fsqParams()).create(setup(8, 300, 0.25, 1e-3, 1)));
         assertTrue(e.getMessage().contains("fsq has no default levels for codebook_size = 300"), e.getMessage());
         assertTrue(e.getMessage().contains("[256, 1024, 4096, 16384, 65536]"), e.getMessage());
         assertTrue(e.getMessage().contains("set quantizer.levels"), e.getMessage());
@@ -112,12 +112,12 @@ class GridQuantizersTest {
 
     @Test
     void fsqHasNoCommitmentTerm() {
-        assertFalse(new Fsq().create(setup(8, 256, 0.25, 1e-3, 1), fsqParams()).commitment());
+        assertFalse(new Fsq(fsqParams()).create(setup(8, 256, 0.25, 1e-3, 1)).commitment());
     }
 
     @Test
     void lfqIndexIsTheBitPatternOfTheSigns() {
-        QuantizerState lfq = new Lfq().create(setup(8, 16, 0.25, 1e-3, 1), lfqParams(0.1));
+        QuantizerState lfq = new Lfq(lfqParams(0.1)).create(setup(8, 16, 0.25, 1e-3, 1));
         assertEquals(4, lfq.codeDim(), "d = log2 K");
         assertEquals(16, lfq.codebookSize());
         INDArray z = gaussian(200, 4, 1.0, 3);
@@ -147,11 +147,11 @@ class GridQuantizersTest {
     void lfqNeedsAPowerOfTwo() {
         for (int k : new int[] {100, 3, 1, 0, 1000}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new Lfq().create(setup(8, k, 0.25, 1e-3, 1), lfqParams(0.1)), "K = " + k);
+                    () -> new Lfq(lfqParams(0.1)).create(setup(8, k, 0.25, 1e-3, 1)), "K = " + k);
             assertEquals("lfq needs a power-of-two codebook_size (d = log2 K), got " + k, e.getMessage());
         }
         for (int k : new int[] {2, 1024, 1 << 18}) {
-            assertEquals(k, new Lfq().create(setup(8, k, 0.25, 1e-3, 1), lfqParams(0.1)).codebookSize());
+            assertEquals(k, new Lfq(lfqParams(0.1)).create(setup(8, k, 0.25, 1e-3, 1)).codebookSize());
         }
     }
 }

@@ -28,10 +28,6 @@ public final class QuantizerFixtures {
         return new QuantizerSetup(d, k, beta, lr, seed, 1L << 24);
     }
 
-    public static Parameters vqParams() {
-        return new Parameters(Map.of());
-    }
-
     public static Parameters simvqParams(boolean trainCodebook, String w, boolean bias, String init) {
         return new Parameters(Map.of("train_codebook", trainCodebook, "w", w, "bias", bias, "codebook_init", init));
     }
@@ -60,20 +56,20 @@ public final class QuantizerFixtures {
     public static Map<String, QuantizerState> allFamilies(int d, int k, long seed) {
         QuantizerSetup s = setup(d, k, 0.25, 1e-2, seed);
         Map<String, QuantizerState> out = new LinkedHashMap<>();
-        out.put("vq", new VanillaVq().create(s, vqParams()));
+        out.put("vq", new VanillaVq().create(s));
         for (boolean train : new boolean[] {false, true}) {
             for (String w : new String[] {"full", "diagonal"}) {
                 for (boolean bias : new boolean[] {true, false}) {
                     for (String init : new String[] {"gaussian", "uniform"}) {
                         out.put("simvq(train_codebook=" + train + ", w=" + w + ", bias=" + bias + ", init=" + init + ")",
-                                new SimVq().create(s, simvqParams(train, w, bias, init)));
+                                new SimVq(simvqParams(train, w, bias, init)).create(s));
                     }
                 }
             }
         }
-        out.put("vq-fc", new FactorizedVq().create(s, fcParams(3)));
-        out.put("vq-ema", new EmaVq().create(s, emaParams(0.9, 1e-5, 0.0)));
-        out.put("vq-ema(dead_threshold=0.5)", new EmaVq().create(s, emaParams(0.9, 1e-5, 0.5)));
+        out.put("vq-fc", new FactorizedVq(fcParams(3)).create(s));
+        out.put("vq-ema", new EmaVq(emaParams(0.9, 1e-5, 0.0)).create(s));
+        out.put("vq-ema(dead_threshold=0.5)", new EmaVq(emaParams(0.9, 1e-5, 0.5)).create(s));
         return out;
     }
 

@@ -27,7 +27,7 @@ class SimVqBuffersTest {
         }
         for (String w : new String[] {"full", "diagonal"}) {
             for (boolean bias : new boolean[] {true, false}) {
-                SimVq.State s = (SimVq.State) new SimVq().create(setup(4, k, 0.25, 1e-2, 3), simvqParams(false, w, bias, "gaussian"));
+                SimVq.State s = (SimVq.State) new SimVq(simvqParams(false, w, bias, "gaussian")).create(setup(4, k, 0.25, 1e-2, 3));
                 for (int step = 0; step < 4; step++) {
                     INDArray z = gaussian(9, 4, 0.5, 40 + step);
                     try (Assignment a = s.assign(z)) {

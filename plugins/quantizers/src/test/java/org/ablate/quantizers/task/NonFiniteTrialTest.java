@@ -20,6 +20,7 @@ import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
 import org.ablate.spi.AbstractPlugin;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -68,10 +69,16 @@ class NonFiniteTrialTest {
         public static final ParameterSchema SCHEMA = ParameterSchema.of(
                 Param.integer("nan_from").defaultValue(3).range(1, 1000).doc("First assignment with NaN codes."));
 
+        private final int from;
+
+        @jakarta.inject.Inject
+        public NanVq(@ComponentParams Parameters params) {
+            this.from = params.getInt("nan_from");
+        }
+
         @Override
-        public QuantizerState create(QuantizerSetup setup, Parameters params) {
-            QuantizerState inner = new VanillaVq().create(setup, new Parameters(Map.of()));
-            int from = params.getInt("nan_from");
+        public QuantizerState create(QuantizerSetup setup) {
+            QuantizerState inner = new VanillaVq().create(setup);
             return new QuantizerState() {
                 private int calls;
 

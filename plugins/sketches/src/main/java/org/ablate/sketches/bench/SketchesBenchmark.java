@@ -75,16 +75,14 @@ public final class SketchesBenchmark implements Benchmark {
         families.put("rademacher", new RademacherSketch());
         families.put("srht", new SrhtSketch());
         families.put("countsketch", new CountSketch());
-        families.put("osnap(s=" + params.getInt("s") + ")", new OsnapSketch());
+        families.put("osnap(s=" + params.getInt("s") + ")", new OsnapSketch(new Parameters(Map.of("s", params.getLong("s")))));
         families.put("leverage", new LeverageSampling());
         families.put("uniform", new UniformSampling());
-        Parameters osnap = new Parameters(Map.of("s", params.getLong("s")));
         Map<String, Double> seconds = new LinkedHashMap<>();
         out.printf(Locale.ROOT, "  %-14s %10s %10s %12s  %s%n", "family", "time (s)", "GB/s of A", "GFLOP/s", "note");
         for (Map.Entry<String, Sketch> e : families.entrySet()) {
             Sketch sketch = e.getValue();
-            Parameters p = e.getKey().startsWith("osnap") ? osnap : new Parameters(Map.of());
-            double s = best(repeats, () -> sketch.apply(input, m, 7, p).get(0, 0));
+            double s = best(repeats, () -> sketch.apply(input, m, 7).get(0, 0));
             seconds.put(e.getKey(), s);
             boolean gemmBased = e.getKey().equals("gaussian") || e.getKey().equals("rademacher");
             String note = e.getKey().equals("leverage") ? String.format(Locale.ROOT, "+ %.2f s once for the scores (QR)", scoresS) : "";

@@ -6,7 +6,6 @@ import org.ablate.experiment.SeedStreams;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.Sketch;
 import org.ablate.sketches.spi.SketchInput;
-import org.ablate.spi.Parameters;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +23,7 @@ public abstract class DenseBlockSketch implements Sketch {
     static final int PARTS = 2;
 
     @Override
-    public final DenseMatrix apply(SketchInput problem, int m, long seed, Parameters params) {
+    public final DenseMatrix apply(SketchInput problem, int m, long seed) {
         int n = problem.n();
         int k = problem.ab().cols();
         int blockCols = blockColumns(n, m);

@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.Sketch;
 import org.ablate.sketches.spi.SketchInput;
-import org.ablate.spi.Parameters;
 
 /**
  * Row sampling: m rows of M drawn i.i.d. with probabilities p_i, each rescaled by 1/√(m p_i)
@@ -13,7 +12,7 @@ import org.ablate.spi.Parameters;
 abstract class RowSamplingSketch implements Sketch {
 
     @Override
-    public final DenseMatrix apply(SketchInput problem, int m, long seed, Parameters params) {
+    public final DenseMatrix apply(SketchInput problem, int m, long seed) {
         double[] p = probabilities(problem);
         int k = problem.ab().cols();
         double[] src = problem.ab().data();

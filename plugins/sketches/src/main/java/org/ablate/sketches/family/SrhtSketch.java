@@ -6,7 +6,6 @@ import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.linalg.Fwht;
 import org.ablate.sketches.spi.Sketch;
 import org.ablate.sketches.spi.SketchInput;
-import org.ablate.spi.Parameters;
 
 /**
  * The subsampled randomised Hadamard transform S = √(N/m) · P · (H/√N) · D: zero-pad to N = 2^k
@@ -26,7 +25,7 @@ public final class SrhtSketch implements Sketch {
     static final int PARTS = 2;
 
     @Override
-    public DenseMatrix apply(SketchInput problem, int m, long seed, Parameters params) {
+    public DenseMatrix apply(SketchInput problem, int m, long seed) {
         int n = problem.n();
         int k = problem.ab().cols();
         int padded = Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1;

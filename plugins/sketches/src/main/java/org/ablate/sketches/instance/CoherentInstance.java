@@ -1,8 +1,10 @@
 package org.ablate.sketches.instance;
 
+import jakarta.inject.Inject;
 import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.RegressionInstance;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -14,14 +16,21 @@ public final class CoherentInstance implements RegressionInstance {
             Param.integer("spikes").defaultValue(4).range(1, 1 << 20).doc("Rows with high leverage."),
             Param.real("scale").defaultValue(100.0).range(1, 1e8).doc("Factor those rows are multiplied by."));
 
+    private final int spikes;
+    private final double scale;
+
+    @Inject
+    public CoherentInstance(@ComponentParams Parameters params) {
+        this.spikes = params.getInt("spikes");
+        this.scale = params.getDouble("scale");
+    }
+
     @Override
-    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random, Parameters params) {
-        int spikes = params.getInt("spikes");
+    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random) {
         if (spikes > n) {
             throw new IllegalArgumentException("coherent instance: spikes = " + spikes + " exceeds n = " + n);
         }
         DenseMatrix ab = Instances.gaussianWithSpareColumn(n, d, random);
-        double scale = params.getDouble("scale");
         for (int i = 0; i < spikes; i++) {
             int row = random.nextInt(n);
             for (int j = 0; j < d; j++) {

@@ -3,7 +3,6 @@ package org.ablate.sketches.instance;
 import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.RegressionInstance;
-import org.ablate.spi.Parameters;
 
 /**
  * Price–Song–Woodruff's counterexample for Count-Sketch: A = [I_d; 0], b = e_n, so x* = 0 and
@@ -13,7 +12,7 @@ import org.ablate.spi.Parameters;
 public final class CountSketchHardInstance implements RegressionInstance {
 
     @Override
-    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random, Parameters params) {
+    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random) {
         if (n <= d) {
             throw new IllegalArgumentException("countsketch-hard needs n > d (a zero row for b's spike), got n = " + n + ", d = " + d);
         }

@@ -1,8 +1,10 @@
 package org.ablate.sketches.instance;
 
+import jakarta.inject.Inject;
 import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.RegressionInstance;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -15,9 +17,15 @@ public final class HeavyTailedInstance implements RegressionInstance {
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.real("dof").defaultValue(2.0).range(0.1, 1000).doc("Degrees of freedom ν (smaller: heavier tails)."));
 
+    private final double dof;
+
+    @Inject
+    public HeavyTailedInstance(@ComponentParams Parameters params) {
+        this.dof = params.getDouble("dof");
+    }
+
     @Override
-    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random, Parameters params) {
-        double dof = params.getDouble("dof");
+    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random) {
         DenseMatrix ab = Instances.gaussianWithSpareColumn(n, d, random);
         // χ²_ν = Gamma(ν/2, 2)
         GammaDistribution chi2 = new GammaDistribution(new Well19937c(random.nextLong()), dof / 2, 2);

@@ -1,8 +1,10 @@
 package org.ablate.sketches.instance;
 
+import jakarta.inject.Inject;
 import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.RegressionInstance;
+import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
@@ -13,9 +15,15 @@ public final class IllConditionedInstance implements RegressionInstance {
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.real("kappa").defaultValue(1e6).range(1, 1e12).doc("Condition number σ_max/σ_min."));
 
+    private final double kappa;
+
+    @Inject
+    public IllConditionedInstance(@ComponentParams Parameters params) {
+        this.kappa = params.getDouble("kappa");
+    }
+
     @Override
-    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random, Parameters params) {
-        double kappa = params.getDouble("kappa");
+    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random) {
         double[][] u = Instances.orthonormal(n, d, random);
         double[][] v = Instances.orthonormal(d, d, random);
         double[] sigma = new double[d];

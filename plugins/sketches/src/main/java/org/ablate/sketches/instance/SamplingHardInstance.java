@@ -3,7 +3,6 @@ package org.ablate.sketches.instance;
 import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.RegressionInstance;
-import org.ablate.spi.Parameters;
 
 /**
  * The counterexample for row sampling: A is n/d stacked copies of I_d (row i is e_{i mod d}), all
@@ -14,7 +13,7 @@ import org.ablate.spi.Parameters;
 public final class SamplingHardInstance implements RegressionInstance {
 
     @Override
-    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random, Parameters params) {
+    public DenseMatrix generate(int n, int d, double noise, SplittableRandom random) {
         if (n < 2 * d) {
             throw new IllegalArgumentException("sampling-hard needs at least two copies of I_d: n >= 2d, got n = " + n + ", d = " + d);
         }

@@ -53,7 +53,7 @@ final class LinfProblem {
             throw new IllegalArgumentException("n = " + n + " must be at least d = " + d + " (an overdetermined regression)");
         }
         RegressionInstance family = context.component("instance", RegressionInstance.class);
-        DenseMatrix ab = family.generate(n, d, p.getDouble("noise"), context.random("instance"), p.scope("instance"));
+        DenseMatrix ab = family.generate(n, d, p.getDouble("noise"), context.random("instance"));
         if (!ab.allFinite()) {
             throw new IllegalStateException("instance '" + p.getString("instance") + "' generated a non-finite value (NaN or infinity)");
         }
@@ -89,9 +89,9 @@ final class LinfProblem {
     }
 
     /** One draw: sketch, solve, compare. A rank-deficient SA fails the draw (ε_eff = ∞). */
-    Draw draw(Sketch sketch, Parameters sketchParams, int m, long seed) {
+    Draw draw(Sketch sketch, int m, long seed) {
         long t0 = System.nanoTime();
-        DenseMatrix sketched = sketch.apply(input, m, seed, sketchParams);
+        DenseMatrix sketched = sketch.apply(input, m, seed);
         long t1 = System.nanoTime();
         double sketchMs = (t1 - t0) / 1e6;
         LeastSquares.Solution approx;

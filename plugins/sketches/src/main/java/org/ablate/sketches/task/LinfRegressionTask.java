@@ -40,14 +40,13 @@ public final class LinfRegressionTask implements Task {
         LinfProblem problem = LinfProblem.create(context);
         int m = problem.rows(p.get("m"), "m");
         Sketch sketch = context.component("sketch", Sketch.class);
-        Parameters sketchParams = p.scope("sketch");
         int draws = p.getInt("draws");
         double epsilon = p.getDouble("epsilon");
         context.progress().total(draws);
         List<LinfProblem.Draw> results = new ArrayList<>(draws);
         for (int j = 0; j < draws; j++) {
             context.cancellation().throwIfCancelled();
-            LinfProblem.Draw draw = problem.draw(sketch, sketchParams, m, context.seed("draw-" + j));
+            LinfProblem.Draw draw = problem.draw(sketch, m, context.seed("draw-" + j));
             results.add(draw);
             context.metrics().log(j, "draw/eps_eff", draw.epsEff());
             context.metrics().log(j, "draw/l2_rel", draw.l2Rel());

@@ -66,7 +66,7 @@ public final class MinRowsTask implements Task {
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             int m = grid.get(mid);
-            double rate = failureRate(problem, sketch, p.scope("sketch"), m, draws, epsilon, context);
+            double rate = failureRate(problem, sketch, m, draws, epsilon, context);
             rates.put(m, rate);
             context.metrics().log(probe, "search/m", m);
             context.metrics().log(probe, "search/failure_rate", rate);
@@ -88,13 +88,13 @@ public final class MinRowsTask implements Task {
         return summary;
     }
 
-    private static double failureRate(LinfProblem problem, Sketch sketch, Parameters sketchParams, int m, int draws,
-                                      double epsilon, TrialContext context) {
+    private static double failureRate(LinfProblem problem, Sketch sketch, int m, int draws, double epsilon,
+                                      TrialContext context) {
         List<LinfProblem.Draw> results = new ArrayList<>(draws);
         for (int j = 0; j < draws; j++) {
             context.cancellation().throwIfCancelled();
             // the same draw seeds at every m: the comparison across m is paired
-            results.add(problem.draw(sketch, sketchParams, m, context.seed("draw-" + j)));
+            results.add(problem.draw(sketch, m, context.seed("draw-" + j)));
         }
         return DrawStatistics.failureRate(results, epsilon);
     }

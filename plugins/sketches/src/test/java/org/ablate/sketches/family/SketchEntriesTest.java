@@ -130,10 +130,10 @@ class SketchEntriesTest {
     void osnapWithOneNonzeroIsCountSketchAndTooManyNonzerosAreRejected() {
         DenseMatrix ab = TestMatrices.gaussian(200, 3, 1);
         DenseMatrix cs = F.get("countsketch").apply(ab, 20, 33);
-        DenseMatrix os = new OsnapSketch().apply(new SketchInput(ab), 20, 33, new Parameters(Map.of("s", 1L)));
+        DenseMatrix os = new OsnapSketch(new Parameters(Map.of("s", 1L))).apply(new SketchInput(ab), 20, 33);
         assertTrue(Arrays.equals(cs.data(), os.data()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new OsnapSketch().apply(new SketchInput(ab), 5, 1, new Parameters(Map.of("s", 8L))));
+                () -> new OsnapSketch(new Parameters(Map.of("s", 8L))).apply(new SketchInput(ab), 5, 1));
         assertEquals("s = 8 nonzeros per column need m >= s, got m = 5", e.getMessage());
     }
 
@@ -198,8 +198,7 @@ class SketchEntriesTest {
         // coherent instance: 4 rows scaled by 100 carry almost all of d = 8's leverage
         int n = 512;
         int d = 8;
-        DenseMatrix ab = new CoherentInstance().generate(n, d, 0.5, new SplittableRandom(7),
-                new Parameters(Map.of("spikes", 4L, "scale", 100.0)));
+        DenseMatrix ab = new CoherentInstance(new Parameters(Map.of("spikes", 4L, "scale", 100.0))).generate(n, d, 0.5, new SplittableRandom(7));
         ab = withIndexColumn(ab.leftColumns(d));
         double[] leverage = referenceLeverage(ab, d);
         Integer[] order = new Integer[n];

@@ -2,12 +2,10 @@ package org.ablate.sketches.family;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.linalg.Fwht;
 import org.ablate.sketches.spi.SketchInput;
-import org.ablate.spi.Parameters;
 import org.junit.jupiter.api.Test;
 
 /** The blocked SRHT (H_N = H_N1 ⊗ H_N2) equals the plain one: full FWHT, then the sampled rows. */
@@ -24,7 +22,7 @@ class SrhtBlocksTest {
         for (int i = 0; i < ab.data().length; i++) {
             ab.data()[i] = data.nextGaussian();
         }
-        DenseMatrix blocked = new SrhtSketch().apply(new SketchInput(ab), m, seed, new Parameters(Map.of()));
+        DenseMatrix blocked = new SrhtSketch().apply(new SketchInput(ab), m, seed);
 
         // the reference draws the same signs and rows from the same stream
         int padded = Integer.highestOneBit(n) << 1;

@@ -201,7 +201,7 @@ class SrhtTest {
         int n = 2048;
         int d = 32;
         int m = 128;
-        DenseMatrix ab = new CountSketchHardInstance().generate(n, d, 1.0, new SplittableRandom(0), TestMatrices.NONE);
+        DenseMatrix ab = new CountSketchHardInstance().generate(n, d, 1.0, new SplittableRandom(0));
         SketchInput input = new SketchInput(ab);
         int draws = 300;
         int deficient = 0;

@@ -22,21 +22,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The instance families generate what they promise: r ⟂ col(A), ||r|| = noise·||Ax*||, and their structure. */
 class InstancesTest {
 
-    private static final Parameters NONE = TestMatrices.NONE;
 
     /** Each family with its schema's defaults, as the tasks would pass them. */
     static Stream<Arguments> generalFamilies() {
         return Stream.of(
-                Arguments.of("gaussian", new GaussianInstance(), NONE),
-                Arguments.of("coherent", new CoherentInstance(), new Parameters(Map.of("spikes", 4L, "scale", 100.0))),
-                Arguments.of("heavy-tailed", new HeavyTailedInstance(), new Parameters(Map.of("dof", 2.0))),
-                Arguments.of("ill-conditioned", new IllConditionedInstance(), new Parameters(Map.of("kappa", 1e6))));
+                Arguments.of("gaussian", new GaussianInstance()),
+                Arguments.of("coherent", new CoherentInstance(new Parameters(Map.of("spikes", 4L, "scale", 100.0)))),
+                Arguments.of("heavy-tailed", new HeavyTailedInstance(new Parameters(Map.of("dof", 2.0)))),
+                Arguments.of("ill-conditioned", new IllConditionedInstance(new Parameters(Map.of("kappa", 1e6)))));
     }
 
     static Stream<Arguments> allFamilies() {
         return Stream.concat(generalFamilies(), Stream.of(
-                Arguments.of("countsketch-hard", new CountSketchHardInstance(), NONE),
-                Arguments.of("sampling-hard", new SamplingHardInstance(), NONE)));
+                Arguments.of("countsketch-hard", new CountSketchHardInstance()),
+                Arguments.of("sampling-hard", new SamplingHardInstance())));
     }
 
     /** r = b − A x* for the exact least-squares x*. */
@@ -75,11 +74,11 @@ class InstancesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("generalFamilies")
-    void theResidualIsOrthogonalToTheColumnsAndHasTheRequestedSize(String name, RegressionInstance family, Parameters params) {
+    void theResidualIsOrthogonalToTheColumnsAndHasTheRequestedSize(String name, RegressionInstance family) {
         int n = 400;
         int d = 6;
         for (double noise : new double[] {0.5, 3.0}) {
-            DenseMatrix ab = family.generate(n, d, noise, new SplittableRandom(42), params);
+            DenseMatrix ab = family.generate(n, d, noise, new SplittableRandom(42));
             assertEquals(n, ab.rows());
             assertEquals(d + 1, ab.cols());
             assertTrue(ab.allFinite());
@@ -99,8 +98,7 @@ class InstancesTest {
         int n = 300;
         int d = 7;
         for (double kappa : new double[] {1e3, 1e6}) {
-            DenseMatrix ab = new IllConditionedInstance().generate(n, d, 0.5, new SplittableRandom(3),
-                    new Parameters(Map.of("kappa", kappa)));
+            DenseMatrix ab = new IllConditionedInstance(new Parameters(Map.of("kappa", kappa))).generate(n, d, 0.5, new SplittableRandom(3));
             LeastSquares.Solution s = LeastSquares.solve(ab, d);
             assertEquals(kappa, s.sigmaMax() / s.sigmaMin(), 1e-6 * kappa, "condition number");
             assertEquals(1.0, s.sigmaMax(), 1e-9);
@@ -116,8 +114,7 @@ class InstancesTest {
     void coherentRowsCarryAlmostAllTheLeverage() {
         int n = 512;
         int d = 8;
-        DenseMatrix ab = new CoherentInstance().generate(n, d, 0.5, new SplittableRandom(11),
-                new Parameters(Map.of("spikes", 4L, "scale", 100.0)));
+        DenseMatrix ab = new CoherentInstance(new Parameters(Map.of("spikes", 4L, "scale", 100.0))).generate(n, d, 0.5, new SplittableRandom(11));
         double[] scores = LeastSquares.leverageScores(ab, d);
         double[] sorted = scores.clone();
         Arrays.sort(sorted);
@@ -140,8 +137,8 @@ class InstancesTest {
 
     @Test
     void coherentRejectsMoreSpikesThanRows() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CoherentInstance()
-                .generate(10, 2, 0.5, new SplittableRandom(1), new Parameters(Map.of("spikes", 11L, "scale", 100.0))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CoherentInstance(new Parameters(Map.of("spikes", 11L, "scale", 100.0)))
+                .generate(10, 2, 0.5, new SplittableRandom(1)));
         assertEquals("coherent instance: spikes = 11 exceeds n = 10", e.getMessage());
     }
 
@@ -152,14 +149,12 @@ class InstancesTest {
         // Gaussian rows in d = 6: max/median ≈ (√6 + 3)/√6 ≈ 2.
         int n = 400;
         int d = 6;
-        double heavy = maxOverMedianRowNorm(new HeavyTailedInstance().generate(n, d, 0.5, new SplittableRandom(5),
-                new Parameters(Map.of("dof", 2.0))), d);
-        double gauss = maxOverMedianRowNorm(new GaussianInstance().generate(n, d, 0.5, new SplittableRandom(5), NONE), d);
+        double heavy = maxOverMedianRowNorm(new HeavyTailedInstance(new Parameters(Map.of("dof", 2.0))).generate(n, d, 0.5, new SplittableRandom(5)), d);
+        double gauss = maxOverMedianRowNorm(new GaussianInstance().generate(n, d, 0.5, new SplittableRandom(5)), d);
         assertTrue(heavy > 5, "heavy-tailed max/median row norm " + heavy);
         assertTrue(gauss < 3, "Gaussian max/median row norm " + gauss);
         // lighter tails with many degrees of freedom
-        double light = maxOverMedianRowNorm(new HeavyTailedInstance().generate(n, d, 0.5, new SplittableRandom(5),
-                new Parameters(Map.of("dof", 1000.0))), d);
+        double light = maxOverMedianRowNorm(new HeavyTailedInstance(new Parameters(Map.of("dof", 1000.0))).generate(n, d, 0.5, new SplittableRandom(5)), d);
         assertTrue(light < 3, "nu = 1000 max/median row norm " + light);
     }
 
@@ -176,7 +171,7 @@ class InstancesTest {
     void countSketchHardIsExactlyIdentityOverZeroWithTheLastUnitVector() {
         int n = 20;
         int d = 5;
-        DenseMatrix ab = new CountSketchHardInstance().generate(n, d, 0.5, new SplittableRandom(1), NONE);
+        DenseMatrix ab = new CountSketchHardInstance().generate(n, d, 0.5, new SplittableRandom(1));
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
                 assertEquals(i == j ? 1.0 : 0.0, ab.get(i, j), 0.0);
@@ -184,7 +179,7 @@ class InstancesTest {
             assertEquals(i == n - 1 ? 1.0 : 0.0, ab.get(i, d), 0.0);
         }
         // independent of the seed and of the noise level
-        assertEquals(ab, new CountSketchHardInstance().generate(n, d, 7.0, new SplittableRandom(99), NONE));
+        assertEquals(ab, new CountSketchHardInstance().generate(n, d, 7.0, new SplittableRandom(99)));
         // x* = 0, ||Ax* − b|| = 1 = ||A†||
         LeastSquares.Solution s = LeastSquares.solve(ab, d);
         for (double x : s.x()) {
@@ -193,7 +188,7 @@ class InstancesTest {
         assertEquals(1.0, s.residualNorm(), 1e-15);
         assertEquals(1.0, s.sigmaMin(), 1e-15);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new CountSketchHardInstance().generate(5, 5, 1, new SplittableRandom(1), NONE));
+                () -> new CountSketchHardInstance().generate(5, 5, 1, new SplittableRandom(1)));
         assertTrue(e.getMessage().startsWith("countsketch-hard needs n > d"), e.getMessage());
     }
 
@@ -202,7 +197,7 @@ class InstancesTest {
         int d = 4;
         for (int n : new int[] {64, 2 * d + 3}) {   // d | n, and uneven copies (3 of rows 0..2, 2 of row 3)
             double noise = 0.5;
-            DenseMatrix ab = new SamplingHardInstance().generate(n, d, noise, new SplittableRandom(8), NONE);
+            DenseMatrix ab = new SamplingHardInstance().generate(n, d, noise, new SplittableRandom(8));
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < d; j++) {
                     assertEquals(i % d == j ? 1.0 : 0.0, ab.get(i, j), 0.0);
@@ -231,17 +226,17 @@ class InstancesTest {
             assertEquals(noise, ratio, 1e-9, "n = " + n);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SamplingHardInstance().generate(7, 4, 1, new SplittableRandom(1), NONE));
+                () -> new SamplingHardInstance().generate(7, 4, 1, new SplittableRandom(1)));
         assertTrue(e.getMessage().startsWith("sampling-hard needs at least two copies of I_d"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("allFamilies")
-    void everyFamilyIsDeterministicForASeed(String name, RegressionInstance family, Parameters params) {
-        DenseMatrix a = family.generate(200, 5, 0.5, new SplittableRandom(17), params);
-        DenseMatrix b = family.generate(200, 5, 0.5, new SplittableRandom(17), params);
+    void everyFamilyIsDeterministicForASeed(String name, RegressionInstance family) {
+        DenseMatrix a = family.generate(200, 5, 0.5, new SplittableRandom(17));
+        DenseMatrix b = family.generate(200, 5, 0.5, new SplittableRandom(17));
         assertTrue(Arrays.equals(a.data(), b.data()), name + ": same seed, different instance");
-        DenseMatrix c = family.generate(200, 5, 0.5, new SplittableRandom(18), params);
+        DenseMatrix c = family.generate(200, 5, 0.5, new SplittableRandom(18));
         if (name.equals("countsketch-hard")) {
             assertEquals(a, c); // deterministic by construction
         } else {

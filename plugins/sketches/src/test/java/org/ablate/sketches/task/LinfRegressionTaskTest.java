@@ -61,8 +61,8 @@ class LinfRegressionTaskTest {
         TrialFolder t = CliHarness.trials(tmp.resolve("results"), "recompute").get(0);
 
         // the instance, from the trial's "instance" stream, solved by Commons Math
-        DenseMatrix ab = new IllConditionedInstance().generate(n, d, 0.5,
-                new SplittableRandom(SeedStreams.derive(seed, "instance")), new Parameters(Map.of("kappa", 100.0)));
+        DenseMatrix ab = new IllConditionedInstance(new Parameters(Map.of("kappa", 100.0))).generate(n, d, 0.5,
+                new SplittableRandom(SeedStreams.derive(seed, "instance")));
         RealMatrix a = new Array2DRowRealMatrix(n, d);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
@@ -83,8 +83,8 @@ class LinfRegressionTaskTest {
         Map<Long, Double> l2 = CliHarness.metric(t, "draw/l2_rel");
         Map<Long, Double> ratio = CliHarness.metric(t, "draw/residual_ratio");
         SketchInput input = new SketchInput(ab);
-        TestMatrices.Family osnap = new TestMatrices.Family("osnap", new org.ablate.sketches.family.OsnapSketch(),
-                new Parameters(Map.of("s", 2L)));
+        TestMatrices.Family osnap = new TestMatrices.Family("osnap",
+                new org.ablate.sketches.family.OsnapSketch(new Parameters(Map.of("s", 2L))));
         for (int j = 0; j < draws; j++) {
             DenseMatrix sab = osnap.apply(input, m, SeedStreams.derive(seed, "draw-" + j));
             RealMatrix sa = new Array2DRowRealMatrix(m, d);
