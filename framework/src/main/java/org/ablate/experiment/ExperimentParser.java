@@ -38,6 +38,7 @@ import org.ablate.config.YamlReader;
  * timeout: 10m                 # per trial
  * headline: error              # the summary metric `ablate status` shows
  * tracking: {uri: http://127.0.0.1:5000, experiment: pi-study}   # MLflow (both optional)
+ * report: {plots: [...]}       # and claims: [...], see {@link ReportSpec}
  * </pre>
  *
  * The {@code sweep:} section may instead be a Weights &amp; Biases sweep configuration, recognised
@@ -160,10 +161,10 @@ public final class ExperimentParser {
         String headline = errors.get(() -> top.containsKey("headline") ? top.get("headline").asString() : fromSweep, null);
         TrackingSettings tracking = errors.get(() -> top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE,
                 TrackingSettings.NONE);
+        ReportSpec report = errors.get(() -> ReportSpec.parse(top.get("report"), top.get("claims")), ReportSpec.NONE);
         errors.throwIfAny();
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline, tracking,
-                top.get("report"), top.get("claims"));
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking, report);
     }
 
     private static String name(Map<String, YamlNode> top, String source, String defaultName) {
