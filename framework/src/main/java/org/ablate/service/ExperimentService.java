@@ -109,7 +109,8 @@ public final class ExperimentService {
     public PlannedRun plan(RunRequest request) {
         Path file = ExperimentLocator.locate(request.experiment());
         // the report section is written against the file's own sweep, which the overrides may narrow
-        ExperimentSpec asWritten = ExperimentParser.parse(file);
+        // its sweep section is read by the sweepers of the engine that runs it (started when there is one)
+        ExperimentSpec asWritten = ExperimentParser.parse(file, () -> engine.get().registry());
         ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, request.overrides());
         SweepPlan plan = new SweepExpander(engine.get().registry()).expand(parsed, request.maxTrials());
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
