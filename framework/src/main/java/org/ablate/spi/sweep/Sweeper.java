@@ -6,7 +6,7 @@ import java.util.Map;
  * Turns an experiment file's {@code sweep:} section into the configurations to run (Hydra's
  * Sweeper). A plugin registers one as a component of this kind; the framework's own are
  * {@code grid} (grid/zip, the default) and {@code wandb} (a W&amp;B sweep configuration).
- * Implementations need a public no-argument constructor and keep no state between calls.
+ * Created by Guice like every component (constructor injection works); it keeps no state between calls.
  */
 public interface Sweeper {
 
