@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Suggestions;
+import org.ablate.service.ExperimentLocator;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
 import picocli.CommandLine.Option;

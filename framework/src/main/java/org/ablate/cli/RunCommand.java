@@ -5,25 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.ablate.config.Durations;
-import org.ablate.config.Origin;
 import org.ablate.config.Values;
-import org.ablate.experiment.CommandLineOverrides;
-import org.ablate.experiment.ExperimentParser;
 import org.ablate.experiment.ExperimentSpec;
 import org.ablate.experiment.SweepExpander;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
-import org.ablate.plugin.Engine;
 import org.ablate.run.RunOptions;
-import org.ablate.run.SweepResult;
-import org.ablate.run.SweepRunner;
-import org.ablate.run.TrialOutcome;
-import org.ablate.store.ResultsStore;
-import org.ablate.store.TrialState;
-import org.ablate.tracking.mlflow.MlflowSettings;
-import org.ablate.tracking.mlflow.MlflowTracker;
-import org.ablate.config.ConfigException;
+import org.ablate.service.ExperimentService;
+import org.ablate.service.RunRequest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,79 +84,29 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-trials must be at least 1, got " + maxTrials);
         }
         ResultsRoot.check(resultsDir);
-        Path file = ExperimentLocator.locate(experiment);
-        // the report section is written against the file's own sweep, which the overrides may narrow
-        ExperimentSpec asWritten = ExperimentParser.parse(file);
-        ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, overrides);
-        org.ablate.report.ReportSpec reportSpec = org.ablate.report.ReportSpec.of(parsed);
-        Engine engine = Engine.start();
-        SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
-        // a bad report/claims section stops the run (and fails the dry run) before any trial starts
-        org.ablate.report.ReportPlanCheck.check(reportSpec, plan, org.ablate.report.FileSweep.of(asWritten));
-        org.ablate.experiment.HeadlineCheck.check(plan);
-        // parsed before --dry-run returns: a dry run that passes must not hide a bad option
-        java.time.Duration timeout = trialTimeout == null ? null
-                : Durations.parse(trialTimeout, Origin.commandLine("--trial-timeout=" + trialTimeout, "--trial-timeout"));
-        PrintWriter out = spec.commandLine().getOut();
-        if (dryRun) {
-            printPlan(plan, out);
-            return ExitCodes.OK;
-        }
         RunOptions options = RunOptions.defaults().withParallel(parallel).withFresh(fresh)
                 .withDisplay(progress == Progress.bar || (progress == Progress.auto && Terminal.isInteractive())
                         ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES);
-        if (timeout != null) {
-            options = options.withTrialTimeout(timeout);
-        }
-        java.util.Optional<MlflowSettings> tracking;
-        try {
-            tracking = MlflowSettings.resolve(trackingUri, parsed.tracking(), plan.experiment().name(), System.getenv());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--tracking-uri", e.getMessage());
-        }
-        if (tracking.isPresent()) {
-            options = options.withTracking(MlflowTracker.factory(tracking.get()));
-        }
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String invocation = org.ablate.provenance.Provenance.command("ablate run", args.subList(1, args.size()));
-        SweepResult result = new SweepRunner(new ResultsStore(resultsDir), engine).run(plan, options, invocation);
-        out.printf("%s: %d finished, %d failed, %d interrupted, %d skipped (already finished) -> %s%n",
-                plan.experiment().name(), result.count(TrialState.FINISHED), result.count(TrialState.FAILED),
-                result.count(TrialState.INTERRUPTED), result.skipped(), result.folder());
-        for (TrialOutcome o : result.outcomes()) {
-            if (o.state() != TrialState.FINISHED) {
-                out.printf("  %s %s (%s): %s%n", o.spec().id(), o.state(), o.spec().displayName(), o.reason());
-            }
+        RunRequest request = new RunRequest(experiment, overrides, maxTrials, trialTimeout, trackingUri, options, noReport,
+                resultsDir, invocation);
+        PrintWriter out = spec.commandLine().getOut();
+        ExperimentService service = new ExperimentService(out, spec.commandLine().getErr());
+        ExperimentService.PlannedRun planned = service.plan(request);
+        if (dryRun) {
+            printPlan(planned.plan(), out);
+            return ExitCodes.OK;
         }
-        out.flush();
-        int reportCode = ExitCodes.OK;
-        // interrupted: the JVM is shutting down, and a report begun now would be cut off and leave
-        // temporary files (the hook has said to run the command again, which ends with the report)
-        if (!result.interrupted() && !noReport && result.count(TrialState.FINISHED) + result.skipped() > 0) {
-            try {
-                ReportCommand.write(asWritten, new ResultsStore(resultsDir).experiment(plan.experiment().name()), trackingUri, out);
-            } catch (ConfigException e) {
-                reportCode = reportNotWritten(e, ExitCodes.BAD_INPUT);
-            } catch (org.ablate.store.StoreException e) {
-                reportCode = reportNotWritten(e, ExitCodes.STORE);
-            } catch (java.io.IOException e) {
-                reportCode = reportNotWritten(new org.ablate.store.StoreException(ReportCommand.describe(e), e), ExitCodes.STORE);
-            }
-        }
+        ExperimentService.RunOutcome outcome = service.run(planned);
         // a missing report is not a success a script may take for one; the trials stay recorded,
         // and `ablate report` makes it again once the cause is fixed
-        if (reportCode != ExitCodes.OK) {
-            return reportCode;
+        if (outcome.reportNotWritten() != null) {
+            spec.commandLine().getErr().println("ablate: " + outcome.reportNotWritten().message());
+            spec.commandLine().getErr().flush();
+            return outcome.reportNotWritten().badInput() ? ExitCodes.BAD_INPUT : ExitCodes.STORE;
         }
-        return result.allFinished() ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
-    }
-
-    private int reportNotWritten(Exception e, int code) {
-        String message = e.getMessage().startsWith(ReportCommand.REPORT_NOT_WRITTEN) ? e.getMessage()
-                : ReportCommand.REPORT_NOT_WRITTEN + e.getMessage();
-        spec.commandLine().getErr().println("ablate: " + message);
-        spec.commandLine().getErr().flush();
-        return code;
+        return outcome.sweep().allFinished() ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
     }
 
     static void printPlan(SweepPlan plan, PrintWriter out) {

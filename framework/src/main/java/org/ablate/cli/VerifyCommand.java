@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.ablate.report.ClaimResult;
 import org.ablate.report.Report;
 import org.ablate.report.Verdict;
+import org.ablate.service.ExperimentService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,16 +30,17 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReportCommand.Loaded loaded = ReportCommand.load(target);
+        ExperimentService.LoadedExperiment loaded = new ExperimentService(spec.commandLine().getOut(), spec.commandLine().getErr())
+                .load(target.experiment, target.folder());
         Report report;
         try {
             report = Report.build(loaded.spec(), loaded.folder(), scope.all);
         } catch (java.io.IOException e) {
-            throw ReportCommand.notRead(loaded.folder(), e);
+            throw ExperimentService.notRead(loaded.folder(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        ReportCommand.warnDamage(report.results(), spec.commandLine().getErr());
-        ReportCommand.printScope(report.results(), out);
+        ExperimentService.warnDamage(report.results(), spec.commandLine().getErr());
+        ExperimentService.printScope(report.results(), out);
         report.sweepNotes().forEach(out::println);
         if (report.claims().isEmpty()) {
             out.println(loaded.spec().name() + ": no claims declared");

@@ -1,9 +1,13 @@
 package org.ablate.core;
 
 import org.ablate.spi.AbstractPlugin;
+import org.ablate.experiment.GridSweeper;
+import org.ablate.experiment.WandbSweep;
 import org.ablate.spi.Benchmark;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.sweep.Sweeper;
 
-/** The framework's own components: a no-op task and the benchmark of the runner's overhead. */
+/** The framework's own components: the two sweep dialects, a no-op task and the benchmark of the runner's overhead. */
 public final class CorePlugin extends AbstractPlugin {
 
     @Override
@@ -18,5 +22,9 @@ public final class CorePlugin extends AbstractPlugin {
         registerComponent(Benchmark.class, "framework",
                 "Per-trial overhead of the runner and metric-logging throughput, on no-op trials.",
                 FrameworkBenchmark.SCHEMA, FrameworkBenchmark.class);
+        registerComponent(Sweeper.class, "grid", "sweep: {grid: {...}, zip: {...}}: axes crossed, lists zipped (the default).",
+                ParameterSchema.empty(), GridSweeper.class);
+        registerComponent(Sweeper.class, "wandb", "sweep: {method: grid|random, parameters: {...}}: a W&B sweep configuration.",
+                ParameterSchema.empty(), WandbSweep.class);
     }
 }

@@ -4,23 +4,21 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import org.ablate.experiment.CommandLineOverrides;
-import org.ablate.experiment.ExperimentParser;
-import org.ablate.experiment.ExperimentSpec;
+import java.util.Map;
 import org.ablate.experiment.SweepExpander;
-import org.ablate.experiment.SweepPlan;
 import org.ablate.plugin.Engine;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
-import org.ablate.run.SweepRunner;
 import org.ablate.run.TrialOutcome;
+import org.ablate.service.ExperimentService;
+import org.ablate.service.RunRequest;
 import org.ablate.spi.Benchmark;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
-import org.ablate.store.ResultsStore;
 
 /**
  * Measures what the framework itself costs: plugin wiring, sweep expansion with validation, the
@@ -49,29 +47,33 @@ public final class FrameworkBenchmark implements Benchmark {
         Path dir = Files.createTempDirectory("ablate-bench");
         try {
             Path file = dir.resolve("bench.yaml");
-            Files.writeString(file, "name: bench\ntask: noop\nrepeats: " + trials + "\n");
-            t0 = System.nanoTime();
-            ExperimentSpec spec = ExperimentParser.parse(file);
-            SweepPlan plan = new SweepExpander(engine.registry()).expand(spec);
-            double expandMs = (System.nanoTime() - t0) / 1e6;
-
+            Path results = dir.resolve("results");
+            // the service prints what a user of `ablate run` reads; the bench prints its figures only
+            PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+            // the no-op sweeps are timed without a mirror, whatever MLFLOW_TRACKING_URI says; tracking_uri adds one
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.remove("MLFLOW_TRACKING_URI");
+            ExperimentService service = new ExperimentService(engine, env, quiet, quiet);
             RunOptions options = RunOptions.defaults().withParallel(params.getInt("parallel"))
                     .withDisplay(RunOptions.Display.LOG_LINES);
-            SweepRunner runner = new SweepRunner(new ResultsStore(dir.resolve("results")), engine);
+            Files.writeString(file, "name: bench\ntask: noop\nrepeats: " + trials + "\n");
             t0 = System.nanoTime();
-            SweepResult result = runner.run(plan, options, "ablate bench framework");
+            ExperimentService.PlannedRun plan = service.plan(request(file, List.of(), null, options, results));
+            double expandMs = (System.nanoTime() - t0) / 1e6;
+
+            t0 = System.nanoTime();
+            SweepResult result = service.run(plan).sweep();
             double wallMs = (System.nanoTime() - t0) / 1e6;
             double[] trialMs = result.outcomes().stream().mapToDouble(o -> o.duration().toNanos() / 1e6).sorted().toArray();
 
             t0 = System.nanoTime();
-            SweepResult resumed = runner.run(plan, options, "ablate bench framework");
+            SweepResult resumed = service.run(plan).sweep();
             double resumeMs = (System.nanoTime() - t0) / 1e6;
 
             long points = params.getLong("points");
             Files.writeString(file, "name: bench-points\ntask: noop\n");
-            SweepPlan pointsPlan = new SweepExpander(engine.registry())
-                    .expand(CommandLineOverrides.apply(ExperimentParser.parse(file), List.of("points=" + points)));
-            SweepResult logged = runner.run(pointsPlan, options, "ablate bench framework");
+            SweepResult logged = service.run(service.plan(request(file, List.of("points=" + points), null, options, results)))
+                    .sweep();
             TrialOutcome big = logged.outcomes().get(0);
             double pointsPerS = points / (big.duration().toNanos() / 1e9);
 
@@ -91,16 +93,13 @@ public final class FrameworkBenchmark implements Benchmark {
                     pointsPerS, points);
             String uri = params.getString("tracking_uri");
             if (!uri.isBlank()) {
-                var settings = org.ablate.tracking.mlflow.MlflowSettings.resolve(uri,
-                        org.ablate.experiment.TrackingSettings.NONE, "ablate-bench", System.getenv()).orElseThrow();
-                Files.writeString(file, "name: bench-points-mlflow\ntask: noop\n");
-                SweepPlan trackedPlan = new SweepExpander(engine.registry())
-                        .expand(CommandLineOverrides.apply(ExperimentParser.parse(file), List.of("points=" + points)));
+                // named so that the MLflow experiment is "ablate-bench", as before the run went through the service
+                Files.writeString(file, "name: ablate-bench\ntask: noop\n");
+                ExperimentService.PlannedRun tracked = service.plan(request(file, List.of("points=" + points), uri, options, results));
                 t0 = System.nanoTime();
-                SweepResult tracked = runner.run(trackedPlan,
-                        options.withTracking(org.ablate.tracking.mlflow.MlflowTracker.factory(settings)), "ablate bench framework");
+                SweepResult trackedResult = service.run(tracked).sweep();
                 double trackedWallS = (System.nanoTime() - t0) / 1e9;
-                double trialS = tracked.outcomes().get(0).duration().toNanos() / 1e9;
+                double trialS = trackedResult.outcomes().get(0).duration().toNanos() / 1e9;
                 out.printf(Locale.ROOT, "  metric logging, MLflow on    %,.0f points/s in the trial (%.0f%% of the rate without);"
                         + " the mirror caught up %.1f s after the trial ended (%,.0f points/s to the server)%n",
                         points / trialS, 100 * (points / trialS) / pointsPerS, Math.max(0, trackedWallS - trialS),
@@ -114,6 +113,12 @@ public final class FrameworkBenchmark implements Benchmark {
                 }
             }
         }
+    }
+
+    /** A run of {@code file} as `ablate run` would make it, without the report (not what is timed). */
+    private static RunRequest request(Path file, List<String> overrides, String trackingUri, RunOptions options, Path results) {
+        return new RunRequest(file.toString(), overrides, SweepExpander.DEFAULT_MAX_TRIALS, null, trackingUri, options, true,
+                results, "ablate bench framework");
     }
 
     private static double pct(double[] sorted, double q) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.ablate.config.ConfigErrors;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Durations;
@@ -19,6 +20,7 @@ import org.ablate.config.Suggestions;
 import org.ablate.config.Values;
 import org.ablate.config.YamlNode;
 import org.ablate.config.YamlReader;
+import org.ablate.spi.ComponentRegistry;
 
 /**
  * Reads an experiment file. Checks its structure (keys, shapes, sweep lists); parameter names and
@@ -38,10 +40,13 @@ import org.ablate.config.YamlReader;
  * timeout: 10m                 # per trial
  * headline: error              # the summary metric `ablate status` shows
  * tracking: {uri: http://127.0.0.1:5000, experiment: pi-study}   # MLflow (both optional)
+ * report: {plots: [...]}       # and claims: [...], see {@link ReportSpec}
  * </pre>
  *
- * The {@code sweep:} section may instead be a Weights &amp; Biases sweep configuration, recognised
- * by its {@code method} key (grid or random; see {@link WandbSweep}):
+ * The {@code sweep:} section is read by a {@link org.ablate.spi.sweep.Sweeper}: the built-in
+ * plugin's {@code grid} (above) unless another registered sweeper recognises the section as its
+ * dialect, as the built-in {@code wandb} does a Weights &amp; Biases sweep configuration by its
+ * {@code method} key (grid or random):
  *
  * <pre>
  * sweep:
@@ -60,7 +65,6 @@ public final class ExperimentParser {
             "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
             "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims"));
     private static final Set<String> TRACKING_KEYS = new java.util.LinkedHashSet<>(List.of("uri", "experiment"));
-    private static final Set<String> SWEEP_KEYS = new java.util.LinkedHashSet<>(List.of("grid", "zip"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** A folder name is at most 255 bytes, and --fresh appends ".archived-<time>" (25): longer fails only at the first write. */
@@ -83,7 +87,13 @@ public final class ExperimentParser {
     private ExperimentParser() {
     }
 
+    /** Reads {@code file}, its sweep section through the installed plugins' sweepers. */
     public static ExperimentSpec parse(Path file) {
+        return parse(file, SweepSections::installed);
+    }
+
+    /** Reads {@code file}, its sweep section through the sweepers of {@code registry} (asked only when there is one). */
+    public static ExperimentSpec parse(Path file, Supplier<ComponentRegistry> registry) {
         String text;
         try {
             long size = Files.size(file);
@@ -98,10 +108,14 @@ public final class ExperimentParser {
             throw new ConfigException(file.toString(), "cannot read experiment file: " + e.getMessage());
         }
         String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return parse(text, file.toString(), stem);
+        return parse(text, file.toString(), stem, registry);
     }
 
     public static ExperimentSpec parse(String text, String source, String defaultName) {
+        return parse(text, source, defaultName, SweepSections::installed);
+    }
+
+    public static ExperimentSpec parse(String text, String source, String defaultName, Supplier<ComponentRegistry> registry) {
         YamlNode root = YamlReader.read(text, source);
         Map<String, YamlNode> top = root.asMap();
         // each section is checked even when an earlier one is bad, so one run reports them all
@@ -130,7 +144,7 @@ public final class ExperimentParser {
         String metric = null;
         if (top.containsKey("sweep")) {
             String[] wandbMetric = {null};
-            boolean sweepRead = errors.collect(() -> wandbMetric[0] = sweep(top, params, grid, zips));
+            boolean sweepRead = errors.collect(() -> wandbMetric[0] = sweep(top, params, grid, zips, registry));
             metric = wandbMetric[0];
             if (paramsRead && sweepRead) {
                 errors.collect(() -> checkSweptOnce(params, grid, zips));
@@ -160,10 +174,10 @@ public final class ExperimentParser {
         String headline = errors.get(() -> top.containsKey("headline") ? top.get("headline").asString() : fromSweep, null);
         TrackingSettings tracking = errors.get(() -> top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE,
                 TrackingSettings.NONE);
+        ReportSpec report = errors.get(() -> ReportSpec.parse(top.get("report"), top.get("claims")), ReportSpec.NONE);
         errors.throwIfAny();
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline, tracking,
-                top.get("report"), top.get("claims"));
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking, report);
     }
 
     private static String name(Map<String, YamlNode> top, String source, String defaultName) {
@@ -180,39 +194,26 @@ public final class ExperimentParser {
         return name;
     }
 
-    /** Reads the sweep section into grid and zips (a W&amp;B sweep's fixed values into params); its metric or null. */
+    /**
+     * Reads the sweep section, through the sweeper whose dialect it is, into grid and zips (its
+     * fixed values into params); its metric or null.
+     */
     private static String sweep(Map<String, YamlNode> top, Map<String, Sourced> params, List<SweepAxis> grid,
-                                List<List<SweepAxis>> zips) {
-        if (WandbSweep.isWandb(top.get("sweep").asMap())) {
-            WandbSweep wandb = WandbSweep.parse(top.get("sweep"), top.containsKey("seed") ? top.get("seed").asLong() : 0);
-            for (Map.Entry<String, Sourced> e : wandb.params().entrySet()) {
-                Sourced before = params.putIfAbsent(e.getKey(), e.getValue());
-                if (before != null) {
-                    throw new ConfigException(e.getValue().origin(), "both under 'params' (at "
-                            + before.origin().location() + ") and in the sweep; keep one");
-                }
-            }
-            grid.addAll(wandb.grid());
-            zips.addAll(wandb.zips());
-            return wandb.metric();
-        }
-        Map<String, YamlNode> sweep = top.get("sweep").asMap();
-        for (Map.Entry<String, YamlNode> e : sweep.entrySet()) {
-            if (!SWEEP_KEYS.contains(e.getKey())) {
-                throw unknownKey(e.getValue().origin(), e.getKey(), SWEEP_KEYS);
+                                List<List<SweepAxis>> zips, Supplier<ComponentRegistry> registry) {
+        YamlNode section = top.get("sweep");
+        section.asMap(); // a mapping in every dialect
+        SweepSections.Read read = SweepSections.read(section,
+                () -> top.containsKey("seed") ? top.get("seed").asLong() : 0, registry);
+        for (Map.Entry<String, Sourced> e : read.fixed().entrySet()) {
+            Sourced before = params.putIfAbsent(e.getKey(), e.getValue());
+            if (before != null) {
+                throw new ConfigException(e.getValue().origin(), "both under 'params' (at "
+                        + before.origin().location() + ") and in the sweep; keep one");
             }
         }
-        if (sweep.containsKey("grid")) {
-            grid.addAll(axes(sweep.get("grid")));
-        }
-        if (sweep.containsKey("zip")) {
-            YamlNode zip = sweep.get("zip");
-            List<YamlNode> groups = zip.isList() ? zip.asList() : List.of(zip);
-            for (YamlNode group : groups) {
-                zips.add(zipGroup(group));
-            }
-        }
-        return null;
+        grid.addAll(read.grid());
+        zips.addAll(read.zips());
+        return read.metric();
     }
 
     private static ConditionalOverride override(YamlNode item) {
@@ -243,24 +244,6 @@ public final class ExperimentParser {
         nodes.forEach((key, value) -> out.put(key, value.toSourced()));
     }
 
-    private static List<SweepAxis> axes(YamlNode section) {
-        Map<String, YamlNode> flat = new LinkedHashMap<>();
-        flattenNodes(section, "", flat);
-        List<SweepAxis> axes = new ArrayList<>();
-        for (Map.Entry<String, YamlNode> e : flat.entrySet()) {
-            YamlNode list = e.getValue();
-            if (!list.isList()) {
-                throw new ConfigException(list.origin(), "a swept parameter takes a list of values, got "
-                        + list.describe() + " (write a single value under 'params')");
-            }
-            if (list.asList().isEmpty()) {
-                throw new ConfigException(list.origin(), "empty list: a swept parameter needs at least one value");
-            }
-            axes.add(new SweepAxis(e.getKey(), list.asList().stream().map(YamlNode::toSourced).toList(), list.origin()));
-        }
-        return axes;
-    }
-
     private static void flattenNodes(YamlNode node, String prefix, Map<String, YamlNode> out) {
         for (Map.Entry<String, YamlNode> e : node.asMap().entrySet()) {
             if (e.getValue().isMap()) {
@@ -273,21 +256,6 @@ public final class ExperimentParser {
                 }
             }
         }
-    }
-
-    private static List<SweepAxis> zipGroup(YamlNode group) {
-        List<SweepAxis> axes = axes(group);
-        if (axes.isEmpty()) {
-            throw new ConfigException(group.origin(), "empty zip group: give the lists that vary together");
-        }
-        int n = axes.get(0).values().size();
-        for (SweepAxis a : axes) {
-            if (a.values().size() != n) {
-                throw new ConfigException(a.origin(), "zipped lists must have equal lengths: '" + axes.get(0).key()
-                        + "' has " + n + " values, '" + a.key() + "' has " + a.values().size());
-            }
-        }
-        return axes;
     }
 
     private static void checkSweptOnce(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips) {
@@ -346,7 +314,7 @@ public final class ExperimentParser {
         return new TrackingSettings(uri, t.containsKey("experiment") ? t.get("experiment").asString() : null);
     }
 
-    static ConfigException unknownKey(Origin origin, String key, Set<String> accepted) {
+    private static ConfigException unknownKey(Origin origin, String key, Set<String> accepted) {
         return new ConfigException(origin, "unknown key" + Suggestions.didYouMean(key, accepted)
                 + " (accepted: " + String.join(", ", accepted) + ")");
     }

@@ -8,7 +8,8 @@ import org.ablate.config.Sourced;
 
 /**
  * An experiment file, parsed: the task, its fixed parameters, the sweep (grid axes and zipped
- * groups), seeding, per-configuration overrides and exclusions, and run settings.
+ * groups), seeding, per-configuration overrides and exclusions, run settings, and its report and
+ * claims sections (read and checked for shape with the rest of the file).
  * Parameter keys are dotted ({@code sketch.s}); values keep their origin for error messages.
  */
 public record ExperimentSpec(
@@ -26,8 +27,7 @@ public record ExperimentSpec(
         Duration trialTimeout,
         String headline,
         TrackingSettings tracking,
-        org.ablate.config.YamlNode report,
-        org.ablate.config.YamlNode claims) {
+        ReportSpec report) {
 
     public ExperimentSpec {
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -44,6 +44,6 @@ public record ExperimentSpec(
     ExperimentSpec with(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips,
                         Seeding seeding, Duration trialTimeout) {
         return new ExperimentSpec(name, description, task, sourceFile, sourceText, params, grid, zips,
-                seeding, overrides, excludes, trialTimeout, headline, tracking, report, claims);
+                seeding, overrides, excludes, trialTimeout, headline, tracking, report);
     }
 }

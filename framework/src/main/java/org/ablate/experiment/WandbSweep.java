@@ -6,17 +6,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ablate.config.ConfigException;
-import org.ablate.config.Origin;
-import org.ablate.config.Sourced;
 import org.ablate.config.Suggestions;
-import org.ablate.config.YamlNode;
-import org.slf4j.LoggerFactory;
+import org.ablate.config.Values;
+import org.ablate.spi.sweep.Sweep;
+import org.ablate.spi.sweep.SweepException;
+import org.ablate.spi.sweep.SweepSection;
+import org.ablate.spi.sweep.Sweeper;
 
 /**
  * A Weights &amp; Biases sweep configuration written as an experiment's {@code sweep:} section
  * (recognised by its {@code method} key), turned into Ablate's fixed parameters, grid axes and
- * zipped values, so that {@link SweepExpander} treats it like any other sweep.
+ * zipped values, so that {@link SweepExpander} treats it like any other sweep. The framework's
+ * built-in plugin registers it as the {@code wandb} {@link Sweeper}.
  *
  * <pre>
  * sweep:
@@ -42,13 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@code program}, {@code command}, {@code project} and {@code entity} are accepted and ignored;
  * {@code early_terminate} is accepted with a warning, since every trial then runs to its end.
  *
- * @param params  the parameters given one {@code value}
- * @param grid    the axes of a grid search
- * @param zips    a random search's sampled configurations: one group of equal-length axes, or none
- * @param metric  the metric's name, or null when the section has no {@code metric}
+ * <p>The sweep it returns: the parameters given one {@code value} as fixed, a grid search's axes,
+ * or a random search's sampled configurations as one group of equal-length zipped axes; the
+ * metric's name, or null when the section has no {@code metric}.
  */
-public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips,
-                         String metric) {
+public final class WandbSweep implements Sweeper {
 
     /** The stream the sampling seed is derived under. */
     static final String STREAM = "wandb-sweep";
@@ -77,128 +76,123 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
         DISTRIBUTIONS.put("constant", ordered("value"));
     }
 
-    public WandbSweep {
-        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
-        grid = List.copyOf(grid);
-        zips = zips.stream().map(List::copyOf).toList();
-    }
-
     /** Whether a {@code sweep:} mapping is a W&amp;B sweep configuration rather than grid/zip. */
-    static boolean isWandb(Map<String, YamlNode> sweep) {
-        return sweep.containsKey("method");
+    @Override
+    public boolean reads(Map<String, Object> section) {
+        return section.containsKey("method");
     }
 
-    /**
-     * @param section the {@code sweep:} node (a mapping with a {@code method} key)
-     * @param seed    the experiment file's {@code seed} (0 when absent): random search samples from it
-     */
-    static WandbSweep parse(YamlNode section, long seed) {
-        Map<String, YamlNode> sweep = section.asMap();
-        for (Map.Entry<String, YamlNode> e : sweep.entrySet()) {
+    /** Reads the section (a mapping with a {@code method} key); random search samples from the file's seed. */
+    @Override
+    public Sweep sweep(SweepSection context) {
+        Node section = new Node(context.values(), List.of());
+        long seed = context.seed();
+        Map<String, Node> sweep = section.asMap();
+        for (Map.Entry<String, Node> e : sweep.entrySet()) {
             if (e.getKey().equals("grid") || e.getKey().equals("zip")) {
-                throw new ConfigException(e.getValue().origin(), "cannot be mixed with a W&B sweep ('method' is given): "
+                throw new SweepException(e.getValue().origin(), "cannot be mixed with a W&B sweep ('method' is given): "
                         + "write the swept values under 'parameters' instead");
             }
             if (!KEYS.contains(e.getKey())) {
-                throw ExperimentParser.unknownKey(e.getValue().origin(), e.getKey(), KEYS);
+                throw unknownKey(e.getValue().origin(), e.getKey(), KEYS);
             }
         }
         if (sweep.containsKey("early_terminate")) {
             // it changes which runs finish, so ignoring it silently would change the study
-            LoggerFactory.getLogger(WandbSweep.class).warn("{}: early_terminate is ignored: Ablate runs every trial to its end"
-                    + " (stop long trials with 'timeout:')", sweep.get("early_terminate").origin());
+            context.warn(sweep.get("early_terminate").origin(), "early_terminate is ignored: Ablate runs every trial to its end"
+                    + " (stop long trials with 'timeout:')");
         }
-        YamlNode methodNode = sweep.get("method");
+        Node methodNode = sweep.get("method");
         String method = methodNode.asString();
         if (method.equals("bayes")) {
-            throw new ConfigException(methodNode.origin(), "'bayes' is not supported: Bayesian search needs a live "
+            throw new SweepException(methodNode.origin(), "'bayes' is not supported: Bayesian search needs a live "
                     + "optimiser choosing each run from the results so far (accepted: " + String.join(", ", METHODS) + ")");
         }
         if (!METHODS.contains(method)) {
-            throw new ConfigException(methodNode.origin(), "unknown method '" + method + "'"
+            throw new SweepException(methodNode.origin(), "unknown method '" + method + "'"
                     + Suggestions.didYouMean(method, METHODS) + " (accepted: " + String.join(", ", METHODS) + ")");
         }
         String metric = sweep.containsKey("metric") ? metric(sweep.get("metric")) : null;
 
-        YamlNode parametersNode = sweep.get("parameters");
+        Node parametersNode = sweep.get("parameters");
         if (parametersNode == null) {
-            throw new ConfigException(missing(section, "parameters"), "missing required key (the swept parameters: "
+            throw new SweepException(missing(section, "parameters"), "missing required key (the swept parameters: "
                     + "name: {value: x}, {values: [..]} or {min: a, max: b})");
         }
         Map<String, Parameter> parameters = new LinkedHashMap<>();
-        collect(parametersNode, "", parameters);
+        collect(parametersNode, "", parameters, context);
 
-        Map<String, Sourced> fixed = new LinkedHashMap<>();
+        Map<String, Sweep.Value> fixed = new LinkedHashMap<>();
         List<Parameter> swept = new ArrayList<>();
         for (Parameter p : parameters.values()) {
             if (p.distribution().equals("constant")) {
-                fixed.put(p.key(), p.spec().get("value").toSourced());
+                fixed.put(p.key(), p.spec().get("value").toValue());
             } else {
                 swept.add(p);
             }
         }
-        YamlNode runCapNode = sweep.get("run_cap");
+        Node runCapNode = sweep.get("run_cap");
         Long runCap = runCapNode == null ? null : runCap(runCapNode);
         if (method.equals("grid")) {
-            List<SweepAxis> axes = new ArrayList<>();
+            List<Sweep.Axis> axes = new ArrayList<>();
             long size = 1;
             for (Parameter p : swept) {
-                SweepAxis axis = gridAxis(p);
+                Sweep.Axis axis = gridAxis(p);
                 axes.add(axis);
                 int n = axis.values().size();
                 size = size > Long.MAX_VALUE / n ? Long.MAX_VALUE : size * n;
             }
             if (runCap != null && runCap < size) {
-                throw new ConfigException(runCapNode.origin(), "run_cap " + runCap + " is below the grid's " + size
+                throw new SweepException(runCapNode.origin(), "run_cap " + runCap + " is below the grid's " + size
                         + " configurations: Ablate runs a grid in full (remove run_cap, or use method: random)");
             }
-            return new WandbSweep(fixed, axes, List.of(), metric);
+            return new Sweep(fixed, axes, List.of(), metric);
         }
         if (runCap == null) {
-            throw new ConfigException(missing(section, "run_cap"), "missing required key for random search: the number "
+            throw new SweepException(missing(section, "run_cap"), "missing required key for random search: the number "
                     + "of configurations to sample (W&B's random search runs until stopped; Ablate needs a count)");
         }
         long base = SeedStreams.derive(seed, STREAM);
-        List<SweepAxis> group = new ArrayList<>();
+        List<Sweep.Axis> group = new ArrayList<>();
         for (Parameter p : swept) {
             Rng rng = new Rng(SeedStreams.derive(base, p.key()));
-            List<Sourced> values = new ArrayList<>(runCap.intValue());
+            List<Sweep.Value> values = new ArrayList<>(runCap.intValue());
             for (int i = 0; i < runCap; i++) {
                 values.add(p.sample(rng));
             }
-            group.add(new SweepAxis(p.key(), values, p.origin()));
+            group.add(new Sweep.Axis(p.key(), values, p.origin()));
         }
-        return new WandbSweep(fixed, List.of(), group.isEmpty() ? List.of() : List.of(group), metric);
+        return new Sweep(fixed, List.of(), group.isEmpty() ? List.of() : List.of(group), metric);
     }
 
-    private static Origin missing(YamlNode section, String key) {
-        Origin o = section.origin();
-        return new Origin(o.source(), o.line(), o.key() + "." + key);
+    /** A key that is not there is named as the last step of the path (its parent's line). */
+    private static List<Object> missing(Node section, String key) {
+        return Node.append(section.origin(), key);
     }
 
-    private static long runCap(YamlNode node) {
+    private static long runCap(Node node) {
         long n = node.asLong();
         if (n < 1 || n > MAX_RUN_CAP) {
-            throw new ConfigException(node.origin(), "run_cap must be in [1, " + MAX_RUN_CAP + "], got " + n);
+            throw new SweepException(node.origin(), "run_cap must be in [1, " + MAX_RUN_CAP + "], got " + n);
         }
         return n;
     }
 
-    private static String metric(YamlNode node) {
-        Map<String, YamlNode> m = node.asMap();
-        for (Map.Entry<String, YamlNode> e : m.entrySet()) {
+    private static String metric(Node node) {
+        Map<String, Node> m = node.asMap();
+        for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!METRIC_KEYS.contains(e.getKey())) {
-                throw ExperimentParser.unknownKey(e.getValue().origin(), e.getKey(), METRIC_KEYS);
+                throw unknownKey(e.getValue().origin(), e.getKey(), METRIC_KEYS);
             }
         }
         if (!m.containsKey("name")) {
-            throw new ConfigException(missing(node, "name"), "missing required key (the metric the sweep optimises)");
+            throw new SweepException(missing(node, "name"), "missing required key (the metric the sweep optimises)");
         }
         if (m.containsKey("goal")) {
-            YamlNode goal = m.get("goal");
+            Node goal = m.get("goal");
             String g = goal.asString();
             if (!GOALS.contains(g)) {
-                throw new ConfigException(goal.origin(), "unknown goal '" + g + "'" + Suggestions.didYouMean(g, GOALS)
+                throw new SweepException(goal.origin(), "unknown goal '" + g + "'" + Suggestions.didYouMean(g, GOALS)
                         + " (accepted: " + String.join(", ", GOALS) + ")");
             }
         }
@@ -211,31 +205,31 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
     // ---- parameters ------------------------------------------------------------------------------
 
     /** One parameter's spec: its dotted key, its distribution (given or inferred) and its keys. */
-    private record Parameter(String key, Origin origin, String distribution, Map<String, YamlNode> spec) {
+    private record Parameter(String key, List<Object> origin, String distribution, Map<String, Node> spec) {
 
         double real(String name, double otherwise) {
             return spec.containsKey(name) ? number(spec.get(name)) : otherwise;
         }
 
-        Sourced sample(Rng rng) {
+        Sweep.Value sample(Rng rng) {
             return switch (distribution) {
                 case "categorical" -> categorical(rng);
-                case "int_uniform" -> new Sourced(rng.between(spec.get("min").asLong(), spec.get("max").asLong()), origin);
-                case "uniform" -> new Sourced(uniform(rng), origin);
-                case "log_uniform_values" -> new Sourced(logUniform(rng), origin);
+                case "int_uniform" -> new Sweep.Value(rng.between(spec.get("min").asLong(), spec.get("max").asLong()), origin);
+                case "uniform" -> new Sweep.Value(uniform(rng), origin);
+                case "log_uniform_values" -> new Sweep.Value(logUniform(rng), origin);
                 case "q_uniform" -> quantised(uniform(rng));
                 case "q_log_uniform_values" -> quantised(logUniform(rng));
-                case "normal" -> new Sourced(real("mu", 0) + real("sigma", 1) * rng.gaussian(), origin);
-                case "log_normal" -> new Sourced(StrictMath.exp(real("mu", 0) + real("sigma", 1) * rng.gaussian()), origin);
+                case "normal" -> new Sweep.Value(real("mu", 0) + real("sigma", 1) * rng.gaussian(), origin);
+                case "log_normal" -> new Sweep.Value(StrictMath.exp(real("mu", 0) + real("sigma", 1) * rng.gaussian()), origin);
                 default -> throw new IllegalStateException(distribution);
             };
         }
 
-        private Sourced categorical(Rng rng) {
-            List<YamlNode> values = spec.get("values").asList();
+        private Sweep.Value categorical(Rng rng) {
+            List<Node> values = spec.get("values").asList();
             int index;
             if (spec.containsKey("probabilities")) {
-                List<YamlNode> p = spec.get("probabilities").asList();
+                List<Node> p = spec.get("probabilities").asList();
                 double u = rng.nextDouble();
                 double cumulative = 0;
                 index = -1;
@@ -249,7 +243,7 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
             } else {
                 index = (int) rng.between(0, values.size() - 1);
             }
-            return values.get(index).toSourced();
+            return values.get(index).toValue();
         }
 
         private double uniform(Rng rng) {
@@ -267,66 +261,66 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
         }
 
         /** W&amp;B's round(x / q) * q, halves to even, an integer when q is written as one. */
-        private Sourced quantised(double x) {
-            YamlNode q = spec.get("q");
+        private Sweep.Value quantised(double x) {
+            Node q = spec.get("q");
             if (q != null && q.value() instanceof Long lq) {
-                return new Sourced((long) Math.rint(x / lq) * lq, origin);
+                return new Sweep.Value((long) Math.rint(x / lq) * lq, origin);
             }
             double dq = q == null ? 1.0 : number(q);
-            return new Sourced(Math.rint(x / dq) * dq, origin);
+            return new Sweep.Value(Math.rint(x / dq) * dq, origin);
         }
     }
 
     /** Reads {@code parameters:}; a parameter holding {@code parameters} nests its keys (outer.inner). */
-    private static void collect(YamlNode parametersNode, String prefix, Map<String, Parameter> out) {
-        Map<String, YamlNode> parameters = parametersNode.asMap();
+    private static void collect(Node parametersNode, String prefix, Map<String, Parameter> out, SweepSection context) {
+        Map<String, Node> parameters = parametersNode.asMap();
         if (parameters.isEmpty()) {
-            throw new ConfigException(parametersNode.origin(), "empty mapping: give at least one parameter");
+            throw new SweepException(parametersNode.origin(), "empty mapping: give at least one parameter");
         }
-        for (Map.Entry<String, YamlNode> e : parameters.entrySet()) {
+        for (Map.Entry<String, Node> e : parameters.entrySet()) {
             String key = prefix + e.getKey();
-            YamlNode node = e.getValue();
+            Node node = e.getValue();
             if (!node.isMap()) {
-                throw new ConfigException(node.origin(), "a W&B parameter is a mapping ({value: x}, {values: [..]}, "
+                throw new SweepException(node.origin(), "a W&B parameter is a mapping ({value: x}, {values: [..]}, "
                         + "{min: a, max: b} or {parameters: {..}}), got " + node.describe());
             }
-            Map<String, YamlNode> spec = node.asMap();
-            for (Map.Entry<String, YamlNode> s : spec.entrySet()) {
+            Map<String, Node> spec = node.asMap();
+            for (Map.Entry<String, Node> s : spec.entrySet()) {
                 if (!PARAMETER_KEYS.contains(s.getKey())) {
-                    throw ExperimentParser.unknownKey(s.getValue().origin(), s.getKey(), PARAMETER_KEYS);
+                    throw unknownKey(s.getValue().origin(), s.getKey(), PARAMETER_KEYS);
                 }
             }
             if (spec.containsKey("parameters")) {
-                for (Map.Entry<String, YamlNode> s : spec.entrySet()) {
+                for (Map.Entry<String, Node> s : spec.entrySet()) {
                     if (!s.getKey().equals("parameters")) {
-                        throw new ConfigException(s.getValue().origin(),
+                        throw new SweepException(s.getValue().origin(),
                                 "a parameter with nested 'parameters' takes no other key");
                     }
                 }
-                collect(spec.get("parameters"), key + ".", out);
+                collect(spec.get("parameters"), key + ".", out, context);
                 continue;
             }
             Parameter p = parameter(key, node, spec);
             Parameter before = out.put(key, p);
             if (before != null) {
-                throw new ConfigException(node.origin(), "'" + key + "' is written twice (also at "
-                        + before.origin().location() + ", as a dotted or a nested key)");
+                throw new SweepException(node.origin(), "'" + key + "' is written twice (also at "
+                        + context.location(before.origin()) + ", as a dotted or a nested key)");
             }
         }
     }
 
-    private static Parameter parameter(String key, YamlNode node, Map<String, YamlNode> spec) {
+    private static Parameter parameter(String key, Node node, Map<String, Node> spec) {
         String distribution;
         String inferredFrom = null;
         if (spec.containsKey("distribution")) {
-            YamlNode d = spec.get("distribution");
+            Node d = spec.get("distribution");
             distribution = d.asString();
             if (!DISTRIBUTIONS.containsKey(distribution)) {
                 // W&B's older log forms take exponents as bounds; the _values forms take the values
                 String hint = DISTRIBUTIONS.containsKey(distribution + "_values")
                         ? ": write " + distribution + "_values, with min and max as values rather than exponents"
                         : Suggestions.didYouMean(distribution, DISTRIBUTIONS.keySet());
-                throw new ConfigException(d.origin(), "distribution '" + distribution + "' is not supported" + hint
+                throw new SweepException(d.origin(), "distribution '" + distribution + "' is not supported" + hint
                         + " (accepted: " + String.join(", ", DISTRIBUTIONS.keySet()) + ")");
             }
         } else if (spec.containsKey("value")) {
@@ -342,18 +336,18 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
             distribution = ints ? "int_uniform" : "uniform";
             inferredFrom = "min/max";
         } else {
-            throw new ConfigException(node.origin(), "cannot tell the distribution: give 'value', 'values', "
+            throw new SweepException(node.origin(), "cannot tell the distribution: give 'value', 'values', "
                     + "or 'min' and 'max' (normal and log_normal need 'distribution')");
         }
         Set<String> accepted = DISTRIBUTIONS.get(distribution);
-        for (Map.Entry<String, YamlNode> s : spec.entrySet()) {
+        for (Map.Entry<String, Node> s : spec.entrySet()) {
             if (!s.getKey().equals("distribution") && !accepted.contains(s.getKey())) {
-                throw new ConfigException(s.getValue().origin(), "does not apply to distribution '" + distribution + "'"
+                throw new SweepException(s.getValue().origin(), "does not apply to distribution '" + distribution + "'"
                         + (inferredFrom == null ? "" : ", which '" + inferredFrom + "' implies")
                         + " (accepted: distribution, " + String.join(", ", accepted) + ")");
             }
         }
-        Origin origin = node.origin();
+        List<Object> origin = node.origin();
         switch (distribution) {
             case "constant" -> require(spec, origin, distribution, "value");
             case "categorical" -> checkValues(spec, origin);
@@ -362,7 +356,7 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
                     number(spec.get("mu"));
                 }
                 if (spec.containsKey("sigma") && number(spec.get("sigma")) < 0) {
-                    throw new ConfigException(spec.get("sigma").origin(), "sigma must be at least 0, got "
+                    throw new SweepException(spec.get("sigma").origin(), "sigma must be at least 0, got "
                             + spec.get("sigma").describe());
                 }
             }
@@ -371,99 +365,164 @@ public record WandbSweep(Map<String, Sourced> params, List<SweepAxis> grid, List
         return new Parameter(key, origin, distribution, spec);
     }
 
-    private static void require(Map<String, YamlNode> spec, Origin origin, String distribution, String... keys) {
+    private static void require(Map<String, Node> spec, List<Object> origin, String distribution, String... keys) {
         for (String k : keys) {
             if (!spec.containsKey(k)) {
-                throw new ConfigException(origin, "distribution '" + distribution + "' needs '"
+                throw new SweepException(origin, "distribution '" + distribution + "' needs '"
                         + String.join("' and '", keys) + "'");
             }
         }
     }
 
-    private static void checkValues(Map<String, YamlNode> spec, Origin origin) {
+    private static void checkValues(Map<String, Node> spec, List<Object> origin) {
         require(spec, origin, "categorical", "values");
-        YamlNode values = spec.get("values");
+        Node values = spec.get("values");
         if (values.asList().isEmpty()) {
-            throw new ConfigException(values.origin(), "empty list: a swept parameter needs at least one value");
+            throw new SweepException(values.origin(), "empty list: a swept parameter needs at least one value");
         }
-        YamlNode probabilities = spec.get("probabilities");
+        Node probabilities = spec.get("probabilities");
         if (probabilities == null) {
             return;
         }
-        List<YamlNode> p = probabilities.asList();
+        List<Node> p = probabilities.asList();
         if (p.size() != values.asList().size()) {
-            throw new ConfigException(probabilities.origin(), p.size() + " probabilities for "
+            throw new SweepException(probabilities.origin(), p.size() + " probabilities for "
                     + values.asList().size() + " values (give one per value)");
         }
         double sum = 0;
-        for (YamlNode item : p) {
+        for (Node item : p) {
             double x = item.value() instanceof Number ? number(item) : Double.NaN;
             if (!(x >= 0 && x <= 1)) {
-                throw new ConfigException(item.origin(), "expected a probability in [0, 1], got " + item.describe());
+                throw new SweepException(item.origin(), "expected a probability in [0, 1], got " + item.describe());
             }
             sum += x;
         }
         if (Math.abs(sum - 1) > 1e-6) {
-            throw new ConfigException(probabilities.origin(), "probabilities must sum to 1, got " + sum);
+            throw new SweepException(probabilities.origin(), "probabilities must sum to 1, got " + sum);
         }
     }
 
-    private static void checkRange(Map<String, YamlNode> spec, Origin origin, String distribution) {
+    private static void checkRange(Map<String, Node> spec, List<Object> origin, String distribution) {
         require(spec, origin, distribution, "min", "max");
-        YamlNode minNode = spec.get("min");
-        YamlNode maxNode = spec.get("max");
+        Node minNode = spec.get("min");
+        Node maxNode = spec.get("max");
         if (distribution.equals("int_uniform")) {
-            for (YamlNode n : List.of(minNode, maxNode)) {
+            for (Node n : List.of(minNode, maxNode)) {
                 if (!(n.value() instanceof Long)) {
-                    throw new ConfigException(n.origin(), "int_uniform needs integer bounds, got " + n.describe());
+                    throw new SweepException(n.origin(), "int_uniform needs integer bounds, got " + n.describe());
                 }
             }
         }
         double min = number(minNode);
         double max = number(maxNode);
         if (min > max) {
-            throw new ConfigException(maxNode.origin(), "max " + maxNode.describe() + " is below min "
+            throw new SweepException(maxNode.origin(), "max " + maxNode.describe() + " is below min "
                     + minNode.describe());
         }
         if (distribution.contains("log") && min <= 0) {
-            throw new ConfigException(minNode.origin(), distribution + " needs min > 0, got " + minNode.describe());
+            throw new SweepException(minNode.origin(), distribution + " needs min > 0, got " + minNode.describe());
         }
         if (spec.containsKey("q") && !(number(spec.get("q")) > 0)) {
-            throw new ConfigException(spec.get("q").origin(), "q must be above 0, got " + spec.get("q").describe());
+            throw new SweepException(spec.get("q").origin(), "q must be above 0, got " + spec.get("q").describe());
         }
     }
 
     /** A finite number, as a double. */
-    private static double number(YamlNode node) {
+    private static double number(Node node) {
         if (node.value() instanceof Long l) {
             return l;
         }
         if (node.value() instanceof Double d && Double.isFinite(d)) {
             return d;
         }
-        throw new ConfigException(node.origin(), "expected a finite number, got " + node.describe());
+        throw new SweepException(node.origin(), "expected a finite number, got " + node.describe());
     }
 
-    private static SweepAxis gridAxis(Parameter p) {
+    private static Sweep.Axis gridAxis(Parameter p) {
         if (p.distribution().equals("categorical")) {
-            YamlNode values = p.spec().get("values");
-            return new SweepAxis(p.key(), values.asList().stream().map(YamlNode::toSourced).toList(), values.origin());
+            Node values = p.spec().get("values");
+            return new Sweep.Axis(p.key(), values.asList().stream().map(Node::toValue).toList(), values.origin());
         }
         if (p.distribution().equals("int_uniform")) {
             long min = p.spec().get("min").asLong();
             long max = p.spec().get("max").asLong();
             if ((double) max - (double) min + 1 > MAX_GRID_RANGE) {
-                throw new ConfigException(p.origin(), "grid search enumerates at most " + MAX_GRID_RANGE
+                throw new SweepException(p.origin(), "grid search enumerates at most " + MAX_GRID_RANGE
                         + " integers, and [" + min + ", " + max + "] holds more (give 'values' instead)");
             }
-            List<Sourced> values = new ArrayList<>();
+            List<Sweep.Value> values = new ArrayList<>();
             for (long v = min; v <= max; v++) {
-                values.add(new Sourced(v, p.origin()));
+                values.add(new Sweep.Value(v, p.origin()));
             }
-            return new SweepAxis(p.key(), values, p.origin());
+            return new Sweep.Axis(p.key(), values, p.origin());
         }
-        throw new ConfigException(p.origin(), "grid search needs 'values' for this parameter: distribution '"
+        throw new SweepException(p.origin(), "grid search needs 'values' for this parameter: distribution '"
                 + p.distribution() + "' cannot be enumerated (accepted: value, values, or an int_uniform min/max)");
+    }
+
+    private static SweepException unknownKey(List<Object> at, String key, Set<String> accepted) {
+        return new SweepException(at, "unknown key" + Suggestions.didYouMean(key, accepted)
+                + " (accepted: " + String.join(", ", accepted) + ")");
+    }
+
+    /** A part of the section: its plain value and its path, read with the checks (and messages) of the YAML reader's nodes. */
+    private record Node(Object value, List<Object> origin) {
+
+        static List<Object> append(List<Object> path, Object step) {
+            List<Object> out = new ArrayList<>(path);
+            out.add(step);
+            return List.copyOf(out);
+        }
+
+        boolean isMap() {
+            return value instanceof Map;
+        }
+
+        boolean isList() {
+            return value instanceof List;
+        }
+
+        Map<String, Node> asMap() {
+            if (!(value instanceof Map<?, ?> m)) {
+                throw new SweepException(origin, "expected a mapping of keys to values, got " + describe());
+            }
+            Map<String, Node> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put((String) k, new Node(v, append(origin, k))));
+            return out;
+        }
+
+        List<Node> asList() {
+            if (!(value instanceof List<?> l)) {
+                throw new SweepException(origin, "expected a list, got " + describe());
+            }
+            List<Node> out = new ArrayList<>(l.size());
+            for (int i = 0; i < l.size(); i++) {
+                out.add(new Node(l.get(i), append(origin, i)));
+            }
+            return out;
+        }
+
+        String asString() {
+            if (!(value instanceof String s)) {
+                throw new SweepException(origin, "expected a string, got " + describe());
+            }
+            return s;
+        }
+
+        long asLong() {
+            if (!(value instanceof Long l)) {
+                throw new SweepException(origin, "expected an integer, got " + describe());
+            }
+            return l;
+        }
+
+        Sweep.Value toValue() {
+            return new Sweep.Value(value, origin);
+        }
+
+        String describe() {
+            return isMap() ? "a mapping" : isList() ? "a list" : Values.describe(value);
+        }
     }
 
     private static Set<String> ordered(String... keys) {

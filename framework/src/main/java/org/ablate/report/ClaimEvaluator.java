@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Values;
+import org.ablate.experiment.ClaimSpec;
 
 /**
  * Checks claims against aggregated configurations. A comparison passes only when the 95%

@@ -1,6 +1,7 @@
 package org.ablate.report;
 
 import java.util.List;
+import org.ablate.experiment.ClaimSpec;
 
 /**
  * A claim checked: the overall verdict and each comparison it made, with the numbers, and a

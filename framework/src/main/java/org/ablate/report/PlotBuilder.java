@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Values;
+import org.ablate.experiment.PlotSpec;
 import org.ablate.store.Json;
 import org.ablate.store.MetricPoint;
 import org.ablate.store.TrialFolder;

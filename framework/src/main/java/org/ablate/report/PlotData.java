@@ -1,6 +1,7 @@
 package org.ablate.report;
 
 import java.util.List;
+import org.ablate.experiment.PlotSpec;
 
 /**
  * What one plot draws: per series, x values with the centre and 95% band of the metric. A

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import org.ablate.config.Values;
 import org.ablate.config.ConfigException;
+import org.ablate.experiment.ClaimSpec;
 import org.ablate.experiment.ExperimentSpec;
+import org.ablate.experiment.PlotSpec;
+import org.ablate.experiment.ReportSpec;
 import org.ablate.store.ExperimentFolder;
 
 /**
@@ -44,7 +47,7 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
      * @param all        every trial in the folder, not only the latest invocation's
      */
     public static Report build(ExperimentSpec experiment, ExperimentFolder folder, boolean all) throws IOException {
-        ReportSpec spec = ReportSpec.of(experiment);
+        ReportSpec spec = experiment.report();
         ExperimentResults results = ExperimentResults.read(folder, all);
         FileSweep file = FileSweep.of(experiment);
         Map<String, Object> fixed = fixedHere(spec, file, results);

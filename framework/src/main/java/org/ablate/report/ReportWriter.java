@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ablate.config.Values;
+import org.ablate.experiment.ClaimSpec;
 import org.ablate.store.AtomicFiles;
 import org.ablate.store.TrialState;
 

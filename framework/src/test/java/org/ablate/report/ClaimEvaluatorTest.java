@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
-import org.ablate.report.ClaimSpec.Kind;
+import org.ablate.experiment.ClaimSpec.Kind;
+import org.ablate.experiment.ClaimSpec;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of claim PASSes, FAILs and is INCONCLUSIVE on hand-made configurations. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
+import org.ablate.experiment.PlotSpec;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ablate.config.ConfigException;
+import org.ablate.experiment.ClaimSpec;
 import org.ablate.experiment.ExperimentParser;
+import org.ablate.experiment.PlotSpec;
+import org.ablate.experiment.ReportSpec;
 import org.junit.jupiter.api.Test;
 
 /** The report: and claims: sections: their shape when read, their names against the results. */
@@ -18,7 +21,7 @@ class ReportSpecTest {
     private static final String HEAD = "task: probe\nsweep: {grid: {x: [1, 2], q: [a, b]}}\n"; // lines 1-2
 
     private static ReportSpec parse(String body) {
-        return ReportSpec.of(ExperimentParser.parse(HEAD + body, "e.yaml", "e"));
+        return ExperimentParser.parse(HEAD + body, "e.yaml", "e").report();
     }
 
     private static String error(String body) {
@@ -206,7 +209,7 @@ class ReportSpecTest {
         int claims = 0;
         try (var files = java.nio.file.Files.list(dir)) {
             for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                claims += ReportSpec.of(ExperimentParser.parse(f)).claims().size();
+                claims += ExperimentParser.parse(f).report().claims().size();
             }
         }
         assertTrue(claims > 0, "the shipped experiments declare claims");

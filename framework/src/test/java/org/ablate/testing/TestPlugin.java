@@ -14,7 +14,7 @@ import org.ablate.spi.TrialContext;
 /**
  * The plugin the framework's tests run against (registered by the test classpath's service file):
  * a task whose behaviour (compute, fail, sleep, ignore cancellation) is chosen by its parameters,
- * and a component kind with two implementations.
+ * a component kind with two implementations, and a sweep dialect of its own.
  */
 public final class TestPlugin extends AbstractPlugin {
 
@@ -35,6 +35,8 @@ public final class TestPlugin extends AbstractPlugin {
         registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
         registerComponent(Gadget.class, "scaled", "Scale by a factor.", ParameterSchema.of(
                 Param.real("factor").defaultValue(2.0).range(0.5, 10).doc("The scale.")), ScaledGadget.class);
+        registerComponent(org.ablate.spi.sweep.Sweeper.class, "listed", "sweep: {configurations: [...]}: configurations one by one.",
+                ParameterSchema.empty(), ListedSweeper.class);
     }
 
     /** Computes a deterministic function of its parameters and seed; see the schema for modes. */

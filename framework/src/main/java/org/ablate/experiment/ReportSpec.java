@@ -1,4 +1,4 @@
-package org.ablate.report;
+package org.ablate.experiment;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,11 +11,11 @@ import org.ablate.config.ConfigException;
 import org.ablate.config.Origin;
 import org.ablate.config.Suggestions;
 import org.ablate.config.YamlNode;
-import org.ablate.experiment.ExperimentSpec;
 
 /**
- * The experiment file's {@code report:} (plots) and {@code claims:} sections, checked for shape
- * when the file is read and against the results (metric and parameter names) when a report is made.
+ * The experiment file's {@code report:} (plots) and {@code claims:} sections, read once with the
+ * rest of the file (a bad shape is refused then, with the file's other problems) and checked
+ * against the results (metric and parameter names) when a report is made.
  *
  * <pre>
  * report:
@@ -41,10 +41,19 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             "name", "source", "check", "metric", "where", "along", "monotone", "value", "tolerance",
             "baseline", "factor", "paper", "min_seeds"));
 
-    public static ReportSpec of(ExperimentSpec experiment) {
+    /** A file without a report or claims section. */
+    public static final ReportSpec NONE = new ReportSpec(List.of(), List.of());
+
+    public ReportSpec {
+        plots = List.copyOf(plots);
+        claims = List.copyOf(claims);
+    }
+
+    /** Reads the two sections (either node may be null: the section is absent). */
+    static ReportSpec parse(YamlNode reportSection, YamlNode claimsSection) {
         List<PlotSpec> plots = new ArrayList<>();
-        if (experiment.report() != null) {
-            Map<String, YamlNode> report = experiment.report().asMap();
+        if (reportSection != null) {
+            Map<String, YamlNode> report = reportSection.asMap();
             checkKeys(report, REPORT_KEYS);
             if (report.containsKey("plots")) {
                 for (YamlNode p : report.get("plots").asList()) {
@@ -53,9 +62,9 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             }
         }
         List<ClaimSpec> claims = new ArrayList<>();
-        if (experiment.claims() != null) {
+        if (claimsSection != null) {
             Set<String> names = new LinkedHashSet<>();
-            for (YamlNode c : experiment.claims().asList()) {
+            for (YamlNode c : claimsSection.asList()) {
                 ClaimSpec claim = claim(c, claims.size() + 1);
                 if (!names.add(claim.name())) {
                     throw new ConfigException(claim.origin(), "claim name '" + claim.name() + "' is used twice");

@@ -1,4 +1,4 @@
-package org.ablate.report;
+package org.ablate.experiment;
 
 import java.util.Map;
 import org.ablate.config.Origin;

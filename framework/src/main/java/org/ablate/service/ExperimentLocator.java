@@ -1,16 +1,16 @@
-package org.ablate.cli;
+package org.ablate.service;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ablate.config.ConfigException;
 
 /** Turns the experiment argument into a file: a path as given, or a name under experiments/. */
-final class ExperimentLocator {
+public final class ExperimentLocator {
 
     private ExperimentLocator() {
     }
 
-    static Path locate(String argument) {
+    public static Path locate(String argument) {
         Path direct = Path.of(argument);
         if (Files.isRegularFile(direct)) {
             return direct;
@@ -29,7 +29,7 @@ final class ExperimentLocator {
     }
 
     /** A name as given, or the name declared by (or derived from) an experiment file. */
-    static String experimentName(String argument) {
+    public static String experimentName(String argument) {
         Path p = Path.of(argument);
         if (argument.endsWith(".yaml") || argument.endsWith(".yml") || Files.isRegularFile(p)) {
             return org.ablate.experiment.ExperimentParser.parse(locate(argument)).name();

@@ -1,0 +1,27 @@
+package org.ablate.service;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.ablate.run.RunOptions;
+
+/**
+ * What {@code ablate run} was asked to do.
+ *
+ * @param experiment   an experiment file, or the name of one in experiments/
+ * @param overrides    Hydra-style command-line overrides
+ * @param maxTrials    the largest sweep accepted
+ * @param trialTimeout the per-trial limit as given (e.g. "90s"), or null: parsed after the file is
+ *                     checked, so that a bad file is reported first, as before
+ * @param trackingUri  {@code --tracking-uri}, or null
+ * @param options      how to run (parallel, fresh, display); timeout and tracking are filled in here
+ * @param noReport     skip the report at the end
+ * @param resultsDir   the results store root
+ * @param invocation   the command line, as provenance records it
+ */
+public record RunRequest(String experiment, List<String> overrides, long maxTrials, String trialTimeout, String trackingUri,
+                         RunOptions options, boolean noReport, Path resultsDir, String invocation) {
+
+    public RunRequest {
+        overrides = List.copyOf(overrides);
+    }
+}
