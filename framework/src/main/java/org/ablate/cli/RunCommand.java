@@ -82,6 +82,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Mirror the sweep to this MLflow server (default: the file's tracking.uri, else $MLFLOW_TRACKING_URI).")
     String trackingUri;
 
+    @Option(names = "--launcher", paramLabel = "NAME",
+            description = "Where trials run: in-process (threads of this JVM, the default) or process (a child JVM per trial);"
+                    + " launcher.KEY=VALUE sets its options (default: the file's 'launcher:').")
+    String launcher;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "bar, log (periodic lines) or auto (a bar on a terminal): ${COMPLETION-CANDIDATES}.")
     Progress progress;
@@ -98,13 +103,16 @@ final class RunCommand implements Callable<Integer> {
         Path file = ExperimentLocator.locate(experiment);
         // the report section is written against the file's own sweep, which the overrides may narrow
         ExperimentSpec asWritten = ExperimentParser.parse(file);
-        ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, overrides);
+        List<String> planOverrides = org.ablate.run.LaunchChoice.planOverrides(overrides);
+        ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, planOverrides);
         org.ablate.report.ReportSpec reportSpec = org.ablate.report.ReportSpec.of(parsed);
         Engine engine = Engine.start();
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
         org.ablate.report.ReportPlanCheck.check(reportSpec, plan, org.ablate.report.FileSweep.of(asWritten));
         org.ablate.experiment.HeadlineCheck.check(plan);
+        org.ablate.run.LaunchChoice launch = org.ablate.run.LaunchChoice.resolve(engine.registry(), parsed.launch(), launcher,
+                org.ablate.run.LaunchChoice.commandLineOptions(overrides));
         // parsed before --dry-run returns: a dry run that passes must not hide a bad option
         java.time.Duration timeout = trialTimeout == null ? null
                 : Durations.parse(trialTimeout, Origin.commandLine("--trial-timeout=" + trialTimeout, "--trial-timeout"));
@@ -115,7 +123,9 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions options = RunOptions.defaults().withParallel(parallel).withFresh(fresh)
                 .withDisplay(progress == Progress.bar || (progress == Progress.auto && Terminal.isInteractive())
-                        ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES);
+                        ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES)
+                .withLauncher(launch).withCommands(new org.ablate.run.TrialCommands(AblateCli.class.getName(), file,
+                        planOverrides, maxTrials, resultsDir, null));
         if (timeout != null) {
             options = options.withTrialTimeout(timeout);
         }

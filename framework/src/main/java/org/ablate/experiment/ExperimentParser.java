@@ -38,6 +38,8 @@ import org.ablate.config.YamlReader;
  * timeout: 10m                 # per trial
  * headline: error              # the summary metric `ablate status` shows
  * tracking: {uri: http://127.0.0.1:5000, experiment: pi-study}   # MLflow (both optional)
+ * launcher: process            # where trials run (or {name: process, OPTION: VALUE}); see LaunchSettings
+ * resources: {cpus: 2, memory: 4g, gpus: 1}   # per trial, honoured where the launcher can
  * </pre>
  *
  * The {@code sweep:} section may instead be a Weights &amp; Biases sweep configuration, recognised
@@ -58,7 +60,7 @@ public final class ExperimentParser {
 
     static final Set<String> TOP_LEVEL_KEYS = new java.util.LinkedHashSet<>(List.of(
             "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
-            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims"));
+            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims", "launcher", "resources"));
     private static final Set<String> TRACKING_KEYS = new java.util.LinkedHashSet<>(List.of("uri", "experiment"));
     private static final Set<String> SWEEP_KEYS = new java.util.LinkedHashSet<>(List.of("grid", "zip"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
@@ -160,10 +162,12 @@ public final class ExperimentParser {
         String headline = errors.get(() -> top.containsKey("headline") ? top.get("headline").asString() : fromSweep, null);
         TrackingSettings tracking = errors.get(() -> top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE,
                 TrackingSettings.NONE);
+        LaunchSettings launch = errors.get(() -> LaunchSettings.parse(top.get("launcher"), top.get("resources")),
+                LaunchSettings.NONE);
         errors.throwIfAny();
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
                 grid, zips, seeding, overrides, excludes, timeout, headline, tracking,
-                top.get("report"), top.get("claims"));
+                top.get("report"), top.get("claims"), launch);
     }
 
     private static String name(Map<String, YamlNode> top, String source, String defaultName) {

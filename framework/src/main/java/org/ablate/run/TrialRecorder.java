@@ -46,6 +46,34 @@ final class TrialRecorder {
         this.config = c;
     }
 
+    private TrialRecorder(TrialSpec spec, TrialFolder folder, Map<String, Object> config, Instant started) {
+        this.spec = spec;
+        this.folder = folder;
+        this.config = config;
+        this.started = started;
+    }
+
+    /**
+     * The recorder of a trial that ran in another process which died or was stopped before
+     * recording its end: its config.json is kept when it wrote one, else written now.
+     */
+    static TrialRecorder adopting(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance)
+            throws IOException {
+        if (java.nio.file.Files.isRegularFile(folder.file(TrialFolder.CONFIG))) {
+            try {
+                Map<String, Object> written = new LinkedHashMap<>(Json.readMap(folder.file(TrialFolder.CONFIG)));
+                Instant started = Instant.parse(String.valueOf(written.get("started_at")));
+                return new TrialRecorder(spec, folder, written, started);
+            } catch (IOException | RuntimeException unreadable) {
+                // cut off mid-write by the kill: written again below from the plan
+            }
+        }
+        TrialMetricsWriter.ensureFolders(folder);
+        TrialRecorder fresh = new TrialRecorder(spec, folder, experiment, provenance);
+        Json.writeAtomically(folder.file(TrialFolder.CONFIG), fresh.config);
+        return fresh;
+    }
+
     void start() throws IOException {
         Json.writeAtomically(folder.file(TrialFolder.CONFIG), config);
         AtomicFiles.writeString(folder.file(TrialFolder.STATUS),
