@@ -36,6 +36,8 @@ final class ExternalTrial implements RunningTrial {
     private final Tracker tracker;
     private final TrialProgress progress = new TrialProgress();
     private final CompletableFuture<TrialOutcome> done = new CompletableFuture<>();
+    /** Completed once the sweep has counted the outcome (done() completes before that). */
+    private final CompletableFuture<Void> counted = new CompletableFuture<>();
     private TrialTracker trialTracker = TrialTracker.NONE;
     private boolean tracked;
     private volatile StoreException storeFailure;
@@ -60,6 +62,10 @@ final class ExternalTrial implements RunningTrial {
 
     CompletableFuture<TrialOutcome> done() {
         return done;
+    }
+
+    CompletableFuture<Void> counted() {
+        return counted;
     }
 
     StoreException storeFailure() {

@@ -153,9 +153,9 @@ final class SweepLaunch implements LaunchContext {
                         return false;
                     }
                     running.add(execution);
-                    ends.add(execution.done());
                 }
-                execution.done().whenComplete((outcome, error) -> {
+                // the sweep waits for this, not for done(): the outcome is counted before the sweep returns
+                ends.add(execution.done().whenComplete((outcome, error) -> {
                     if (execution.storeFailure() != null) {
                         storeFailure.compareAndSet(null, execution.storeFailure());
                     }
@@ -164,7 +164,7 @@ final class SweepLaunch implements LaunchContext {
                         execution.trialTracker().ended(outcome.state());
                         ended(outcome);
                     }
-                });
+                }));
                 execution.start();
                 return true;
             }
@@ -210,7 +210,7 @@ final class SweepLaunch implements LaunchContext {
             }
             external.put(spec.id(), e);
             running.add(e);
-            ends.add(e.done());
+            ends.add(e.counted());
         }
         return true;
     }
@@ -239,6 +239,7 @@ final class SweepLaunch implements LaunchContext {
             external.remove(trial.id());
             e.trialTracker().ended(outcome.state());
             ended(outcome);
+            e.counted().complete(null);
         }
     }
 
