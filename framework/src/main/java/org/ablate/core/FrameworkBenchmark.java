@@ -6,12 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.ablate.experiment.CommandLineOverrides;
 import org.ablate.experiment.ExperimentParser;
 import org.ablate.experiment.ExperimentSpec;
 import org.ablate.experiment.SweepExpander;
 import org.ablate.experiment.SweepPlan;
+import org.ablate.experiment.LaunchSettings;
+import org.ablate.launch.ProcessLauncher;
 import org.ablate.plugin.Engine;
+import org.ablate.run.LaunchChoice;
+import org.ablate.run.TrialCommands;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
 import org.ablate.run.SweepRunner;
@@ -25,7 +30,8 @@ import org.ablate.store.ResultsStore;
 /**
  * Measures what the framework itself costs: plugin wiring, sweep expansion with validation, the
  * per-trial overhead of a no-op trial (folder, config, status, metrics and summary files, fsyncs),
- * and metric-logging throughput. Runs into a temporary folder, which it deletes.
+ * and metric-logging throughput, and the per-trial cost of the process launcher (a child JVM per
+ * trial). Runs into a temporary folder, which it deletes.
  */
 public final class FrameworkBenchmark implements Benchmark {
 
@@ -34,6 +40,8 @@ public final class FrameworkBenchmark implements Benchmark {
             Param.integer("parallel").defaultValue(1).range(1, 256).doc("Trials at once."),
             Param.integer("points").defaultValue(1_000_000).range(1000, 100_000_000)
                     .doc("Metric points logged by one trial, for the throughput figure."),
+            Param.integer("process_trials").defaultValue(10).range(0, 10_000)
+                    .doc("No-op trials run again with the process launcher (a child JVM each); 0 skips it."),
             Param.string("tracking_uri").defaultValue("")
                     .doc("An MLflow server: log the same points again with the sweep mirrored there."));
 
@@ -89,6 +97,26 @@ public final class FrameworkBenchmark implements Benchmark {
             out.printf(Locale.ROOT, "  resume check (all finished)  %8.1f ms  (%d skipped)%n", resumeMs, resumed.skipped());
             out.printf(Locale.ROOT, "  metric logging               %,.0f points/s to metrics.jsonl (%,d points)%n",
                     pointsPerS, points);
+            int processTrials = params.getInt("process_trials");
+            if (processTrials > 0) {
+                Path processFile = dir.resolve("bench-process.yaml");
+                Files.writeString(processFile, "name: bench-process\ntask: noop\nrepeats: " + processTrials + "\n");
+                SweepPlan processPlan = new SweepExpander(engine.registry()).expand(ExperimentParser.parse(processFile));
+                RunOptions processOptions = options
+                        .withLauncher(LaunchChoice.resolve(engine.registry(), LaunchSettings.NONE, ProcessLauncher.NAME, Map.of()))
+                        // the CLI's entry point by name: the built-in plugin does not depend on the command layer
+                        .withCommands(new TrialCommands("org.ablate.cli.AblateCli", processFile, List.of(),
+                                SweepExpander.DEFAULT_MAX_TRIALS, dir.resolve("results"), null));
+                t0 = System.nanoTime();
+                SweepResult processed = runner.run(processPlan, processOptions, "ablate bench framework");
+                double processWallMs = (System.nanoTime() - t0) / 1e6;
+                double[] childTrialMs = processed.outcomes().stream().mapToDouble(o -> o.duration().toNanos() / 1e6)
+                        .sorted().toArray();
+                double perTrial = processWallMs / processTrials;
+                out.printf(Locale.ROOT, "  process launcher (%d trials)  %8.1f ms  (%.0f ms per trial, all costs; %.0f ms above"
+                        + " in-process; trial time in the child p50 %.1f ms)%n", processTrials, processWallMs, perTrial,
+                        perTrial - wallMs / trials, pct(childTrialMs, 0.50));
+            }
             String uri = params.getString("tracking_uri");
             if (!uri.isBlank()) {
                 var settings = org.ablate.tracking.mlflow.MlflowSettings.resolve(uri,

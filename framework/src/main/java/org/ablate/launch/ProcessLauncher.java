@@ -39,6 +39,9 @@ public final class ProcessLauncher implements Launcher {
             Param.string("devices").defaultValue("")
                     .doc("GPU device ids to hand out, comma-separated (e.g. 0,1): a trial asking for gpus: N gets N"
                             + " free ones as CUDA_VISIBLE_DEVICES. Empty: CUDA_VISIBLE_DEVICES is left as it is."),
+            Param.bool("class_archive").defaultValue(true)
+                    .doc("Share loaded classes between children (a CDS archive under java.io.tmpdir, written by the"
+                            + " first child): faster child start-up."),
             Param.integer("output_lines").defaultValue(40).range(1, 10_000)
                     .doc("Last lines of a child's output kept in the status of a trial whose process died."));
     private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
@@ -50,6 +53,8 @@ public final class ProcessLauncher implements Launcher {
     public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
         Parameters options = context.options();
         DevicePool devices = DevicePool.parse(options.getString("devices"));
+        ClassArchive archive = options.getBoolean("class_archive") && !trials.isEmpty()
+                ? ClassArchive.forCommand(context.command(trials.get(0))) : null;
         Semaphore slots = new Semaphore(context.parallelism());
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (LaunchTrial trial : trials) {
@@ -72,7 +77,7 @@ public final class ProcessLauncher implements Launcher {
             CompletableFuture<Void> done = new CompletableFuture<>();
             Thread watcher = new Thread(() -> {
                 try {
-                    context.ended(trial, run(trial, context, granted));
+                    context.ended(trial, run(trial, context, granted, archive));
                 } catch (RuntimeException e) {
                     context.ended(trial, TrialEnd.failed("the process launcher failed: " + e, ""));
                 } finally {
@@ -88,9 +93,23 @@ public final class ProcessLauncher implements Launcher {
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     }
 
-    private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices) {
+    private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices, ClassArchive archive) {
+        ClassArchive.Use classes = archive == null ? new ClassArchive.Use(List.of(), null) : archive.next(trial.index());
+        TrialEnd end = null;
+        try {
+            end = run(trial, context, devices, classes.jvmOptions());
+            return end;
+        } finally {
+            if (archive != null) {
+                archive.finished(classes, end != null && end.kind() == TrialEnd.Kind.RECORDED);
+            }
+        }
+    }
+
+    private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices, List<String> classOptions) {
         Parameters options = context.options();
         TrialCommand command = context.command(trial)
+                .withJvmOptions(classOptions)
                 .withJvmOptions(jvmOptions(trial.resources(), options.getString("jvm_options")))
                 .withEnvironment(environment(trial.resources(), devices));
         ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(true);

@@ -182,7 +182,7 @@ class ProcessLauncherTest {
         assertEquals(1, option.err().lines().count(), option.err());
         assertTrue(option.err().startsWith("ablate: error: command line 'launcher.output_line=3'"), option.err());
         assertTrue(option.err().contains("unknown parameter of"), option.err());
-        assertTrue(option.err().contains("did you mean 'output_lines'? (accepted: jvm_options, devices, output_lines)"), option.err());
+        assertTrue(option.err().contains("did you mean 'output_lines'? (accepted: jvm_options, devices, class_archive, output_lines)"), option.err());
 
         Path inFile = Sweeps.write(tmp, "badopt", "name: badopt\ntask: probe\nlauncher: {name: process, output_lines: 0}\n");
         InProcessCli.Result value = InProcessCli.run("run", inFile.toString(), "--results-dir", results, "--dry-run");
