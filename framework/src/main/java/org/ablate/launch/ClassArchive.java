@@ -28,7 +28,13 @@ final class ClassArchive {
         this.file = file;
     }
 
+    /** The archive for this command's classpath, or null when the JVM cannot archive it (a folder on the classpath). */
     static ClassArchive forCommand(TrialCommand command) {
+        for (String entry : command.classpath().split(java.io.File.pathSeparator)) {
+            if (new java.io.File(entry).isDirectory()) {
+                return null; // CDS takes jars only; a child asked to archive a folder fails at exit
+            }
+        }
         StringBuilder key = new StringBuilder(command.javaExecutable()).append('\n')
                 .append(System.getProperty("java.vm.version")).append('\n');
         // the JVM refuses an archive whose jars changed since (a rebuild): a new key writes a new one

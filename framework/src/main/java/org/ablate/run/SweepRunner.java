@@ -5,18 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.ablate.config.Durations;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.logging.LogRouting;
@@ -28,8 +22,8 @@ import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.StoredTrial;
-import org.ablate.store.StoreException;
 import org.ablate.spi.launch.LaunchTrial;
+import org.ablate.store.StoreException;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
@@ -38,10 +32,12 @@ import org.slf4j.MDC;
 
 /**
  * Runs a sweep plan into the results store. Resumes by default: FINISHED trials are skipped,
- * RUNNING (left by a killed process), FAILED and INTERRUPTED ones run again. Up to
- * {@code parallel} trials run at once, each on its own thread writing only its own folder. A
- * failing trial never stops the sweep. A per-trial timeout cancels a trial (FAILED); Ctrl-C
- * cancels the running ones (INTERRUPTED) before the JVM exits.
+ * RUNNING (left by a killed process), FAILED and INTERRUPTED ones run again. The chosen launcher
+ * decides where the pending trials run (threads of this JVM by default, child processes, a
+ * cluster), up to {@code parallel} at once, each writing only its own folder; this class keeps the
+ * lock, the sweep record, the tracker, the display and Ctrl-C. A failing trial never stops the
+ * sweep. A per-trial timeout ends a trial FAILED; Ctrl-C stops the running ones (INTERRUPTED)
+ * before the JVM exits.
  */
 public final class SweepRunner {
 

@@ -110,7 +110,7 @@ class ProcessLauncherTest {
                 "--no-report", "--launcher", "process");
         assertEquals(1, r.code(), r.err());
         TrialStatus status = statuses(new ResultsStore(tmp.resolve("results")).experiment("halt"), TrialState.FAILED).get(0);
-        assertEquals("the trial's process exited with code 3", status.reason());
+        assertEquals("the trial's process exited with code 3", status.reason(), status.stackTrace());
         assertTrue(status.stackTrace().contains("child-fault: about to halt"), status.stackTrace());
     }
 
