@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code ablate}: the command-line entry point. */
 @Command(name = "ablate", mixinStandardHelpOptions = true, versionProvider = AblateCli.Version.class,
         description = "Runs ablation sweeps of pluggable components and records every trial.",
-        subcommands = {RunCommand.class, StatusCommand.class, ReportCommand.class, VerifyCommand.class, SyncCommand.class, ExportCommand.class, PluginsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, ReportCommand.class, VerifyCommand.class, SyncCommand.class, ExportCommand.class, PluginsCommand.class, BenchCommand.class, RunTrialCommand.class, CommandLine.HelpCommand.class})
 public final class AblateCli implements Runnable {
 
     @CommandLine.Spec

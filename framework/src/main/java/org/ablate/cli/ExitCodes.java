@@ -18,6 +18,8 @@ public final class ExitCodes {
     public static final int STORE = 6;
     /** A tool an export needs is missing: python, or its wandb package (`ablate export wandb`). */
     public static final int MISSING_TOOL = org.ablate.export.WandbExport.MISSING_WANDB;
+    /** {@code run-trial}: the trial id is not in the experiment's plan (the file or the overrides changed). */
+    public static final int UNKNOWN_TRIAL = 8;
     /** An unexpected error (a bug): the stack trace is printed. */
     public static final int INTERNAL_ERROR = 70;
     /** Stopped by Ctrl-C / SIGTERM (set by the JVM: 128 + SIGINT). */

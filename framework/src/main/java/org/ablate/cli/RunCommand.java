@@ -71,6 +71,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Mirror the sweep to this MLflow server (default: the file's tracking.uri, else $MLFLOW_TRACKING_URI).")
     String trackingUri;
 
+    @Option(names = "--launcher", paramLabel = "NAME",
+            description = "Where trials run: in-process (threads of this JVM, the default) or process (a child JVM per trial);"
+                    + " launcher.KEY=VALUE sets its options (default: the file's 'launcher:').")
+    String launcher;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "bar, log (periodic lines) or auto (a bar on a terminal): ${COMPLETION-CANDIDATES}.")
     Progress progress;
@@ -90,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String invocation = org.ablate.provenance.Provenance.command("ablate run", args.subList(1, args.size()));
         RunRequest request = new RunRequest(experiment, overrides, maxTrials, trialTimeout, trackingUri, options, noReport,
-                resultsDir, invocation);
+                resultsDir, invocation, launcher, AblateCli.class.getName());
         PrintWriter out = spec.commandLine().getOut();
         ExperimentService service = new ExperimentService(out, spec.commandLine().getErr());
         ExperimentService.PlannedRun planned = service.plan(request);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ablate.experiment.SweepExpander;
+import org.ablate.launch.ProcessLauncher;
 import org.ablate.plugin.Engine;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
@@ -23,7 +24,8 @@ import org.ablate.spi.Parameters;
 /**
  * Measures what the framework itself costs: plugin wiring, sweep expansion with validation, the
  * per-trial overhead of a no-op trial (folder, config, status, metrics and summary files, fsyncs),
- * and metric-logging throughput. Runs into a temporary folder, which it deletes.
+ * and metric-logging throughput, and the per-trial cost of the process launcher (a child JVM per
+ * trial). Runs into a temporary folder, which it deletes.
  */
 public final class FrameworkBenchmark implements Benchmark {
 
@@ -32,6 +34,8 @@ public final class FrameworkBenchmark implements Benchmark {
             Param.integer("parallel").defaultValue(1).range(1, 256).doc("Trials at once."),
             Param.integer("points").defaultValue(1_000_000).range(1000, 100_000_000)
                     .doc("Metric points logged by one trial, for the throughput figure."),
+            Param.integer("process_trials").defaultValue(10).range(0, 10_000)
+                    .doc("No-op trials run again with the process launcher (a child JVM each); 0 skips it."),
             Param.string("tracking_uri").defaultValue("")
                     .doc("An MLflow server: log the same points again with the sweep mirrored there."));
 
@@ -91,6 +95,22 @@ public final class FrameworkBenchmark implements Benchmark {
             out.printf(Locale.ROOT, "  resume check (all finished)  %8.1f ms  (%d skipped)%n", resumeMs, resumed.skipped());
             out.printf(Locale.ROOT, "  metric logging               %,.0f points/s to metrics.jsonl (%,d points)%n",
                     pointsPerS, points);
+            int processTrials = params.getInt("process_trials");
+            if (processTrials > 0) {
+                Path processFile = dir.resolve("bench-process.yaml");
+                Files.writeString(processFile, "name: bench-process\ntask: noop\nrepeats: " + processTrials + "\n");
+                ExperimentService.PlannedRun processPlan = service.plan(
+                        request(processFile, List.of(), null, options, results, ProcessLauncher.NAME));
+                t0 = System.nanoTime();
+                SweepResult processed = service.run(processPlan).sweep();
+                double processWallMs = (System.nanoTime() - t0) / 1e6;
+                double[] childTrialMs = processed.outcomes().stream().mapToDouble(o -> o.duration().toNanos() / 1e6)
+                        .sorted().toArray();
+                double perTrial = processWallMs / processTrials;
+                out.printf(Locale.ROOT, "  process launcher (%d trials)  %8.1f ms  (%.0f ms per trial, all costs; %.0f ms above"
+                        + " in-process; trial time in the child p50 %.1f ms)%n", processTrials, processWallMs, perTrial,
+                        perTrial - wallMs / trials, pct(childTrialMs, 0.50));
+            }
             String uri = params.getString("tracking_uri");
             if (!uri.isBlank()) {
                 // named so that the MLflow experiment is "ablate-bench", as before the run went through the service
@@ -117,8 +137,14 @@ public final class FrameworkBenchmark implements Benchmark {
 
     /** A run of {@code file} as `ablate run` would make it, without the report (not what is timed). */
     private static RunRequest request(Path file, List<String> overrides, String trackingUri, RunOptions options, Path results) {
+        return request(file, overrides, trackingUri, options, results, null);
+    }
+
+    private static RunRequest request(Path file, List<String> overrides, String trackingUri, RunOptions options, Path results,
+                                      String launcher) {
+        // the CLI's entry point by name: the built-in plugin does not depend on the command layer
         return new RunRequest(file.toString(), overrides, SweepExpander.DEFAULT_MAX_TRIALS, null, trackingUri, options, true,
-                results, "ablate bench framework");
+                results, "ablate bench framework", launcher, "org.ablate.cli.AblateCli");
     }
 
     private static double pct(double[] sorted, double q) {

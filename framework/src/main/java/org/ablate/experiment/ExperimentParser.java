@@ -41,6 +41,8 @@ import org.ablate.spi.ComponentRegistry;
  * headline: error              # the summary metric `ablate status` shows
  * tracking: {uri: http://127.0.0.1:5000, experiment: pi-study}   # MLflow (both optional)
  * report: {plots: [...]}       # and claims: [...], see {@link ReportSpec}
+ * launcher: process            # where trials run (or {name: process, OPTION: VALUE}); see LaunchSettings
+ * resources: {cpus: 2, memory: 4g, gpus: 1}   # per trial, honoured where the launcher can
  * </pre>
  *
  * The {@code sweep:} section is read by a {@link org.ablate.spi.sweep.Sweeper}: the built-in
@@ -63,7 +65,7 @@ public final class ExperimentParser {
 
     static final Set<String> TOP_LEVEL_KEYS = new java.util.LinkedHashSet<>(List.of(
             "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
-            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims"));
+            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims", "launcher", "resources"));
     private static final Set<String> TRACKING_KEYS = new java.util.LinkedHashSet<>(List.of("uri", "experiment"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -175,9 +177,11 @@ public final class ExperimentParser {
         TrackingSettings tracking = errors.get(() -> top.containsKey("tracking") ? tracking(top.get("tracking")) : TrackingSettings.NONE,
                 TrackingSettings.NONE);
         ReportSpec report = errors.get(() -> ReportSpec.parse(top.get("report"), top.get("claims")), ReportSpec.NONE);
+        LaunchSettings launch = errors.get(() -> LaunchSettings.parse(top.get("launcher"), top.get("resources")),
+                LaunchSettings.NONE);
         errors.throwIfAny();
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline, tracking, report);
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking, report, launch);
     }
 
     private static String name(Map<String, YamlNode> top, String source, String defaultName) {
@@ -314,7 +318,7 @@ public final class ExperimentParser {
         return new TrackingSettings(uri, t.containsKey("experiment") ? t.get("experiment").asString() : null);
     }
 
-    private static ConfigException unknownKey(Origin origin, String key, Set<String> accepted) {
+    static ConfigException unknownKey(Origin origin, String key, Set<String> accepted) {
         return new ConfigException(origin, "unknown key" + Suggestions.didYouMean(key, accepted)
                 + " (accepted: " + String.join(", ", accepted) + ")");
     }

@@ -27,7 +27,8 @@ public record ExperimentSpec(
         Duration trialTimeout,
         String headline,
         TrackingSettings tracking,
-        ReportSpec report) {
+        ReportSpec report,
+        LaunchSettings launch) {
 
     public ExperimentSpec {
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -35,6 +36,7 @@ public record ExperimentSpec(
         zips = zips.stream().map(List::copyOf).toList();
         overrides = List.copyOf(overrides);
         excludes = excludes.stream().map(Map::copyOf).toList();
+        launch = launch == null ? LaunchSettings.NONE : launch;
     }
 
     public String taskName() {
@@ -44,6 +46,6 @@ public record ExperimentSpec(
     ExperimentSpec with(Map<String, Sourced> params, List<SweepAxis> grid, List<List<SweepAxis>> zips,
                         Seeding seeding, Duration trialTimeout) {
         return new ExperimentSpec(name, description, task, sourceFile, sourceText, params, grid, zips,
-                seeding, overrides, excludes, trialTimeout, headline, tracking, report);
+                seeding, overrides, excludes, trialTimeout, headline, tracking, report, launch);
     }
 }

@@ -32,7 +32,7 @@ final class LogLineMonitor implements SweepMonitor {
     }
 
     @Override
-    public synchronized void tick(Collection<TrialExecution> running) {
+    public synchronized void tick(Collection<? extends RunningTrial> running) {
         if (System.nanoTime() - lastLine < interval.toNanos() || running.isEmpty()) {
             return;
         }
@@ -43,7 +43,7 @@ final class LogLineMonitor implements SweepMonitor {
     }
 
     @Override
-    public synchronized void trialEnded(TrialOutcome o, Collection<TrialExecution> running) {
+    public synchronized void trialEnded(TrialOutcome o, Collection<? extends RunningTrial> running) {
         ended++;
         if (o.state() != TrialState.FINISHED) {
             failed++;

@@ -8,9 +8,9 @@ interface SweepMonitor extends AutoCloseable {
     void started(int toRun, int alreadyFinished);
 
     /** Called every second with the trials now running. */
-    void tick(Collection<TrialExecution> running);
+    void tick(Collection<? extends RunningTrial> running);
 
-    void trialEnded(TrialOutcome outcome, Collection<TrialExecution> running);
+    void trialEnded(TrialOutcome outcome, Collection<? extends RunningTrial> running);
 
     @Override
     void close();

@@ -5,18 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.ablate.config.Durations;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.logging.LogRouting;
@@ -25,8 +19,10 @@ import org.ablate.plugin.Engine;
 import org.ablate.provenance.Provenance;
 import org.ablate.store.AtomicFiles;
 import org.ablate.store.ExperimentFolder;
+import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.StoredTrial;
+import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.store.StoreException;
 import org.ablate.store.SweepRecord;
 import org.ablate.store.TrialState;
@@ -37,16 +33,20 @@ import org.slf4j.MDC;
 
 /**
  * Runs a sweep plan into the results store. Resumes by default: FINISHED trials are skipped,
- * RUNNING (left by a killed process), FAILED and INTERRUPTED ones run again. Up to
- * {@code parallel} trials run at once, each on its own thread writing only its own folder. A
- * failing trial never stops the sweep. A per-trial timeout cancels a trial (FAILED); Ctrl-C
- * cancels the running ones (INTERRUPTED) before the JVM exits.
+ * RUNNING (left by a killed process), FAILED and INTERRUPTED ones run again. The chosen launcher
+ * decides where the pending trials run (threads of this JVM by default, child processes, a
+ * cluster), up to {@code parallel} at once, each writing only its own folder; this class keeps the
+ * lock, the sweep record, the tracker, the display and Ctrl-C. A failing trial never stops the
+ * sweep. A per-trial timeout ends a trial FAILED; Ctrl-C stops the running ones (INTERRUPTED)
+ * before the JVM exits.
  */
 public final class SweepRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
     private static final Duration TRACKER_WAIT_ON_EXIT = Duration.ofSeconds(5);
+    /** The sweep's provenance, for trials run by child processes (see {@link TrialCommands}). */
+    static final String PROVENANCE = ".provenance.json";
 
     private final ResultsStore store;
     private final Engine engine;
@@ -86,13 +86,13 @@ public final class SweepRunner {
         provenance.put("command", invocation);
         // the tracker first: a server that refuses the credentials stops the sweep before it writes anything
         try (Tracker tracker = options.tracking().open(folder, plan, provenance)) {
-            writeSweepRecord(plan, folder, invocation);
+            writeSweepRecord(plan, folder, invocation, options.launcher().name());
             return runTracked(plan, options, folder, provenance, tracker);
         }
     }
 
     private SweepResult runTracked(SweepPlan plan, RunOptions options, ExperimentFolder folder,
-                                   Map<String, Object> provenance, Tracker tracker) throws InterruptedException {
+                                   Map<String, Object> provenance, Tracker tracker) throws IOException, InterruptedException {
         List<TrialSpec> pending = new ArrayList<>();
         int skipped = 0;
         for (TrialSpec t : plan.trials()) {
@@ -111,61 +111,30 @@ public final class SweepRunner {
         LOG.info("experiment '{}' ({} trials: {} configurations x {} seeds) in {}", plan.experiment().name(),
                 plan.trials().size(), plan.configurations(), plan.experiment().seeding().seeds().size(), folder.dir());
 
-        Path sweepLog = folder.dir().resolve(ExperimentFolder.SWEEP_LOG);
-        Set<TrialExecution> running = Collections.synchronizedSet(new LinkedHashSet<>());
-        List<TrialOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<TrialOutcome>> futures = new ArrayList<>();
-        Semaphore slots = new Semaphore(options.parallel());
+        SweepLaunch launch = new SweepLaunch(pending, folder, engine.registry(), engine.clock(), provenance, tracker, timeout, options,
+                options.launcher().options(), commands(options, folder, provenance));
+        org.ablate.spi.launch.Resources resources = plan.experiment().launch().resources();
+        List<LaunchTrial> trials = pending.stream()
+                .map(t -> new LaunchTrial(t.id(), t.index(), t.displayName(), resources)).toList();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "sweep-watchdog");
+            Thread t = new Thread(r, "sweep-display");
             t.setDaemon(true);
             return t;
         });
-        Interruption interruption = new Interruption(running, scheduler, tracker);
-        java.util.concurrent.atomic.AtomicReference<StoreException> storeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        Interruption interruption = new Interruption(launch, scheduler, tracker);
         try (SweepMonitor monitor = options.display() == RunOptions.Display.BAR
                 ? new TerminalMonitor(plan.experiment().name(), plan.experiment().headline())
                 : new LogLineMonitor(options.logInterval(), plan.experiment().headline())) {
             interruption.monitor = monitor;
+            launch.monitor(monitor);
             Runtime.getRuntime().addShutdownHook(interruption);
             monitor.started(pending.size(), skipped);
-            scheduler.scheduleAtFixedRate(() -> monitor.tick(snapshot(running)), 1, 1, TimeUnit.SECONDS);
-            for (TrialSpec trial : pending) {
-                slots.acquire();
-                TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, timeout, tracker,
-                        engine.clock());
-                synchronized (running) {
-                    // with the hook's snapshot: a trial is either among those it cancels, or never starts
-                    if (interruption.stopping || storeFailure.get() != null) {
-                        slots.release();
-                        break;
-                    }
-                    running.add(execution);
-                }
-                CompletableFuture<TrialOutcome> finished = execution.done().whenComplete((outcome, error) -> {
-                    if (execution.storeFailure() != null) {
-                        storeFailure.compareAndSet(null, execution.storeFailure());
-                    }
-                    running.remove(execution);
-                    slots.release();
-                    if (outcome != null) {
-                        execution.trialTracker().ended(outcome.state());
-                        outcomes.add(outcome);
-                        try (MDC.MDCCloseable r = LogRouting.routeTo(sweepLog)) {
-                            monitor.trialEnded(outcome, snapshot(running));
-                        }
-                    }
-                });
-                futures.add(finished);
-                if (timeout != null) {
-                    watch(execution, timeout, options.timeoutGrace(), scheduler);
-                }
-                execution.start();
-            }
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+            scheduler.scheduleAtFixedRate(launch::tick, 1, 1, TimeUnit.SECONDS);
+            options.launcher().launcher().launch(trials, launch);
+            launch.awaitEnds();
         } finally {
             scheduler.shutdownNow();
-            if (!interruption.stopping) {
+            if (!launch.interrupted()) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(interruption);
                 } catch (IllegalStateException shuttingDown) {
@@ -173,87 +142,69 @@ public final class SweepRunner {
                 }
             }
         }
-        if (storeFailure.get() != null && !interruption.stopping) {
+        StoreException storeFailure = launch.storeFailure();
+        if (storeFailure != null && !launch.interrupted()) {
             // a full or read-only disk fails every later trial the same way: stop and say so once
-            throw new StoreException(storeFailure.get().getMessage(), storeFailure.get());
+            throw new StoreException(storeFailure.getMessage(), storeFailure);
         }
-        SweepResult result = new SweepResult(folder.dir(), skipped, outcomes, interruption.stopping);
+        SweepResult result = new SweepResult(folder.dir(), skipped, launch.outcomes(), launch.interrupted());
         LOG.info("sweep '{}' done: {} finished, {} failed, {} interrupted, {} skipped (already finished)",
                 plan.experiment().name(), result.count(TrialState.FINISHED), result.count(TrialState.FAILED),
                 result.count(TrialState.INTERRUPTED), skipped);
         return result;
     }
 
-    private static List<TrialExecution> snapshot(Set<TrialExecution> running) {
-        synchronized (running) {
-            return new ArrayList<>(running);
+    /**
+     * What a child process needs to run one trial of this sweep; the sweep's provenance goes to a
+     * file the children copy into their config.json (so they need not collect it again).
+     */
+    private static TrialCommands commands(RunOptions options, ExperimentFolder folder, Map<String, Object> provenance)
+            throws IOException {
+        if (options.commands() == null || options.launcher().launcher() instanceof org.ablate.launch.InProcessLauncher) {
+            return options.commands();
         }
+        Path file = folder.dir().resolve(PROVENANCE);
+        Json.writeAtomically(file, provenance);
+        return options.commands().withProvenance(file);
     }
 
-    private static void watch(TrialExecution execution, Duration timeout, Duration grace, ScheduledExecutorService scheduler) {
-        String reason = "timed out after " + Durations.format(timeout);
-        scheduler.schedule(() -> execution.cancel(CancellationToken.Cause.TIMEOUT, reason),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.schedule(() -> {
-            if (!execution.done().isDone()) {
-                LOG.warn("trial {} ignored its cancellation for {}; recording it FAILED and moving on",
-                        execution.spec().id(), Durations.format(grace));
-                execution.abandon(TrialState.FAILED, reason + "; the task did not stop within "
-                        + Durations.format(grace) + " of cancellation");
-            }
-        }, timeout.plus(grace).toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static void writeSweepRecord(SweepPlan plan, ExperimentFolder folder, String invocation) throws IOException {
+    private static void writeSweepRecord(SweepPlan plan, ExperimentFolder folder, String invocation, String launcher)
+            throws IOException {
         List<SweepRecord.PlannedTrial> trials = new ArrayList<>();
         for (TrialSpec t : plan.trials()) {
             trials.add(new SweepRecord.PlannedTrial(t.id(), t.seed(), t.varying()));
         }
         new SweepRecord(plan.experiment().name(), plan.experiment().description(), plan.task().name(),
                 plan.experiment().sourceFile(), invocation, Instant.now().toString(), plan.experiment().headline(),
-                plan.varyingKeys(), trials, Map.of()).write(folder.dir().resolve(ExperimentFolder.SWEEP));
+                plan.varyingKeys(), launcher, plan.experiment().launch().describeResources(), trials, Map.of())
+                .write(folder.dir().resolve(ExperimentFolder.SWEEP));
         AtomicFiles.writeString(folder.dir().resolve("experiment.yaml"), plan.experiment().sourceText());
     }
 
-    /** The Ctrl-C / SIGTERM hook: stop starting trials, cancel the running ones, record them INTERRUPTED. */
+    /** The Ctrl-C / SIGTERM hook: stop starting trials, stop the running ones, record them INTERRUPTED. */
     private static final class Interruption extends Thread {
-        private final Set<TrialExecution> running;
+        private final SweepLaunch launch;
         private final ScheduledExecutorService scheduler;
         private final Tracker tracker;
-        private volatile boolean stopping;
         private volatile SweepMonitor monitor;
 
-        Interruption(Set<TrialExecution> running, ScheduledExecutorService scheduler, Tracker tracker) {
+        Interruption(SweepLaunch launch, ScheduledExecutorService scheduler, Tracker tracker) {
             super("sweep-interruption");
-            this.running = running;
+            this.launch = launch;
             this.scheduler = scheduler;
             this.tracker = tracker;
         }
 
         @Override
         public void run() {
-            String reason = "interrupted: the sweep was stopped (Ctrl-C or SIGTERM)";
-            List<TrialExecution> now;
-            synchronized (running) {
-                stopping = true;
-                now = new ArrayList<>(running);
-            }
-            now.forEach(e -> e.cancel(CancellationToken.Cause.USER, reason));
-            long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-            for (TrialExecution e : now) {
-                try {
-                    e.done().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (Exception notDone) {
-                    e.abandon(TrialState.INTERRUPTED, reason);
-                }
-            }
+            int stopped = launch.interrupt("interrupted: the sweep was stopped (Ctrl-C or SIGTERM)", SHUTDOWN_WAIT);
             scheduler.shutdownNow();
             tracker.close(TRACKER_WAIT_ON_EXIT); // what is not sent by then stays unsynced for `ablate sync`
             SweepMonitor m = monitor;
             if (m != null) {
                 m.close();
             }
-            System.err.println("ablate: interrupted; " + now.size() + " running trial(s) marked INTERRUPTED."
+            System.err.println("ablate: interrupted; " + stopped + " running trial(s) marked INTERRUPTED."
                     + " Run the same command again to resume.");
         }
     }

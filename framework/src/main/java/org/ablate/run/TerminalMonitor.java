@@ -25,7 +25,7 @@ final class TerminalMonitor implements SweepMonitor {
     private int ended;
     private int failed;
     private String last = "";
-    private List<TrialExecution> running = List.of();
+    private List<RunningTrial> running = List.of();
     private final Object closing = new Object();
 
     TerminalMonitor(String experiment, String headline) {
@@ -58,7 +58,7 @@ final class TerminalMonitor implements SweepMonitor {
     /** What the line shows now; the running trials' progress is read live at each redraw. */
     synchronized ProgressLine.State state(java.time.Duration elapsed) {
         List<ProgressLine.Running> now = new ArrayList<>();
-        for (TrialExecution e : running) {
+        for (RunningTrial e : running) {
             TrialProgress p = e.progress();
             now.add(new ProgressLine.Running(e.spec().id(), p.done(), p.total(), p.message()));
         }
@@ -66,12 +66,12 @@ final class TerminalMonitor implements SweepMonitor {
     }
 
     @Override
-    public synchronized void tick(Collection<TrialExecution> running) {
+    public synchronized void tick(Collection<? extends RunningTrial> running) {
         this.running = List.copyOf(running);
     }
 
     @Override
-    public synchronized void trialEnded(TrialOutcome o, Collection<TrialExecution> running) {
+    public synchronized void trialEnded(TrialOutcome o, Collection<? extends RunningTrial> running) {
         this.running = List.copyOf(running);
         ended++;
         if (o.state() == TrialState.FAILED) { // an INTERRUPTED trial did not fail; the last-ended text says so

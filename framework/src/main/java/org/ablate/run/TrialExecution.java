@@ -30,7 +30,7 @@ import org.slf4j.MDC;
  * The runner may end it from outside ({@link #cancel}, {@link #abandon}) when it times out or the
  * user interrupts the sweep.
  */
-final class TrialExecution implements Runnable {
+final class TrialExecution implements Runnable, RunningTrial {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrialExecution.class);
 
@@ -70,11 +70,13 @@ final class TrialExecution implements Runnable {
         return trialTracker;
     }
 
-    TrialSpec spec() {
+    @Override
+    public TrialSpec spec() {
         return spec;
     }
 
-    TrialProgress progress() {
+    @Override
+    public TrialProgress progress() {
         return progress;
     }
 

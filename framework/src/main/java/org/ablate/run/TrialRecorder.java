@@ -37,6 +37,35 @@ final class TrialRecorder {
                 spec.params().expressionValues(), spec.varying(), spec.displayName(), provenance, started.toString());
     }
 
+    private TrialRecorder(TrialSpec spec, TrialFolder folder, TrialConfig config, Instant started, InstantSource clock) {
+        this.spec = spec;
+        this.folder = folder;
+        this.config = config;
+        this.started = started;
+        this.clock = clock;
+    }
+
+    /**
+     * The recorder of a trial that ran in another process which died or was stopped before
+     * recording its end: its config.json is kept when it wrote one, else written now.
+     */
+    static TrialRecorder adopting(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance,
+                                  InstantSource clock) throws IOException {
+        if (java.nio.file.Files.isRegularFile(folder.file(TrialFolder.CONFIG))) {
+            try {
+                TrialConfig written = TrialConfig.read(folder.file(TrialFolder.CONFIG), spec.id());
+                Instant started = Instant.parse(String.valueOf(written.startedAt()));
+                return new TrialRecorder(spec, folder, written, started, clock);
+            } catch (IOException | RuntimeException unreadable) {
+                // cut off mid-write by the kill: written again below from the plan
+            }
+        }
+        TrialMetricsWriter.ensureFolders(folder);
+        TrialRecorder fresh = new TrialRecorder(spec, folder, experiment, provenance, clock);
+        fresh.config.write(folder.file(TrialFolder.CONFIG));
+        return fresh;
+    }
+
     void start() throws IOException {
         config.write(folder.file(TrialFolder.CONFIG));
         AtomicFiles.writeString(folder.file(TrialFolder.STATUS),

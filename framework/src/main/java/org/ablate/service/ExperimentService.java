@@ -26,9 +26,11 @@ import org.ablate.report.Report;
 import org.ablate.report.ReportPlanCheck;
 import org.ablate.report.ReportWriter;
 import org.ablate.report.TrialResult;
+import org.ablate.run.LaunchChoice;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
 import org.ablate.run.SweepRunner;
+import org.ablate.run.TrialCommands;
 import org.ablate.run.TrialOutcome;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
@@ -111,16 +113,21 @@ public final class ExperimentService {
         // the report section is written against the file's own sweep, which the overrides may narrow
         // its sweep section is read by the sweepers of the engine that runs it (started when there is one)
         ExperimentSpec asWritten = ExperimentParser.parse(file, () -> engine.get().registry());
-        ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, request.overrides());
+        // launcher.KEY=VALUE are the launcher's options, not the plan's
+        List<String> planOverrides = LaunchChoice.planOverrides(request.overrides());
+        ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, planOverrides);
         SweepPlan plan = new SweepExpander(engine.get().registry()).expand(parsed, request.maxTrials());
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
         ReportPlanCheck.check(parsed.report(), plan, FileSweep.of(asWritten));
         HeadlineCheck.check(plan);
+        LaunchChoice launch = LaunchChoice.resolve(engine.get().registry(), parsed.launch(), request.launcher(),
+                LaunchChoice.commandLineOptions(request.overrides()));
         // parsed before a dry run returns: a dry run that passes must not hide a bad option
         String given = request.trialTimeout();
         Duration timeout = given == null ? null
                 : Durations.parse(given, Origin.commandLine("--trial-timeout=" + given, "--trial-timeout"));
-        RunOptions options = request.options();
+        RunOptions options = request.options().withLauncher(launch).withCommands(new TrialCommands(request.entryPoint(),
+                file, planOverrides, request.maxTrials(), request.resultsDir(), null));
         if (timeout != null) {
             options = options.withTrialTimeout(timeout);
         }

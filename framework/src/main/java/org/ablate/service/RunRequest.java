@@ -17,9 +17,12 @@ import org.ablate.run.RunOptions;
  * @param noReport     skip the report at the end
  * @param resultsDir   the results store root
  * @param invocation   the command line, as provenance records it
+ * @param launcher     {@code --launcher}, or null (the file's {@code launcher:}, else in-process)
+ * @param entryPoint   the CLI's main class, which a child process runs a trial through
  */
 public record RunRequest(String experiment, List<String> overrides, long maxTrials, String trialTimeout, String trackingUri,
-                         RunOptions options, boolean noReport, Path resultsDir, String invocation) {
+                         RunOptions options, boolean noReport, Path resultsDir, String invocation,
+                         String launcher, String entryPoint) {
 
     public RunRequest {
         overrides = List.copyOf(overrides);

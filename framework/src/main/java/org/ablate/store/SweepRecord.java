@@ -13,15 +13,18 @@ import java.util.Set;
  * which trials it planned in which order). {@link #toJson} keeps the field names and order every
  * earlier version wrote; fields this version does not know are kept in {@code unknown}.
  *
- * @param varying the names of the parameters that vary among the planned trials
- * @param trials  the planned trials, in sweep order
+ * @param varying   the names of the parameters that vary among the planned trials
+ * @param launcher  where the trials ran (a launcher's name), or null in files written before launchers
+ * @param resources the per-trial resources requested ({@code cpus}, {@code memory_bytes}, {@code gpus}),
+ *                  empty when none were (or in files written before launchers)
+ * @param trials    the planned trials, in sweep order
  */
 public record SweepRecord(String experiment, String description, String task, String sourceFile, String command,
-                          String startedAt, String headline, List<String> varying, List<PlannedTrial> trials,
-                          Map<String, Object> unknown) {
+                          String startedAt, String headline, List<String> varying, String launcher,
+                          Map<String, Object> resources, List<PlannedTrial> trials, Map<String, Object> unknown) {
 
     private static final Set<String> KNOWN = Set.of("experiment", "description", "task", "source_file", "command",
-            "started_at", "headline", "varying", "trials");
+            "started_at", "headline", "varying", "launcher", "resources", "trials");
 
     /** One planned trial: its id, seed and swept values. */
     public record PlannedTrial(String id, long seed, Map<String, Object> varying) {
@@ -41,13 +44,14 @@ public record SweepRecord(String experiment, String description, String task, St
 
     public SweepRecord {
         varying = List.copyOf(varying);
+        resources = RecordFields.copy(resources);
         trials = List.copyOf(trials);
         unknown = RecordFields.copy(unknown);
     }
 
     /** What an experiment without a usable sweep.json has: nothing planned, nothing known. */
     public static SweepRecord absent() {
-        return new SweepRecord(null, null, null, null, null, null, null, List.of(), List.of(), Map.of());
+        return new SweepRecord(null, null, null, null, null, null, null, List.of(), null, Map.of(), List.of(), Map.of());
     }
 
     public List<String> plannedIds() {
@@ -64,6 +68,11 @@ public record SweepRecord(String experiment, String description, String task, St
         sweep.put("started_at", startedAt);
         sweep.put("headline", headline);
         sweep.put("varying", varying);
+        // absent from files written before launchers, so that those re-encode as they were
+        if (launcher != null) {
+            sweep.put("launcher", launcher);
+            sweep.put("resources", resources);
+        }
         List<Map<String, Object>> list = new ArrayList<>();
         trials.forEach(t -> list.add(t.toJson()));
         sweep.put("trials", list);
@@ -89,7 +98,8 @@ public record SweepRecord(String experiment, String description, String task, St
         return new SweepRecord(RecordFields.text(json.get("experiment")), RecordFields.text(json.get("description")),
                 RecordFields.text(json.get("task")), RecordFields.text(json.get("source_file")), RecordFields.text(json.get("command")),
                 RecordFields.text(json.get("started_at")), json.get("headline") instanceof String h ? h : null,
-                RecordFields.texts(json.get("varying")), trials, RecordFields.unknown(json, KNOWN));
+                RecordFields.texts(json.get("varying")), RecordFields.text(json.get("launcher")),
+                RecordFields.object(json.get("resources")), trials, RecordFields.unknown(json, KNOWN));
     }
 
     private static boolean isEntry(Object o) {

@@ -129,18 +129,20 @@ class CliTest {
 
     @Test
     void benchFrameworkPrintsItsFiguresAndChecksItsParameters() {
-        InProcessCli.Result r = cli("bench", "framework", "trials=10", "points=1000");
+        InProcessCli.Result r = cli("bench", "framework", "trials=10", "points=1000", "process_trials=2");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
-        assertEquals(8, lines.length, r.out());
+        assertEquals(9, lines.length, r.out());
         assertTrue(lines[0].startsWith("ablate bench framework: 10 no-op trials, parallel 1, "), lines[0]);
         assertTrue(lines[6].matches("  resume check \\(all finished\\)\\s+[0-9.]+ ms  \\(10 skipped\\)"), lines[6]);
         assertTrue(lines[7].matches("  metric logging\\s+[0-9,]+ points/s to metrics.jsonl \\(1,000 points\\)"), lines[7]);
+        assertTrue(lines[8].matches("  process launcher \\(2 trials\\)\\s+[0-9.]+ ms  \\([0-9]+ ms per trial, all costs; -?[0-9]+ ms"
+                + " above in-process; trial time in the child p50 [0-9.]+ ms\\)"), lines[8]);
 
         InProcessCli.Result typo = cli("bench", "framework", "trails=10");
         assertEquals(2, typo.code());
         assertEquals("ablate: error: command line 'trails=10': trails: unknown parameter of benchmark 'framework'; "
-                + "did you mean 'trials'? (accepted: trials, parallel, points, tracking_uri)\n", typo.err());
+                + "did you mean 'trials'? (accepted: trials, parallel, points, process_trials, tracking_uri)\n", typo.err());
         InProcessCli.Result unknown = cli("bench", "frame");
         assertEquals(2, unknown.code());
         assertEquals("ablate: error: command line 'frame': unknown benchmark; did you mean 'framework'? (accepted: framework)\n",

@@ -73,7 +73,7 @@ class PluginsCommandTest {
         assertEquals(2, r.code());
         assertEquals("", r.out());
         assertEquals("ablate: error: plugins gadet: no component kind, component or plugin matches 'gadet'; did you mean "
-                + "'gadget'? (kinds: benchmark, gadget, sweeper, task)\n", r.err());
+                + "'gadget'? (kinds: benchmark, gadget, launcher, sweeper, task)\n", r.err());
     }
 
     @Test

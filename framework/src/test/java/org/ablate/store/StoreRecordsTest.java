@@ -119,7 +119,8 @@ class StoreRecordsTest {
     @Test
     void aSweepRecordRoundTrips() throws Exception {
         SweepRecord sweep = new SweepRecord("exp", "", "probe", "experiments/exp.yaml", "ablate run exp", "2026-01-01T00:00:00Z",
-                null, List.of("x"), List.of(new SweepRecord.PlannedTrial("0123456789ab", 3, Map.of("x", 1L))), Map.of());
+                null, List.of("x"), "process", Map.of("cpus", 2L),
+                List.of(new SweepRecord.PlannedTrial("0123456789ab", 3, Map.of("x", 1L))), Map.of());
         Path file = tmp.resolve(ExperimentFolder.SWEEP);
         sweep.write(file);
         assertEquals(sweep, SweepRecord.read(file));

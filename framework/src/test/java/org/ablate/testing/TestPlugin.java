@@ -32,6 +32,8 @@ public final class TestPlugin extends AbstractPlugin {
                 Param.string("label").doc("Any text.")), LabelTask.class);
         registerTask("formula", "A task with a formula parameter that logs non-finite points.", FormulaTask.SCHEMA,
                 FormulaTask.METRICS, FormulaTask.class);
+        registerTask("child-fault", "Misbehaves as a trial's process can (process launcher tests).", ChildFaultTask.SCHEMA,
+                ChildFaultTask.class);
         registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
         registerComponent(Gadget.class, "scaled", "Scale by a factor.", ParameterSchema.of(
                 Param.real("factor").defaultValue(2.0).range(0.5, 10).doc("The scale.")), ScaledGadget.class);

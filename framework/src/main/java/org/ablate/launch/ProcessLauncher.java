@@ -1,0 +1,208 @@
+package org.ablate.launch;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.ablate.config.Durations;
+import org.ablate.spi.Param;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.Parameters;
+import org.ablate.spi.launch.LaunchContext;
+import org.ablate.spi.launch.LaunchTrial;
+import org.ablate.spi.launch.Launcher;
+import org.ablate.spi.launch.Resources;
+import org.ablate.spi.launch.TrialCommand;
+import org.ablate.spi.launch.TrialEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each trial in a child JVM ({@code ablate run-trial}), which re-creates the plan, writes the
+ * trial's folder and exits; up to the parallelism at once. The child gets its thread counts from
+ * {@code resources.cpus} and its heap from {@code resources.memory}. At the timeout, or on Ctrl-C,
+ * the child's whole process tree is killed (a task's own subprocesses too); a child that dies
+ * without recording its end is recorded FAILED with its exit code and the tail of its output.
+ * Tracking credentials are not passed on: the parent mirrors the trial from its folder.
+ */
+public final class ProcessLauncher implements Launcher {
+
+    public static final String NAME = "process";
+    public static final ParameterSchema SCHEMA = ParameterSchema.of(
+            Param.string("jvm_options").defaultValue("")
+                    .doc("Extra JVM options for each child, separated by spaces (e.g. -XX:+UseSerialGC)."),
+            Param.string("devices").defaultValue("")
+                    .doc("GPU device ids to hand out, comma-separated (e.g. 0,1): a trial asking for gpus: N gets N"
+                            + " free ones as CUDA_VISIBLE_DEVICES. Empty: CUDA_VISIBLE_DEVICES is left as it is."),
+            Param.bool("class_archive").defaultValue(true)
+                    .doc("Share loaded classes between children (a CDS archive under java.io.tmpdir, written by the"
+                            + " first child): faster child start-up."),
+            Param.integer("output_lines").defaultValue(40).range(1, 10_000)
+                    .doc("Last lines of a child's output kept in the status of a trial whose process died."));
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
+    private static final long POLL_MS = 50;
+    /** Variables that carry tracking credentials or addresses: the child never tracks, so it never sees them. */
+    private static final List<String> WITHHELD_PREFIXES = List.of("MLFLOW_", "WANDB_", "DATABRICKS_");
+
+    @Override
+    public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
+        Parameters options = context.options();
+        DevicePool devices = DevicePool.parse(options.getString("devices"));
+        ClassArchive archive = options.getBoolean("class_archive") && !trials.isEmpty()
+                ? ClassArchive.forCommand(context.command(trials.get(0))) : null;
+        Semaphore slots = new Semaphore(context.parallelism());
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (LaunchTrial trial : trials) {
+            slots.acquire();
+            List<String> granted;
+            try {
+                granted = devices.acquire(trial.resources().gpus(), context);
+            } catch (IllegalArgumentException tooMany) {
+                slots.release();
+                if (context.starting(trial)) {
+                    context.ended(trial, TrialEnd.failed(tooMany.getMessage(), ""));
+                }
+                continue;
+            }
+            if (context.cancellation().isCancelled() || granted == null || !context.starting(trial)) {
+                devices.release(granted);
+                slots.release();
+                break;
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread watcher = new Thread(() -> {
+                try {
+                    context.ended(trial, run(trial, context, granted, archive));
+                } catch (RuntimeException e) {
+                    context.ended(trial, TrialEnd.failed("the process launcher failed: " + e, ""));
+                } finally {
+                    devices.release(granted);
+                    slots.release();
+                    done.complete(null);
+                }
+            }, "trial-process-" + trial.id());
+            watcher.setDaemon(true);
+            running.add(done);
+            watcher.start();
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices, ClassArchive archive) {
+        ClassArchive.Use classes = archive == null ? new ClassArchive.Use(List.of(), null) : archive.next(trial.index());
+        TrialEnd end = null;
+        try {
+            end = run(trial, context, devices, classes.jvmOptions());
+            return end;
+        } finally {
+            if (archive != null) {
+                archive.finished(classes, end != null && end.kind() == TrialEnd.Kind.RECORDED);
+            }
+        }
+    }
+
+    private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices, List<String> classOptions) {
+        Parameters options = context.options();
+        TrialCommand command = context.command(trial)
+                .withJvmOptions(classOptions)
+                .withJvmOptions(jvmOptions(trial.resources(), options.getString("jvm_options")))
+                .withEnvironment(environment(trial.resources(), devices));
+        ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> WITHHELD_PREFIXES.stream().anyMatch(k::startsWith));
+        builder.environment().putAll(command.environment());
+        Process child;
+        try {
+            child = builder.start();
+        } catch (IOException e) {
+            return TrialEnd.failed("cannot start the trial's process: " + e.getMessage(), String.join(" ", command.argv()));
+        }
+        OutputTail output = new OutputTail(child.getInputStream(), options.getInt("output_lines"), "trial-output-" + trial.id());
+        long deadline = context.trialTimeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+        try {
+            while (!child.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
+                if (context.cancellation().isCancelled()) {
+                    killTree(child);
+                    return TrialEnd.interrupted(context.cancellation().reason());
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    killTree(child);
+                    Duration timeout = context.trialTimeout().orElseThrow();
+                    LOG.warn("trial {} timed out after {}; killed its process tree", trial.id(), Durations.format(timeout));
+                    return TrialEnd.failed("timed out after " + Durations.format(timeout), output.text());
+                }
+            }
+        } catch (InterruptedException e) {
+            killTree(child);
+            Thread.currentThread().interrupt();
+            return TrialEnd.interrupted("interrupted: the launcher was stopped");
+        }
+        int code = child.exitValue();
+        if (code == 0) {
+            return TrialEnd.recorded();
+        }
+        // the child may have recorded its own end (a task that threw exits 1): the engine prefers that record
+        return TrialEnd.failed("the trial's process exited with code " + code + describeSignal(code), output.text());
+    }
+
+    /** 137 is how a shell (and Java) shows a process killed by signal 9. */
+    private static String describeSignal(int code) {
+        return switch (code) {
+            case 137 -> " (killed: SIGKILL, e.g. kill -9 or the out-of-memory killer)";
+            case 143 -> " (terminated: SIGTERM)";
+            case 130 -> " (interrupted: SIGINT)";
+            case 134 -> " (aborted: SIGABRT, e.g. a native crash)";
+            case 139 -> " (SIGSEGV: a native crash)";
+            default -> code > 128 && code < 160 ? " (killed by signal " + (code - 128) + ")" : "";
+        };
+    }
+
+    /** Kills the child and every process it started, so nothing of the trial outlives it. */
+    static void killTree(Process child) {
+        List<ProcessHandle> descendants = child.descendants().toList();
+        child.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            child.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A cpus request caps the JVM's view of the machine (thread pools size from it); memory sets the heap. */
+    static List<String> jvmOptions(Resources resources, String extra) {
+        List<String> out = new ArrayList<>();
+        if (resources.cpus() > 0) {
+            out.add("-XX:ActiveProcessorCount=" + resources.cpus());
+        }
+        if (resources.memoryBytes() > 0) {
+            out.add("-Xmx" + resources.memoryMebibytes() + "m");
+        }
+        for (String o : extra.strip().split("\\s+")) {
+            if (!o.isEmpty()) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** Native thread pools (OpenMP, OpenBLAS, MKL, ND4J's own) size from these, not from the JVM. */
+    static Map<String, String> environment(Resources resources, List<String> devices) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (resources.cpus() > 0) {
+            String n = Integer.toString(resources.cpus());
+            for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "SD_MAX_THREADS",
+                    "SD_MASTER_THREADS")) {
+                env.put(v, n);
+            }
+        }
+        if (devices != null && !devices.isEmpty()) {
+            env.put("CUDA_VISIBLE_DEVICES", String.join(",", devices));
+        }
+        return env;
+    }
+}

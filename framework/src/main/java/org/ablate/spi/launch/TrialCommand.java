@@ -1,0 +1,48 @@
+package org.ablate.spi.launch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command that runs one trial outside this JVM: {@code javaExecutable [jvmOptions] -cp classpath
+ * mainClass arguments}, where the arguments are {@code run-trial <experiment> --trial <id> ...}.
+ * A launcher on another machine keeps the arguments and supplies its own java and classpath.
+ * The child writes the trial's folder itself; it is never given tracking credentials.
+ *
+ * @param environment variables to set for the child, on top of the launcher's own environment
+ */
+public record TrialCommand(String javaExecutable, List<String> jvmOptions, String classpath, String mainClass,
+                           List<String> arguments, Map<String, String> environment) {
+
+    public TrialCommand {
+        jvmOptions = List.copyOf(jvmOptions);
+        arguments = List.copyOf(arguments);
+        environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** The whole command line, for a process builder. */
+    public List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        argv.add(javaExecutable);
+        argv.addAll(jvmOptions);
+        argv.add("-cp");
+        argv.add(classpath);
+        argv.add(mainClass);
+        argv.addAll(arguments);
+        return argv;
+    }
+
+    public TrialCommand withJvmOptions(List<String> more) {
+        List<String> all = new ArrayList<>(jvmOptions);
+        all.addAll(more);
+        return new TrialCommand(javaExecutable, all, classpath, mainClass, arguments, environment);
+    }
+
+    public TrialCommand withEnvironment(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(environment);
+        all.putAll(more);
+        return new TrialCommand(javaExecutable, jvmOptions, classpath, mainClass, arguments, all);
+    }
+}

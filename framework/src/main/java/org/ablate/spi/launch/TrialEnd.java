@@ -1,0 +1,33 @@
+package org.ablate.spi.launch;
+
+import java.util.Objects;
+
+/**
+ * How a trial run outside this JVM ended, as its launcher saw it. {@link Kind#RECORDED}: the trial
+ * ran to its own end and wrote it (FINISHED, or FAILED with its own reason); the engine reads it
+ * from the trial's folder. Otherwise the launcher stopped it or saw it die, and the engine records
+ * the end with this reason, unless the trial's folder already holds one.
+ */
+public record TrialEnd(Kind kind, String reason, String detail) {
+
+    public enum Kind { RECORDED, FAILED, INTERRUPTED }
+
+    public TrialEnd {
+        Objects.requireNonNull(kind, "kind");
+        reason = reason == null ? "" : reason;
+        detail = detail == null ? "" : detail;
+    }
+
+    public static TrialEnd recorded() {
+        return new TrialEnd(Kind.RECORDED, "", "");
+    }
+
+    /** @param detail what helps find the cause (the tail of the child's stderr), kept with the status */
+    public static TrialEnd failed(String reason, String detail) {
+        return new TrialEnd(Kind.FAILED, reason, detail);
+    }
+
+    public static TrialEnd interrupted(String reason) {
+        return new TrialEnd(Kind.INTERRUPTED, reason, "");
+    }
+}
