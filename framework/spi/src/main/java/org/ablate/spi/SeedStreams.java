@@ -1,4 +1,4 @@
-package org.ablate.experiment;
+package org.ablate.spi;
 
 import java.nio.charset.StandardCharsets;
 

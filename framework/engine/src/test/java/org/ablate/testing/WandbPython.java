@@ -42,9 +42,9 @@ public final class WandbPython {
         return null;
     }
 
-    /** The repository root (the framework module's parent, where bin/ is). */
+    /** The repository root, where bin/ is (tests run in framework/engine). */
     public static Path repository() {
-        return Path.of("").toAbsolutePath().getParent();
+        return Path.of("").toAbsolutePath().getParent().getParent();
     }
 
     /** Runs a Python unittest file of src/test/python with these variables; returns exit code and output. */

@@ -201,7 +201,7 @@ class ReportSpecTest {
 
     @Test
     void everyShippedExperimentsReportSectionParses() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of("..", "experiments");
+        java.nio.file.Path dir = java.nio.file.Path.of("..", "..", "experiments");
         assertTrue(java.nio.file.Files.isDirectory(dir), dir.toAbsolutePath().toString());
         int claims = 0;
         try (var files = java.nio.file.Files.list(dir)) {

@@ -11,6 +11,7 @@ import org.ablate.config.Origin;
 import org.ablate.config.Sourced;
 import org.ablate.config.Suggestions;
 import org.ablate.config.YamlNode;
+import org.ablate.spi.SeedStreams;
 import org.slf4j.LoggerFactory;
 
 /**

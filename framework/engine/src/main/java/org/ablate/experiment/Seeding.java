@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The seeds each configuration runs with: an explicit list, or {@code repeats} consecutive seeds
  * from a base ({@code seed: 10, repeats: 3} gives 10, 11, 12), as PyTorch research code does.
- * Tasks derive independent streams from a seed with {@link SeedStreams}.
+ * Tasks derive independent streams from a seed with {@link org.ablate.spi.SeedStreams}.
  */
 public record Seeding(List<Long> explicit, long base, int repeats) {
 

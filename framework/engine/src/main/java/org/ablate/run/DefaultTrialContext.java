@@ -5,13 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.ablate.experiment.SeedStreams;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.spi.Cancellation;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.MetricsSink;
 import org.ablate.spi.Parameters;
 import org.ablate.spi.ProgressReporter;
+import org.ablate.spi.SeedStreams;
 import org.ablate.spi.TrialContext;
 import org.ablate.store.TrialFolder;
 
