@@ -30,7 +30,8 @@ public final class AblateCli implements Runnable {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    /** The CLI with its error handling, for callers that set its writers (the testing module). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AblateCli());
         cli.setExecutionExceptionHandler(AblateCli::handle);
         cli.setParameterExceptionHandler((e, a) -> {

@@ -14,6 +14,7 @@ import org.ablate.provenance.Redaction;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
+import org.ablate.testing.InProcessCli;
 import org.ablate.testing.Sweeps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

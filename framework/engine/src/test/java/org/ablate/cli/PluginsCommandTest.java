@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.ablate.testing.InProcessCli;
 import org.junit.jupiter.api.Test;
 
 /** {@code ablate plugins}: within the terminal's width, filtered by name, with the metrics a task declares. */

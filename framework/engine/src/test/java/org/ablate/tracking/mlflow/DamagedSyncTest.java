@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.ablate.cli.InProcessCli;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
+import org.ablate.testing.InProcessCli;
 import org.ablate.testing.MlflowServer;
 import org.ablate.testing.Sweeps;
 import org.junit.jupiter.api.Assumptions;

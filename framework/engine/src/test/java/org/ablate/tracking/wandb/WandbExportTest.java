@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.ablate.cli.ExitCodes;
-import org.ablate.cli.InProcessCli;
+import org.ablate.testing.InProcessCli;
 import org.ablate.testing.Sweeps;
 import org.ablate.testing.WandbPython;
 import org.junit.jupiter.api.Test;

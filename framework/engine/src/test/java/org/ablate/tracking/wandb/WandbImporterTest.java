@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ablate.cli.InProcessCli;
+import org.ablate.testing.InProcessCli;
 import org.ablate.testing.MlflowServer;
 import org.ablate.testing.Sweeps;
 import org.ablate.testing.WandbPython;
