@@ -1,4 +1,4 @@
-package org.ablate.core;
+package org.ablate.builtin;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;

@@ -1,11 +1,12 @@
-package org.ablate.core;
+package org.ablate.builtin;
 
 import org.ablate.spi.AbstractPlugin;
 import org.ablate.spi.Benchmark;
 
 /** The framework's own components: a no-op task and the benchmark of the runner's overhead. */
-public final class CorePlugin extends AbstractPlugin {
+public final class BuiltinPlugin extends AbstractPlugin {
 
+    /** "core": the name `ablate plugins` and recorded provenance have always shown. */
     @Override
     public String name() {
         return "core";

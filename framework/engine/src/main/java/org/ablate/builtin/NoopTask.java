@@ -1,4 +1,4 @@
-package org.ablate.core;
+package org.ablate.builtin;
 
 import java.util.Map;
 import org.ablate.spi.MetricSchema;
