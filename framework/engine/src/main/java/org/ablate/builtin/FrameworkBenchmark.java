@@ -11,7 +11,7 @@ import org.ablate.experiment.ExperimentParser;
 import org.ablate.experiment.ExperimentSpec;
 import org.ablate.experiment.SweepExpander;
 import org.ablate.experiment.SweepPlan;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
 import org.ablate.run.SweepRunner;
@@ -43,7 +43,7 @@ public final class FrameworkBenchmark implements Benchmark {
         long jvmStartMs = ManagementFactory.getRuntimeMXBean().getUptime();
 
         long t0 = System.nanoTime();
-        Engine engine = Engine.start();
+        PluginRuntime engine = PluginRuntime.start();
         double engineMs = (System.nanoTime() - t0) / 1e6;
 
         Path dir = Files.createTempDirectory("ablate-bench");

@@ -11,7 +11,7 @@ import org.ablate.config.Sourced;
 import org.ablate.config.Suggestions;
 import org.ablate.experiment.CommandLineOverrides;
 import org.ablate.experiment.ParameterResolver;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.Benchmark;
 import org.ablate.spi.ComponentDefinition;
 import org.ablate.spi.ComponentRegistry;
@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Engine engine = Engine.start();
+        PluginRuntime engine = PluginRuntime.start();
         ComponentRegistry registry = engine.registry();
         List<String> names = registry.names(Benchmark.class);
         ComponentDefinition definition = registry.find(Benchmark.class, name).orElseThrow(() ->

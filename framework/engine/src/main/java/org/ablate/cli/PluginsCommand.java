@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Suggestions;
 import org.ablate.config.Values;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.plugin.LoadedPlugin;
 import org.ablate.spi.ComponentDefinition;
 import org.ablate.spi.ComponentRegistry;
@@ -44,7 +44,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Engine engine = Engine.start();
+        PluginRuntime engine = PluginRuntime.start();
         int cols = width(width);
         PrintWriter out = spec.commandLine().getOut();
         ComponentRegistry registry = engine.registry();
@@ -120,7 +120,7 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     /** Components whose kind, name or plugin contains the filter (case-insensitive); all of them without one. */
-    static List<ComponentDefinition> matching(Engine engine, String filter) {
+    static List<ComponentDefinition> matching(PluginRuntime engine, String filter) {
         ComponentRegistry registry = engine.registry();
         List<ComponentDefinition> out = new ArrayList<>();
         String f = filter == null ? null : filter.toLowerCase(Locale.ROOT).strip();
@@ -136,12 +136,12 @@ final class PluginsCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String pluginName(Engine engine, ComponentDefinition d) {
+    private static String pluginName(PluginRuntime engine, ComponentDefinition d) {
         return engine.plugins().stream().filter(p -> p.className().equals(d.origin().getName()))
                 .map(p -> p.name().toLowerCase(Locale.ROOT)).findFirst().orElse("");
     }
 
-    private static List<String> candidates(Engine engine) {
+    private static List<String> candidates(PluginRuntime engine) {
         List<String> out = new ArrayList<>();
         engine.registry().kinds().forEach(k -> {
             out.add(kindName(k));

@@ -14,7 +14,7 @@ import org.ablate.experiment.ExperimentSpec;
 import org.ablate.experiment.SweepExpander;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
 import org.ablate.run.SweepRunner;
@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
         ExperimentSpec asWritten = ExperimentParser.parse(file);
         ExperimentSpec parsed = CommandLineOverrides.apply(asWritten, overrides);
         org.ablate.report.ReportSpec reportSpec = org.ablate.report.ReportSpec.of(parsed);
-        Engine engine = Engine.start();
+        PluginRuntime engine = PluginRuntime.start();
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
         // a bad report/claims section stops the run (and fails the dry run) before any trial starts
         org.ablate.report.ReportPlanCheck.check(reportSpec, plan, org.ablate.report.FileSweep.of(asWritten));

@@ -21,7 +21,7 @@ import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.logging.LogRouting;
 import org.ablate.logging.RoutingFileAppender;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.provenance.Provenance;
 import org.ablate.store.AtomicFiles;
 import org.ablate.store.ExperimentFolder;
@@ -49,9 +49,9 @@ public final class SweepRunner {
     private static final Duration TRACKER_WAIT_ON_EXIT = Duration.ofSeconds(5);
 
     private final ResultsStore store;
-    private final Engine engine;
+    private final PluginRuntime engine;
 
-    public SweepRunner(ResultsStore store, Engine engine) {
+    public SweepRunner(ResultsStore store, PluginRuntime engine) {
         this.store = store;
         this.engine = engine;
     }

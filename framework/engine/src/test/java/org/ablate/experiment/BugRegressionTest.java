@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.ablate.config.ConfigException;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class BugRegressionTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     private static SweepPlan expand(String yaml, String... overrides) {

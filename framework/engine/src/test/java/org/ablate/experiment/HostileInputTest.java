@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.ablate.config.ConfigException;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.testing.CliProcess;
 import org.ablate.testing.InProcessCli;
@@ -38,7 +38,7 @@ class HostileInputTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     private Path file(String name, byte[] bytes) throws IOException {

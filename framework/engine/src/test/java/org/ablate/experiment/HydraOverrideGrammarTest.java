@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import org.ablate.config.ConfigException;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class HydraOverrideGrammarTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     private static SweepPlan expand(String yaml, String... overrides) {

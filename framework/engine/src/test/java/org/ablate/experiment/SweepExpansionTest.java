@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ablate.config.ConfigException;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.Parameters;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +27,7 @@ class SweepExpansionTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     private static ExperimentSpec parse(String yaml) {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.Parameters;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +41,7 @@ class TrialIdentityTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     private static SweepPlan expand(String yaml, String... overrides) {
@@ -127,7 +127,7 @@ class TrialIdentityTest {
         List<String> first = ids(expand(yaml));
         assertEquals(first, ids(expand(yaml)));
         ExperimentSpec spec = ExperimentParser.parse(yaml, "elsewhere/other-name.yaml", "other-name");
-        assertEquals(first, ids(new SweepExpander(Engine.start().registry()).expand(spec)));
+        assertEquals(first, ids(new SweepExpander(PluginRuntime.start().registry()).expand(spec)));
     }
 
     @Test

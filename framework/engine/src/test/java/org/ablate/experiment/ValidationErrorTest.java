@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.ablate.config.ConfigException;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.Task;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +30,7 @@ class ValidationErrorTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     /** Parses, applies the overrides and expands: the whole path a `run` takes before running. */

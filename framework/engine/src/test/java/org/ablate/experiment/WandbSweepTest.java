@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Sourced;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.testing.Sweeps;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +36,7 @@ class WandbSweepTest {
 
     @BeforeAll
     static void startEngine() {
-        registry = Engine.start().registry();
+        registry = PluginRuntime.start().registry();
     }
 
     private static ExperimentSpec parse(String yaml) {

@@ -44,7 +44,7 @@ class PluginDiscoveryTest {
 
     @Test
     void discoversPluginsFromTheClasspathWithoutAList() {
-        Engine engine = Engine.start();
+        PluginRuntime engine = PluginRuntime.start();
         ComponentRegistry registry = engine.registry();
         assertTrue(engine.plugins().stream().anyMatch(p -> p.plugin() instanceof TestPlugin));
         assertEquals(List.of("formula", "needs-label", "noop", "probe", "spin"), registry.names(Task.class));
@@ -59,7 +59,7 @@ class PluginDiscoveryTest {
         Path jar = PluginJars.build(tmp, "extra", Map.of("com.acme.ExtraPlugin",
                 plugin("com.acme", "ExtraPlugin", "registerTask(\"extra\", \"An extra task.\", ParameterSchema.empty(), T.class);")),
                 List.of("com.acme.ExtraPlugin"));
-        Engine engine = Engine.start(PluginDiscovery.discover(loaderOf(jar)));
+        PluginRuntime engine = PluginRuntime.start(PluginDiscovery.discover(loaderOf(jar)));
         assertEquals(List.of("extra", "formula", "needs-label", "noop", "probe", "spin"), engine.registry().names(Task.class));
         LoadedPlugin extra = engine.plugins().stream().filter(p -> p.className().equals("com.acme.ExtraPlugin")).findFirst().orElseThrow();
         assertEquals(jar.toString(), extra.location());
@@ -74,7 +74,7 @@ class PluginDiscoveryTest {
                 plugin("com.beta", "BetaPlugin", "registerTask(\"shared\", \"B.\", ParameterSchema.empty(), T.class);")),
                 List.of("com.beta.BetaPlugin"));
         var plugins = PluginDiscovery.discover(loaderOf(a, b));
-        PluginLoadException e = assertThrows(PluginLoadException.class, () -> Engine.start(plugins));
+        PluginLoadException e = assertThrows(PluginLoadException.class, () -> PluginRuntime.start(plugins));
         assertEquals("task 'shared' is registered by more than one plugin: com.alpha.AlphaPlugin (" + a
                 + ") as com.alpha.AlphaPlugin$T and com.beta.BetaPlugin (" + b + ") as com.beta.BetaPlugin$T",
                 e.getMessage());
@@ -86,7 +86,7 @@ class PluginDiscoveryTest {
                 plugin("com.clash", "ClashPlugin", "registerTask(\"probe\", \"Again.\", ParameterSchema.empty(), T.class);")),
                 List.of("com.clash.ClashPlugin"));
         var plugins = PluginDiscovery.discover(loaderOf(jar));
-        PluginLoadException e = assertThrows(PluginLoadException.class, () -> Engine.start(plugins));
+        PluginLoadException e = assertThrows(PluginLoadException.class, () -> PluginRuntime.start(plugins));
         assertTrue(e.getMessage().startsWith("task 'probe' is registered by more than one plugin: com.clash.ClashPlugin ("
                 + jar + ") as com.clash.ClashPlugin$T and org.ablate.testing.TestPlugin ("), e.getMessage());
         assertTrue(e.getMessage().endsWith(") as org.ablate.testing.TestPlugin$ProbeTask"), e.getMessage());
@@ -98,7 +98,7 @@ class PluginDiscoveryTest {
                 plugin("com.broken", "BrokenPlugin", "throw new IllegalStateException(\"no licence file\");")),
                 List.of("com.broken.BrokenPlugin"));
         var plugins = PluginDiscovery.discover(loaderOf(jar));
-        PluginLoadException e = assertThrows(PluginLoadException.class, () -> Engine.start(plugins));
+        PluginLoadException e = assertThrows(PluginLoadException.class, () -> PluginRuntime.start(plugins));
         assertTrue(e.getMessage().startsWith("plugin com.broken.BrokenPlugin (" + jar + ") failed to load: "), e.getMessage());
         assertTrue(e.getMessage().contains("no licence file"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());

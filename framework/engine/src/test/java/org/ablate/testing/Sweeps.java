@@ -8,7 +8,7 @@ import org.ablate.experiment.CommandLineOverrides;
 import org.ablate.experiment.ExperimentParser;
 import org.ablate.experiment.SweepExpander;
 import org.ablate.experiment.SweepPlan;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
 import org.ablate.run.SweepRunner;
@@ -17,14 +17,14 @@ import org.ablate.store.ResultsStore;
 /** Runs experiment text through the real parser, expander and runner into a temporary store. */
 public final class Sweeps {
 
-    private static Engine engine;
+    private static PluginRuntime engine;
 
     private Sweeps() {
     }
 
-    public static synchronized Engine engine() {
+    public static synchronized PluginRuntime engine() {
         if (engine == null) {
-            engine = Engine.start();
+            engine = PluginRuntime.start();
         }
         return engine;
     }

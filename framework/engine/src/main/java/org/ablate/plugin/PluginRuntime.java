@@ -19,23 +19,23 @@ import org.ablate.spi.ComponentRegistry;
  * Guice injector. Each plugin's module is first recorded on its own, so a plugin whose
  * {@code configure()} throws is named with its jar instead of surfacing as an anonymous Guice error.
  */
-public final class Engine {
+public final class PluginRuntime {
 
     private final Injector injector;
     private final List<LoadedPlugin> plugins;
 
-    private Engine(Injector injector, List<LoadedPlugin> plugins) {
+    private PluginRuntime(Injector injector, List<LoadedPlugin> plugins) {
         this.injector = injector;
         this.plugins = List.copyOf(plugins);
     }
 
     /** Discovers the plugins visible to the context class loader. */
-    public static Engine start() {
+    public static PluginRuntime start() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return start(PluginDiscovery.discover(loader == null ? Engine.class.getClassLoader() : loader));
+        return start(PluginDiscovery.discover(loader == null ? PluginRuntime.class.getClassLoader() : loader));
     }
 
-    public static Engine start(List<LoadedPlugin> plugins) {
+    public static PluginRuntime start(List<LoadedPlugin> plugins) {
         List<Element> elements = new ArrayList<>();
         for (LoadedPlugin p : plugins) {
             List<Element> recorded;
@@ -63,7 +63,7 @@ public final class Engine {
         };
         try {
             Injector injector = Guice.createInjector(Stage.DEVELOPMENT, framework, Elements.getModule(elements));
-            return new Engine(injector, plugins);
+            return new PluginRuntime(injector, plugins);
         } catch (CreationException e) {
             for (Message m : e.getErrorMessages()) {
                 if (m.getCause() instanceof PluginLoadException ple) {
