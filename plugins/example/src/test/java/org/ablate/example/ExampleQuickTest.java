@@ -3,21 +3,17 @@ package org.ablate.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.ablate.cli.AblateCli;
-import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
-import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +26,9 @@ class ExampleQuickTest {
     Path tmp;
 
     private String run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = AblateCli.execute(args);
-            assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        InProcessCli.Result r = InProcessCli.run(args);
+        assertEquals(0, r.code(), r.toString());
+        return r.out();
     }
 
     @Test
@@ -47,16 +36,16 @@ class ExampleQuickTest {
         String results = tmp.resolve("results").toString();
         String first = run("run", EXPERIMENT.toString(), "--results-dir", results);
         assertTrue(first.startsWith("example-quick: 9 finished, 0 failed, 0 interrupted, 0 skipped"), first);
-        ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("example-quick");
-        assertEquals(9, folder.trials().size());
-        for (TrialFolder t : folder.trials()) {
-            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state());
-            List<String> metrics = Files.readAllLines(t.file(TrialFolder.METRICS));
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "example-quick");
+        assertEquals(9, trials.size());
+        for (TrialFolder t : trials) {
+            assertEquals(TrialState.FINISHED, TrialRecords.state(t));
+            List<Map<?, ?>> metrics = TrialRecords.metricRecords(t);
             // checkpoints 64, 128, ..., 131072 and the final 200000, two metrics each
             assertEquals(2 * 13, metrics.size());
             // what the task declares is what it logs: the dry run checks report sections against it
-            for (String line : metrics) {
-                String name = (String) Json.MAPPER.readValue(line, Map.class).get("name");
+            for (Map<?, ?> record : metrics) {
+                String name = (String) record.get("name");
                 assertTrue(MonteCarloPiTask.METRICS.hasStep(name), "undeclared step metric " + name);
             }
             for (String key : t.summary().keySet()) {
@@ -72,10 +61,9 @@ class ExampleQuickTest {
     void estimatesConvergeAtTheRatesTheoryPredicts() throws Exception {
         String results = tmp.resolve("results").toString();
         run("run", EXPERIMENT.toString(), "repeats=10", "samples=100000", "--results-dir", results);
-        ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("example-quick");
         Map<String, List<Map<String, Object>>> bySampler = new HashMap<>();
-        for (TrialFolder t : folder.trials()) {
-            String sampler = (String) ((Map<?, ?>) t.config().get("params")).get("sampler");
+        for (TrialFolder t : TrialRecords.trials(tmp.resolve("results"), "example-quick")) {
+            String sampler = (String) TrialRecords.param(t, "sampler");
             bySampler.computeIfAbsent(sampler, k -> new ArrayList<>()).add(t.summary());
         }
         assertEquals(10, bySampler.get("uniform").size());

@@ -3,12 +3,9 @@ package org.ablate.quantizers.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.ablate.cli.AblateCli;
+import org.ablate.testing.InProcessCli;
 import org.junit.jupiter.api.Test;
 
 /** `ablate bench quantizers` prints every row it promises, with or without the peer (not timed). */
@@ -21,18 +18,9 @@ class QuantizersBenchmarkTest {
                 "codebook_sizes=[64,300]", "train_codebook_sizes=[16]", "batch_size=2", "steps=1", "runs=1", "memory_warmup=4",
                 "search_bound=1024", "memory_steps=2", "memory_codebook_size=16"));
         args.addAll(List.of(extra));
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = AblateCli.execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(saved);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
-        return text;
+        InProcessCli.Result r = InProcessCli.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.toString());
+        return r.out();
     }
 
     private static void assertRow(String out, String regex) {

@@ -24,10 +24,11 @@ import org.ablate.spi.ComponentParams;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
-import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -168,24 +169,24 @@ class NonFiniteTrialTest {
         Path results = tmp.resolve("results");
         Thread thread = Thread.currentThread();
         ClassLoader saved = thread.getContextClassLoader();
-        Cli.Run run;
+        InProcessCli.Result run;
         thread.setContextClassLoader(new WithTestPlugin(saved, services.toUri().toURL()));
         try {
-            run = Cli.run("run", experiment.toString(), "--results-dir", results.toString());
+            run = InProcessCli.run("run", experiment.toString(), "--results-dir", results.toString());
         } finally {
             thread.setContextClassLoader(saved);
         }
-        assertNotEquals(0, run.exitCode(), run.toString());
+        assertNotEquals(0, run.code(), run.toString());
         assertTrue(run.summaryLine("nan-trial").startsWith("nan-trial: 0 finished, 1 failed, 0 interrupted, 0 skipped"), run.toString());
 
-        List<TrialFolder> trials = new ResultsStore(results).experiment("nan-trial").trials();
+        List<TrialFolder> trials = TrialRecords.trials(results, "nan-trial");
         assertEquals(1, trials.size());
         TrialStatus status = trials.get(0).status().orElseThrow();
         assertEquals(TrialState.FAILED, status.state());
         assertTrue(status.reason().matches(".*non-finite reconstruction loss at step \\d+: NaN"), status.reason());
         assertTrue(status.reason().startsWith("org.ablate.quantizers.model.NonFiniteLossException: "), status.reason());
         // steps 1 and 2 trained and logged finite losses; the third diverged
-        Map<Long, Double> recon = Cli.metric(trials.get(0), "train/loss_recon");
+        Map<Long, Double> recon = TrialRecords.metric(trials.get(0), "train/loss_recon");
         assertEquals(List.of(1L, 2L), new ArrayList<>(recon.keySet()), recon.toString());
         recon.values().forEach(v -> assertTrue(Double.isFinite(v), recon.toString()));
         assertTrue(!Files.exists(trials.get(0).file(TrialFolder.SUMMARY)), "no summary for a failed trial");

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ablate.experiment.ExperimentParser;
 import org.ablate.experiment.SweepExpander;
-import org.ablate.plugin.Engine;
+import org.ablate.plugin.PluginRuntime;
 import org.ablate.quantizers.data.FashionMnist;
 import org.ablate.run.RunOptions;
 import org.ablate.run.SweepResult;
@@ -47,7 +47,7 @@ class SharedDatasetTest {
                     quantizer: [vq, simvq]
                 seeds: [0]
                 """);
-        Engine engine = Engine.start();
+        PluginRuntime engine = PluginRuntime.start();
         SweepResult result = new SweepRunner(new ResultsStore(tmp.resolve("results")), engine).run(
                 new SweepExpander(engine.registry()).expand(ExperimentParser.parse(file)),
                 RunOptions.defaults().withParallel(2), "test");

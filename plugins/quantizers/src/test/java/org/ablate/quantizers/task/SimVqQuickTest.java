@@ -12,9 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class SimVqQuickTest {
     static Path tmp;
 
     private static Path results;
-    private static Cli.Run first;
+    private static InProcessCli.Result first;
     private static List<TrialFolder> trials;
     /** "vq/1024" → trial. */
     private static final Map<String, TrialFolder> BY_CONFIG = new HashMap<>();
@@ -40,20 +41,20 @@ class SimVqQuickTest {
     @BeforeAll
     static void runOnce() throws Exception {
         results = tmp.resolve("results");
-        first = Cli.run("run", EXPERIMENT.toString(), "--results-dir", results.toString());
-        trials = new ResultsStore(results).experiment("simvq-quick").trials();
+        first = InProcessCli.run("run", EXPERIMENT.toString(), "--results-dir", results.toString());
+        trials = TrialRecords.trials(results, "simvq-quick");
         for (TrialFolder t : trials) {
-            BY_CONFIG.put(Cli.param(t, "quantizer") + "/" + ((Number) Cli.param(t, "codebook_size")).intValue(), t);
+            BY_CONFIG.put(TrialRecords.param(t, "quantizer") + "/" + ((Number) TrialRecords.param(t, "codebook_size")).intValue(), t);
         }
     }
 
     @Test
     void fourTrialsFinish() throws Exception {
-        assertEquals(0, first.exitCode(), first.toString());
+        assertEquals(0, first.code(), first.toString());
         assertTrue(first.summaryLine("simvq-quick").startsWith("simvq-quick: 4 finished, 0 failed, 0 interrupted, 0 skipped"), first.toString());
         assertEquals(4, trials.size());
         for (TrialFolder t : trials) {
-            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state(), t.id());
+            assertEquals(TrialState.FINISHED, TrialRecords.state(t), t.id());
         }
         assertEquals(java.util.Set.of("vq/64", "vq/1024", "simvq/64", "simvq/1024"), BY_CONFIG.keySet());
     }
@@ -65,7 +66,7 @@ class SimVqQuickTest {
             for (String key : t.summary().keySet()) {
                 assertTrue(VqAutoencoderTask.METRICS.hasSummary(key), t.id() + ": undeclared summary metric " + key);
             }
-            for (String name : Cli.metricNames(t)) {
+            for (String name : TrialRecords.metricNames(t)) {
                 assertTrue(VqAutoencoderTask.METRICS.hasStep(name), t.id() + ": undeclared step metric " + name);
             }
         }
@@ -84,24 +85,24 @@ class SimVqQuickTest {
             TrialFolder t = e.getValue();
             String name = e.getKey();
             for (String key : HEADLINE) {
-                assertTrue(Double.isFinite(Cli.summary(t, key)), name + ": " + key + " = " + Cli.summary(t, key));
+                assertTrue(Double.isFinite(TrialRecords.summary(t, key)), name + ": " + key + " = " + TrialRecords.summary(t, key));
             }
-            int k = ((Number) Cli.param(t, "codebook_size")).intValue();
-            assertEquals(k, Cli.summary(t, "codebook_size"), 0.0, name);
-            double util = Cli.summary(t, "utilization");
-            double perplexity = Cli.summary(t, "perplexity");
+            int k = ((Number) TrialRecords.param(t, "codebook_size")).intValue();
+            assertEquals(k, TrialRecords.summary(t, "codebook_size"), 0.0, name);
+            double util = TrialRecords.summary(t, "utilization");
+            double perplexity = TrialRecords.summary(t, "perplexity");
             assertTrue(util > 0 && util <= 1, name + ": utilization " + util);
             // exp(entropy) of the usage is at most the number of codes used
             assertTrue(perplexity >= 1 && perplexity <= util * k + 1e-9, name + ": perplexity " + perplexity + ", used " + util * k);
-            double mse = Cli.summary(t, "mse");
-            double psnr = Cli.summary(t, "psnr");
+            double mse = TrialRecords.summary(t, "mse");
+            double psnr = TrialRecords.summary(t, "psnr");
             assertTrue(mse > 0 && mse < 0.25, name + ": mse " + mse);
             // mean of per-image PSNRs ≥ the PSNR of the mean MSE (Jensen), data range 1
             assertTrue(psnr >= -10 * Math.log10(mse) - 1e-9, name + ": psnr " + psnr + " vs mse " + mse);
-            double ssim = Cli.summary(t, "ssim");
+            double ssim = TrialRecords.summary(t, "ssim");
             assertTrue(ssim > -1 && ssim <= 1, name + ": ssim " + ssim);
             if (name.startsWith("simvq")) {
-                double rank = Cli.summary(t, "w_effective_rank");
+                double rank = TrialRecords.summary(t, "w_effective_rank");
                 assertTrue(rank >= 1 && rank <= 16, name + ": effective rank of the 16 × 16 W = " + rank);
             }
         }
@@ -111,24 +112,24 @@ class SimVqQuickTest {
     void evalCurvesKeepTheSubsetAndTheWholeSplitGoesToTest() throws Exception {
         for (Map.Entry<String, TrialFolder> e : BY_CONFIG.entrySet()) {
             TrialFolder t = e.getValue();
-            int k = ((Number) Cli.param(t, "codebook_size")).intValue();
-            Map<Long, Double> eval = Cli.metric(t, "eval/utilization");
+            int k = ((Number) TrialRecords.param(t, "codebook_size")).intValue();
+            Map<Long, Double> eval = TrialRecords.metric(t, "eval/utilization");
             assertEquals(java.util.Set.of(20L, 40L, 60L), eval.keySet(), e.getKey());
             // 8 images are 392 tokens: no evaluation on them can use more codes, the last one included
             eval.forEach((step, u) -> assertTrue(u * k <= 8 * 49 + 1e-9, e.getKey() + ": step " + step + " used " + u * k));
-            Map<Long, Double> test = Cli.metric(t, "test/utilization");
+            Map<Long, Double> test = TrialRecords.metric(t, "test/utilization");
             assertEquals(java.util.Set.of(60L), test.keySet(), e.getKey());
-            assertEquals(Cli.summary(t, "utilization"), test.get(60L), 0.0, e.getKey() + ": test/* is the summary's evaluation");
+            assertEquals(TrialRecords.summary(t, "utilization"), test.get(60L), 0.0, e.getKey() + ": test/* is the summary's evaluation");
         }
         // the whole split (512 images) shows more of a 1024-code SimVQ codebook than 8 images can
-        assertTrue(Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 > 8 * 49,
-                "simvq/1024 used " + Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 + " codes on 512 images");
+        assertTrue(TrialRecords.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 > 8 * 49,
+                "simvq/1024 used " + TrialRecords.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 + " codes on 512 images");
     }
 
     @Test
     void simvqUsesMoreOfALargeCodebookThanVanillaVq() throws Exception {
-        double vq = Cli.summary(BY_CONFIG.get("vq/1024"), "utilization");
-        double simvq = Cli.summary(BY_CONFIG.get("simvq/1024"), "utilization");
+        double vq = TrialRecords.summary(BY_CONFIG.get("vq/1024"), "utilization");
+        double simvq = TrialRecords.summary(BY_CONFIG.get("simvq/1024"), "utilization");
         assertTrue(simvq > vq, "K = 1024: SimVQ utilisation " + simvq + " vs vanilla VQ " + vq);
     }
 
@@ -136,16 +137,16 @@ class SimVqQuickTest {
     void rowsChangedFollowTheGradientSemantics() throws Exception {
         for (String config : List.of("vq/64", "vq/1024")) {
             TrialFolder t = BY_CONFIG.get(config);
-            Map<Long, Double> changed = Cli.metric(t, "train/rows_changed");
-            Map<Long, Double> inBatch = Cli.metric(t, "train/codes_in_batch");
+            Map<Long, Double> changed = TrialRecords.metric(t, "train/rows_changed");
+            Map<Long, Double> inBatch = TrialRecords.metric(t, "train/codes_in_batch");
             assertFalse(changed.isEmpty(), config);
             // Adam's first step: exactly the codes chosen in the first batch move
             assertEquals(inBatch.get(1L), changed.get(1L), 0.0, config + ", step 1");
         }
         for (String config : List.of("simvq/64", "simvq/1024")) {
             TrialFolder t = BY_CONFIG.get(config);
-            int k = ((Number) Cli.param(t, "codebook_size")).intValue();
-            Map<Long, Double> changed = Cli.metric(t, "train/rows_changed");
+            int k = ((Number) TrialRecords.param(t, "codebook_size")).intValue();
+            Map<Long, Double> changed = TrialRecords.metric(t, "train/rows_changed");
             assertEquals(13, changed.size(), config + ": steps 1, 5, 10, ..., 60");
             changed.forEach((step, v) -> assertEquals(k, v, 0.0, config + ": every effective code moves, step " + step));
         }
@@ -166,9 +167,9 @@ class SimVqQuickTest {
 
     @Test
     void aSecondRunSkipsEveryTrial() throws Exception {
-        Cli.Run second = Cli.run("run", EXPERIMENT.toString(), "--results-dir", results.toString());
-        assertEquals(0, second.exitCode(), second.toString());
+        InProcessCli.Result second = InProcessCli.run("run", EXPERIMENT.toString(), "--results-dir", results.toString());
+        assertEquals(0, second.code(), second.toString());
         assertTrue(second.summaryLine("simvq-quick").startsWith("simvq-quick: 0 finished, 0 failed, 0 interrupted, 4 skipped"), second.toString());
-        assertEquals(4, new ResultsStore(results).experiment("simvq-quick").trials().size());
+        assertEquals(4, TrialRecords.trials(results, "simvq-quick").size());
     }
 }

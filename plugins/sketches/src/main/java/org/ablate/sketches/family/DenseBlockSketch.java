@@ -2,10 +2,10 @@ package org.ablate.sketches.family;
 
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.ablate.experiment.SeedStreams;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.Sketch;
 import org.ablate.sketches.spi.SketchInput;
+import org.ablate.spi.SeedStreams;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

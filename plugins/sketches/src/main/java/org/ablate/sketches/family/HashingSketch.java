@@ -1,10 +1,10 @@
 package org.ablate.sketches.family;
 
 import java.util.stream.IntStream;
-import org.ablate.experiment.SeedStreams;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.Sketch;
 import org.ablate.sketches.spi.SketchInput;
+import org.ablate.spi.SeedStreams;
 
 /**
  * Sparse embeddings in one pass over M: row i of M is added, with a random sign and weight

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.ablate.sketches.CliHarness;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +30,10 @@ class DegenerateInputTest {
 
     /** Runs a one-trial experiment and returns that trial's status (the run must exit 1: a trial failed). */
     private TrialStatus failedTrial(String name, String params) throws Exception {
-        CliHarness.Run run = CliHarness.runYaml(tmp, name, yaml(name, params));
-        assertEquals(1, run.exitCode(), run.toString());
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, name, yaml(name, params));
+        assertEquals(1, run.code(), run.toString());
         assertTrue(run.out().startsWith(name + ": 0 finished, 1 failed"), run.toString());
-        List<TrialFolder> trials = CliHarness.trials(tmp.resolve("results"), name);
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), name);
         assertEquals(1, trials.size());
         TrialStatus status = trials.get(0).status().orElseThrow();
         assertEquals(TrialState.FAILED, status.state());
@@ -55,8 +56,8 @@ class DegenerateInputTest {
     /** Refused at validation now, before any trial is written (issue 11): see ExpressionValidationTest. */
     @Test
     void anExpressionThatIsNotFiniteIsRefusedBeforeRunning() throws Exception {
-        CliHarness.Run run = CliHarness.runYaml(tmp, "m-nan", yaml("m-nan", "  n: 256\n  d: 8\n  m: \"sqrt(-d)\"\n  draws: 2\n"));
-        assertEquals(2, run.exitCode(), run.toString());
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "m-nan", yaml("m-nan", "  n: 256\n  d: 8\n  m: \"sqrt(-d)\"\n  draws: 2\n"));
+        assertEquals(2, run.code(), run.toString());
         assertTrue(run.err().contains("params.m: 'sqrt(-d)' evaluates to NaN with n = 256, d = 8"), run.toString());
     }
 
@@ -87,10 +88,10 @@ class DegenerateInputTest {
      */
     @Test
     void mEqualToDRuns() throws Exception {
-        CliHarness.Run run = CliHarness.runYaml(tmp, "m-equals-d", yaml("m-equals-d", "  n: 256\n  d: 8\n  m: \"d\"\n  draws: 3\n"));
-        assertEquals(0, run.exitCode(), run.toString());
-        TrialFolder t = CliHarness.trials(tmp.resolve("results"), "m-equals-d").get(0);
-        assertEquals(8.0, CliHarness.summary(t, "m"));
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "m-equals-d", yaml("m-equals-d", "  n: 256\n  d: 8\n  m: \"d\"\n  draws: 3\n"));
+        assertEquals(0, run.code(), run.toString());
+        TrialFolder t = TrialRecords.trials(tmp.resolve("results"), "m-equals-d").get(0);
+        assertEquals(8.0, TrialRecords.summary(t, "m"));
     }
 
     /**
@@ -102,25 +103,25 @@ class DegenerateInputTest {
     void theMinimumRowSearchCanReachMEqualToD() throws Exception {
         String yaml = "name: min-m-at-d\ntask: linf-min-m\nparams:\n  n: 256\n  d: 4\n  draws: 2\n  epsilon: 1000000.0\n"
                 + "  target_failure: 0.5\nseeds: [0]\n";
-        CliHarness.Run run = CliHarness.runYaml(tmp, "min-m-at-d", yaml);
-        assertEquals(0, run.exitCode(), run.toString());
-        TrialFolder t = CliHarness.trials(tmp.resolve("results"), "min-m-at-d").get(0);
-        assertEquals(4.0, CliHarness.summary(t, "m_min"));
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "min-m-at-d", yaml);
+        assertEquals(0, run.code(), run.toString());
+        TrialFolder t = TrialRecords.trials(tmp.resolve("results"), "min-m-at-d").get(0);
+        assertEquals(4.0, TrialRecords.summary(t, "m_min"));
     }
 
     @Test
     void anInvalidRowRuleIsRejectedBeforeAnythingRuns() throws Exception {
-        CliHarness.Run run = CliHarness.runYaml(tmp, "bad-m", yaml("bad-m", "  n: 256\n  d: 8\n  m: \"4 * q\"\n"));
-        assertEquals(2, run.exitCode(), run.toString());
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "bad-m", yaml("bad-m", "  n: 256\n  d: 8\n  m: \"4 * q\"\n"));
+        assertEquals(2, run.code(), run.toString());
         assertTrue(run.err().contains("invalid expression '4 * q'"), run.toString());
         assertTrue(run.err().contains("bad-m.yaml"), "the message names the file: " + run);
-        assertEquals(0, CliHarness.trials(tmp.resolve("results"), "bad-m").size(), "no trial folder is created");
+        assertEquals(0, TrialRecords.trials(tmp.resolve("results"), "bad-m").size(), "no trial folder is created");
     }
 
     @Test
     void anUnknownSketchIsRejectedBeforeAnythingRuns() throws Exception {
-        CliHarness.Run run = CliHarness.runYaml(tmp, "bad-sketch", yaml("bad-sketch", "  n: 256\n  d: 8\n  sketch: srth\n"));
-        assertEquals(2, run.exitCode(), run.toString());
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "bad-sketch", yaml("bad-sketch", "  n: 256\n  d: 8\n  sketch: srth\n"));
+        assertEquals(2, run.code(), run.toString());
         assertTrue(run.err().contains("srth"), run.toString());
         assertTrue(run.err().contains("srht"), "the accepted values are listed: " + run);
     }

@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.ablate.sketches.CliHarness;
 import org.ablate.sketches.family.SrhtProbabilities;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,17 +63,17 @@ class HardInstanceTest {
                     sketch: [gaussian, rademacher, srht, countsketch]
                 seeds: [0]
                 """.formatted(N, D, DRAWS);
-        CliHarness.Run run = CliHarness.runYaml(tmp, "countsketch-hard", yaml);
-        assertEquals(0, run.exitCode(), run.toString());
-        for (TrialFolder t : CliHarness.trials(tmp.resolve("results"), "countsketch-hard")) {
-            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state());
-            bySketch.put((String) CliHarness.param(t, "sketch"), t);
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "countsketch-hard", yaml);
+        assertEquals(0, run.code(), run.toString());
+        for (TrialFolder t : TrialRecords.trials(tmp.resolve("results"), "countsketch-hard")) {
+            assertEquals(TrialState.FINISHED, TrialRecords.state(t));
+            bySketch.put((String) TrialRecords.param(t, "sketch"), t);
         }
         assertEquals(4, bySketch.size());
     }
 
     private static double[] draws(String sketch) throws Exception {
-        Map<Long, Double> eps = CliHarness.metric(bySketch.get(sketch), "draw/eps_eff");
+        Map<Long, Double> eps = TrialRecords.metric(bySketch.get(sketch), "draw/eps_eff");
         assertEquals(DRAWS, eps.size(), "one eps_eff line per draw");
         for (long j = 0; j < DRAWS; j++) {
             assertTrue(eps.containsKey(j), "draw " + j + " logged");
@@ -81,7 +82,7 @@ class HardInstanceTest {
     }
 
     private static double summary(String sketch, String key) throws Exception {
-        return CliHarness.summary(bySketch.get(sketch), key);
+        return TrialRecords.summary(bySketch.get(sketch), key);
     }
 
     @Test

@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.ablate.sketches.CliHarness;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,23 +25,23 @@ class LinfQuickTest {
     @Test
     void theQuickExperimentRunsOnceAndASecondRunSkipsEverything() throws Exception {
         Path results = tmp.resolve("results");
-        CliHarness.Run first = CliHarness.run(EXPERIMENT, results);
-        assertEquals(0, first.exitCode(), first.toString());
+        InProcessCli.Result first = InProcessCli.runExperiment(EXPERIMENT, results);
+        assertEquals(0, first.code(), first.toString());
         assertTrue(first.out().startsWith("linf-quick: 16 finished, 0 failed, 0 interrupted, 0 skipped"), first.toString());
 
-        List<TrialFolder> trials = CliHarness.trials(results, "linf-quick");
+        List<TrialFolder> trials = TrialRecords.trials(results, "linf-quick");
         assertEquals(16, trials.size());
         Map<String, Double> failure = new HashMap<>();
         for (TrialFolder t : trials) {
-            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state(), t.id());
-            double rate = CliHarness.summary(t, "failure_rate");
+            assertEquals(TrialState.FINISHED, TrialRecords.state(t), t.id());
+            double rate = TrialRecords.summary(t, "failure_rate");
             assertTrue(rate >= 0 && rate <= 1, t.id() + ": failure_rate " + rate);
-            double median = CliHarness.summary(t, "eps_eff_median");
+            double median = TrialRecords.summary(t, "eps_eff_median");
             assertTrue(median >= 0, t.id() + ": eps_eff_median " + median);
-            String rule = (String) CliHarness.param(t, "m");
-            double m = CliHarness.summary(t, "m");
+            String rule = (String) TrialRecords.param(t, "m");
+            double m = TrialRecords.summary(t, "m");
             assertEquals(rule.equals("4 * d") ? 4 * 16 : 16 * 16, m, 0.0, t.id() + " with m = " + rule);
-            assertEquals(20, CliHarness.metric(t, "draw/eps_eff").size());
+            assertEquals(20, TrialRecords.metric(t, "draw/eps_eff").size());
             // what the task declares is what it logs: the dry run checks report sections against it
             for (String key : t.summary().keySet()) {
                 assertTrue(LinfRegressionTask.METRICS.hasSummary(key), "undeclared summary metric " + key);
@@ -49,7 +50,7 @@ class LinfQuickTest {
                 String name = (String) org.ablate.store.Json.MAPPER.readValue(line, Map.class).get("name");
                 assertTrue(LinfRegressionTask.METRICS.hasStep(name), "undeclared step metric " + name);
             }
-            failure.put(CliHarness.param(t, "instance") + "/" + CliHarness.param(t, "sketch") + "/" + (int) m, rate);
+            failure.put(TrialRecords.param(t, "instance") + "/" + TrialRecords.param(t, "sketch") + "/" + (int) m, rate);
         }
         assertEquals(16, failure.size(), "every (instance, sketch, m) once: " + failure.keySet());
         // On the easy Gaussian instance a dense sketch at m = 16d meets eps = 1 in every draw
@@ -62,9 +63,9 @@ class LinfQuickTest {
         assertTrue(failure.get("countsketch-hard/countsketch/256") >= 0.15, failure.toString());
         assertEquals(0.0, failure.get("countsketch-hard/gaussian/256"), failure.toString());
 
-        CliHarness.Run second = CliHarness.run(EXPERIMENT, results);
-        assertEquals(0, second.exitCode(), second.toString());
+        InProcessCli.Result second = InProcessCli.runExperiment(EXPERIMENT, results);
+        assertEquals(0, second.code(), second.toString());
         assertTrue(second.out().startsWith("linf-quick: 0 finished, 0 failed, 0 interrupted, 16 skipped"), second.toString());
-        assertEquals(16, CliHarness.trials(results, "linf-quick").size());
+        assertEquals(16, TrialRecords.trials(results, "linf-quick").size());
     }
 }

@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ablate.experiment.SeedStreams;
-import org.ablate.sketches.CliHarness;
 import org.ablate.sketches.TestMatrices;
 import org.ablate.sketches.instance.IllConditionedInstance;
 import org.ablate.sketches.linalg.DenseMatrix;
 import org.ablate.sketches.spi.SketchInput;
 import org.ablate.spi.Parameters;
+import org.ablate.spi.SeedStreams;
 import org.ablate.store.TrialFolder;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.QRDecomposition;
@@ -56,9 +57,9 @@ class LinfRegressionTaskTest {
                   epsilon: 0.5
                 seeds: [%d]
                 """.formatted(n, d, draws, seed);
-        CliHarness.Run run = CliHarness.runYaml(tmp, "recompute", yaml);
-        assertEquals(0, run.exitCode(), run.toString());
-        TrialFolder t = CliHarness.trials(tmp.resolve("results"), "recompute").get(0);
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "recompute", yaml);
+        assertEquals(0, run.code(), run.toString());
+        TrialFolder t = TrialRecords.trials(tmp.resolve("results"), "recompute").get(0);
 
         // the instance, from the trial's "instance" stream, solved by Commons Math
         DenseMatrix ab = new IllConditionedInstance(new Parameters(Map.of("kappa", 100.0))).generate(n, d, 0.5,
@@ -75,13 +76,13 @@ class LinfRegressionTaskTest {
         double[] sv = new SingularValueDecomposition(a).getSingularValues();
         double sigmaMin = sv[d - 1];
         assertEquals(100.0, sv[0] / sigmaMin, 1e-6);
-        assertEquals(sigmaMin, CliHarness.summary(t, "sigma_min"), 1e-9 * sigmaMin);
-        assertEquals(100.0, CliHarness.summary(t, "condition_number"), 1e-6);
-        assertEquals(m, CliHarness.summary(t, "m"));
+        assertEquals(sigmaMin, TrialRecords.summary(t, "sigma_min"), 1e-9 * sigmaMin);
+        assertEquals(100.0, TrialRecords.summary(t, "condition_number"), 1e-6);
+        assertEquals(m, TrialRecords.summary(t, "m"));
 
-        Map<Long, Double> eps = CliHarness.metric(t, "draw/eps_eff");
-        Map<Long, Double> l2 = CliHarness.metric(t, "draw/l2_rel");
-        Map<Long, Double> ratio = CliHarness.metric(t, "draw/residual_ratio");
+        Map<Long, Double> eps = TrialRecords.metric(t, "draw/eps_eff");
+        Map<Long, Double> l2 = TrialRecords.metric(t, "draw/l2_rel");
+        Map<Long, Double> ratio = TrialRecords.metric(t, "draw/residual_ratio");
         SketchInput input = new SketchInput(ab);
         TestMatrices.Family osnap = new TestMatrices.Family("osnap",
                 new org.ablate.sketches.family.OsnapSketch(new Parameters(Map.of("s", 2L))));

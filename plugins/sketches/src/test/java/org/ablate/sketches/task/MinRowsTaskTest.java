@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ablate.sketches.CliHarness;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +33,10 @@ class MinRowsTaskTest {
                 """;
         String search = "name: min-m\ntask: linf-min-m\nparams:\n" + common
                 + "  target_failure: 0.1\n  m_low: \"2 * d\"\n  m_high: \"64 * d\"\n  ratio: 1.25\nseeds: [3]\n";
-        CliHarness.Run run = CliHarness.runYaml(tmp, "min-m", search);
-        assertEquals(0, run.exitCode(), run.toString());
-        TrialFolder t = CliHarness.trials(tmp.resolve("results"), "min-m").get(0);
-        assertEquals(TrialState.FINISHED, t.status().orElseThrow().state());
+        InProcessCli.Result run = InProcessCli.runYaml(tmp, "min-m", search);
+        assertEquals(0, run.code(), run.toString());
+        TrialFolder t = TrialRecords.trials(tmp.resolve("results"), "min-m").get(0);
+        assertEquals(TrialState.FINISHED, TrialRecords.state(t));
 
         // the grid: ceil(16 · 1.25^k) below 512, then 512
         List<Integer> grid = new ArrayList<>();
@@ -47,17 +48,17 @@ class MinRowsTaskTest {
         }
         grid.add(512);
 
-        double mMin = CliHarness.summary(t, "m_min");
-        assertEquals(1.0, CliHarness.summary(t, "reached"));
+        double mMin = TrialRecords.summary(t, "m_min");
+        assertEquals(1.0, TrialRecords.summary(t, "reached"));
         assertTrue(grid.contains((int) mMin), "m_min " + mMin + " is not on the grid " + grid);
-        assertEquals(mMin / 8, CliHarness.summary(t, "m_min_over_d"), 1e-12);
-        assertEquals(mMin / (8 * Math.pow(Math.log(1024), 3)), CliHarness.summary(t, "m_min_over_d_log3n"), 1e-12);
+        assertEquals(mMin / 8, TrialRecords.summary(t, "m_min_over_d"), 1e-12);
+        assertEquals(mMin / (8 * Math.pow(Math.log(1024), 3)), TrialRecords.summary(t, "m_min_over_d_log3n"), 1e-12);
         // a dense sketch meets eps = 1 at roughly m ≈ 2d·ln(2d) ≈ 44 and above: well inside (16, 512)
         assertTrue(mMin > 16 && mMin < 256, "m_min " + mMin);
 
-        Map<Long, Double> probedM = CliHarness.metric(t, "search/m");
-        Map<Long, Double> probedRate = CliHarness.metric(t, "search/failure_rate");
-        assertEquals(probedM.size(), (int) CliHarness.summary(t, "probes"));
+        Map<Long, Double> probedM = TrialRecords.metric(t, "search/m");
+        Map<Long, Double> probedRate = TrialRecords.metric(t, "search/failure_rate");
+        assertEquals(probedM.size(), (int) TrialRecords.summary(t, "probes"));
         assertTrue(probedM.size() <= Math.ceil(Math.log(grid.size()) / Math.log(2)) + 1, "bisection probes " + probedM.size());
         double rateAtMin = Double.NaN;
         double rateBelow = Double.NaN;
@@ -75,9 +76,9 @@ class MinRowsTaskTest {
 
         // the same seed gives the same instance and draws in linf-regression: its failure rate at m_min is the probe's
         String direct = "name: direct\ntask: linf-regression\nparams:\n" + common + "  m: " + (int) mMin + "\nseeds: [3]\n";
-        CliHarness.Run run2 = CliHarness.runYaml(tmp, "direct", direct);
-        assertEquals(0, run2.exitCode(), run2.toString());
-        TrialFolder d = CliHarness.trials(tmp.resolve("results"), "direct").get(0);
-        assertEquals(rateAtMin, CliHarness.summary(d, "failure_rate"), 1e-12);
+        InProcessCli.Result run2 = InProcessCli.runYaml(tmp, "direct", direct);
+        assertEquals(0, run2.code(), run2.toString());
+        TrialFolder d = TrialRecords.trials(tmp.resolve("results"), "direct").get(0);
+        assertEquals(rateAtMin, TrialRecords.summary(d, "failure_rate"), 1e-12);
     }
 }

@@ -1,0 +1,88 @@
+package org.ablate.run;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ablate.experiment.SweepPlan;
+import org.ablate.experiment.TrialSpec;
+import org.ablate.plugin.PluginRuntime;
+import org.ablate.store.ExperimentFolder;
+import org.ablate.store.ResultsStore;
+import org.ablate.store.TrialState;
+import org.ablate.tracking.Tracker;
+
+/**
+ * One trial of a sweep run in this process on behalf of a launcher ({@code ablate run-trial}): the
+ * same execution as in-process (folder, config, metrics, summary, status last), plus a progress file
+ * the launching process follows. The launcher holds the experiment's lock and enforces the timeout;
+ * this process stops the trial (INTERRUPTED) on SIGINT/SIGTERM and when its parent dies, so an
+ * orphan never writes into a folder that a later sweep owns.
+ */
+public final class SingleTrialRun {
+
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    private static final long PROGRESS_INTERVAL_MS = 500;
+
+    private SingleTrialRun() {
+    }
+
+    /** The trial of the plan with this id, if there is one. */
+    public static Optional<TrialSpec> find(SweepPlan plan, String id) {
+        return plan.trials().stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    public static TrialOutcome run(SweepPlan plan, TrialSpec trial, PluginRuntime engine, ResultsStore store,
+                                   Map<String, Object> provenance) throws InterruptedException {
+        ExperimentFolder folder = store.experiment(plan.experiment().name());
+        TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, null, Tracker.NONE, engine.clock());
+        Thread stop = new Thread(() -> stop(execution, "interrupted: the trial's process was stopped (SIGINT or SIGTERM)"),
+                "trial-interruption");
+        Runtime.getRuntime().addShutdownHook(stop);
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trial-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long[] written = {-1, -1};
+        String[] message = {null};
+        progress.scheduleWithFixedDelay(() -> {
+            TrialProgress p = execution.progress();
+            if (p.done() != written[0] || p.total() != written[1] || !p.message().equals(message[0])) {
+                written[0] = p.done();
+                written[1] = p.total();
+                message[0] = p.message();
+                try {
+                    ProgressFile.write(folder.trial(trial.id()), p);
+                } catch (IOException | RuntimeException ignored) {
+                    // the display misses a figure; the trial's own records are what count
+                }
+            }
+        }, PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(
+                () -> stop(execution, "interrupted: the launching process ended")));
+        try {
+            execution.start();
+            return execution.done().join();
+        } finally {
+            progress.shutdownNow();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it records the end
+            }
+        }
+    }
+
+    private static void stop(TrialExecution execution, String reason) {
+        execution.cancel(CancellationToken.Cause.USER, reason);
+        try {
+            execution.done().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception notDone) {
+            execution.abandon(TrialState.INTERRUPTED, reason);
+        }
+    }
+}

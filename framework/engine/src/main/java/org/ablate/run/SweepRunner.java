@@ -1,0 +1,211 @@
+package org.ablate.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ablate.experiment.SweepPlan;
+import org.ablate.experiment.TrialSpec;
+import org.ablate.logging.LogRouting;
+import org.ablate.logging.RoutingFileAppender;
+import org.ablate.plugin.PluginRuntime;
+import org.ablate.provenance.Provenance;
+import org.ablate.store.AtomicFiles;
+import org.ablate.store.ExperimentFolder;
+import org.ablate.store.Json;
+import org.ablate.store.ResultsStore;
+import org.ablate.store.StoredTrial;
+import org.ablate.spi.launch.LaunchTrial;
+import org.ablate.store.StoreException;
+import org.ablate.store.SweepRecord;
+import org.ablate.store.TrialState;
+import org.ablate.tracking.Tracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs a sweep plan into the results store. Resumes by default: FINISHED trials are skipped,
+ * RUNNING (left by a killed process), FAILED and INTERRUPTED ones run again. The chosen launcher
+ * decides where the pending trials run (threads of this JVM by default, child processes, a
+ * cluster), up to {@code parallel} at once, each writing only its own folder; this class keeps the
+ * lock, the sweep record, the tracker, the display and Ctrl-C. A failing trial never stops the
+ * sweep. A per-trial timeout ends a trial FAILED; Ctrl-C stops the running ones (INTERRUPTED)
+ * before the JVM exits.
+ */
+public final class SweepRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    private static final Duration TRACKER_WAIT_ON_EXIT = Duration.ofSeconds(5);
+    /** The sweep's provenance, for trials run by child processes (see {@link TrialCommands}). */
+    static final String PROVENANCE = ".provenance.json";
+
+    private final ResultsStore store;
+    private final PluginRuntime engine;
+
+    public SweepRunner(ResultsStore store, PluginRuntime engine) {
+        this.store = store;
+        this.engine = engine;
+    }
+
+    public SweepResult run(SweepPlan plan, RunOptions options, String invocation) throws IOException, InterruptedException {
+        String name = plan.experiment().name();
+        if (options.fresh()) {
+            ExperimentFolder old = store.experiment(name);
+            if (old.exists()) {
+                Path archived;
+                try (ExperimentFolder.Lock ignored = old.lock()) {
+                    archived = store.archive(name);
+                }
+                LOG.info("--fresh: moved earlier results of '{}' to {}", name, archived);
+            }
+        }
+        ExperimentFolder folder = store.experiment(name);
+        try (ExperimentFolder.Lock lock = folder.lock();
+             MDC.MDCCloseable route = LogRouting.routeTo(folder.dir().resolve(ExperimentFolder.SWEEP_LOG))) {
+            return runLocked(plan, options, invocation, folder);
+        } finally {
+            RoutingFileAppender.closeFile(folder.dir().resolve(ExperimentFolder.SWEEP_LOG));
+        }
+    }
+
+    private SweepResult runLocked(SweepPlan plan, RunOptions options, String invocation, ExperimentFolder folder)
+            throws IOException, InterruptedException {
+        Path experimentFile = Path.of(plan.experiment().sourceFile()).toAbsolutePath();
+        Map<String, Object> provenance = new LinkedHashMap<>(
+                Provenance.collect(experimentFile.getParent() == null ? Path.of(".") : experimentFile.getParent(),
+                        engine.plugins()));
+        provenance.put("command", invocation);
+        // the tracker first: a server that refuses the credentials stops the sweep before it writes anything
+        try (Tracker tracker = options.tracking().open(folder, plan, provenance)) {
+            writeSweepRecord(plan, folder, invocation, options.launcher().name());
+            return runTracked(plan, options, folder, provenance, tracker);
+        }
+    }
+
+    private SweepResult runTracked(SweepPlan plan, RunOptions options, ExperimentFolder folder,
+                                   Map<String, Object> provenance, Tracker tracker) throws IOException, InterruptedException {
+        List<TrialSpec> pending = new ArrayList<>();
+        int skipped = 0;
+        for (TrialSpec t : plan.trials()) {
+            StoredTrial stored = folder.trial(t.id()).read();
+            if (stored.finished()) {
+                skipped++;
+            } else {
+                if (stored.damaged()) {
+                    LOG.warn("{}; running trial {} again (the damaged attempt is kept under {}/)", stored.damage(), t.id(),
+                            ExperimentFolder.ATTEMPTS);
+                }
+                pending.add(t);
+            }
+        }
+        Duration timeout = options.trialTimeout() != null ? options.trialTimeout() : plan.experiment().trialTimeout();
+        LOG.info("experiment '{}' ({} trials: {} configurations x {} seeds) in {}", plan.experiment().name(),
+                plan.trials().size(), plan.configurations(), plan.experiment().seeding().seeds().size(), folder.dir());
+
+        SweepLaunch launch = new SweepLaunch(pending, folder, engine.registry(), engine.clock(), provenance, tracker, timeout, options,
+                options.launcher().options(), commands(options, folder, provenance));
+        org.ablate.spi.launch.Resources resources = plan.experiment().launch().resources();
+        List<LaunchTrial> trials = pending.stream()
+                .map(t -> new LaunchTrial(t.id(), t.index(), t.displayName(), resources)).toList();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "sweep-display");
+            t.setDaemon(true);
+            return t;
+        });
+        Interruption interruption = new Interruption(launch, scheduler, tracker);
+        try (SweepMonitor monitor = options.display() == RunOptions.Display.BAR
+                ? new TerminalMonitor(plan.experiment().name(), plan.experiment().headline())
+                : new LogLineMonitor(options.logInterval(), plan.experiment().headline())) {
+            interruption.monitor = monitor;
+            launch.monitor(monitor);
+            Runtime.getRuntime().addShutdownHook(interruption);
+            monitor.started(pending.size(), skipped);
+            scheduler.scheduleAtFixedRate(launch::tick, 1, 1, TimeUnit.SECONDS);
+            options.launcher().launcher().launch(trials, launch);
+            launch.awaitEnds();
+        } finally {
+            scheduler.shutdownNow();
+            if (!launch.interrupted()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(interruption);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting; the hook is running
+                }
+            }
+        }
+        StoreException storeFailure = launch.storeFailure();
+        if (storeFailure != null && !launch.interrupted()) {
+            // a full or read-only disk fails every later trial the same way: stop and say so once
+            throw new StoreException(storeFailure.getMessage(), storeFailure);
+        }
+        SweepResult result = new SweepResult(folder.dir(), skipped, launch.outcomes(), launch.interrupted());
+        LOG.info("sweep '{}' done: {} finished, {} failed, {} interrupted, {} skipped (already finished)",
+                plan.experiment().name(), result.count(TrialState.FINISHED), result.count(TrialState.FAILED),
+                result.count(TrialState.INTERRUPTED), skipped);
+        return result;
+    }
+
+    /**
+     * What a child process needs to run one trial of this sweep; the sweep's provenance goes to a
+     * file the children copy into their config.json (so they need not collect it again).
+     */
+    private static TrialCommands commands(RunOptions options, ExperimentFolder folder, Map<String, Object> provenance)
+            throws IOException {
+        if (options.commands() == null || options.launcher().launcher() instanceof org.ablate.launch.InProcessLauncher) {
+            return options.commands();
+        }
+        Path file = folder.dir().resolve(PROVENANCE);
+        Json.writeAtomically(file, provenance);
+        return options.commands().withProvenance(file);
+    }
+
+    private static void writeSweepRecord(SweepPlan plan, ExperimentFolder folder, String invocation, String launcher)
+            throws IOException {
+        List<SweepRecord.PlannedTrial> trials = new ArrayList<>();
+        for (TrialSpec t : plan.trials()) {
+            trials.add(new SweepRecord.PlannedTrial(t.id(), t.seed(), t.varying()));
+        }
+        new SweepRecord(plan.experiment().name(), plan.experiment().description(), plan.task().name(),
+                plan.experiment().sourceFile(), invocation, Instant.now().toString(), plan.experiment().headline(),
+                plan.varyingKeys(), launcher, plan.experiment().launch().describeResources(), trials, Map.of())
+                .write(folder.dir().resolve(ExperimentFolder.SWEEP));
+        AtomicFiles.writeString(folder.dir().resolve("experiment.yaml"), plan.experiment().sourceText());
+    }
+
+    /** The Ctrl-C / SIGTERM hook: stop starting trials, stop the running ones, record them INTERRUPTED. */
+    private static final class Interruption extends Thread {
+        private final SweepLaunch launch;
+        private final ScheduledExecutorService scheduler;
+        private final Tracker tracker;
+        private volatile SweepMonitor monitor;
+
+        Interruption(SweepLaunch launch, ScheduledExecutorService scheduler, Tracker tracker) {
+            super("sweep-interruption");
+            this.launch = launch;
+            this.scheduler = scheduler;
+            this.tracker = tracker;
+        }
+
+        @Override
+        public void run() {
+            int stopped = launch.interrupt("interrupted: the sweep was stopped (Ctrl-C or SIGTERM)", SHUTDOWN_WAIT);
+            scheduler.shutdownNow();
+            tracker.close(TRACKER_WAIT_ON_EXIT); // what is not sent by then stays unsynced for `ablate sync`
+            SweepMonitor m = monitor;
+            if (m != null) {
+                m.close();
+            }
+            System.err.println("ablate: interrupted; " + stopped + " running trial(s) marked INTERRUPTED."
+                    + " Run the same command again to resume.");
+        }
+    }
+}
