@@ -4,7 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,7 +24,8 @@ import org.ablate.spi.launch.TrialCommand;
  * after the first map them instead of loading and verifying them again: about a third of a child's
  * start-up CPU here. The archive is keyed by the java binary, its version and the classpath, which is
  * what the JVM checks; the first child of a sweep that finds none writes it at exit (to a private
- * name, renamed into place only after a clean exit, so a killed child leaves no half archive).
+ * name, renamed into place only after a clean exit, so a killed child leaves no half archive). It
+ * lives in a folder private to the user, since the children run the code in it.
  */
 final class ClassArchive {
 
@@ -30,6 +38,13 @@ final class ClassArchive {
 
     /** The archive for this command's classpath, or null when the JVM cannot archive it (a folder on the classpath). */
     static ClassArchive forCommand(TrialCommand command) {
+        // one folder per user: java.io.tmpdir is shared, and another user's folder is not trusted (below)
+        String user = System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        return forCommand(command, Path.of(System.getProperty("java.io.tmpdir"), "ablate-class-archives-" + user));
+    }
+
+    /** As {@link #forCommand(TrialCommand)}, the archive kept in {@code dir}. */
+    static ClassArchive forCommand(TrialCommand command, Path dir) {
         for (String entry : command.classpath().split(java.io.File.pathSeparator)) {
             if (new java.io.File(entry).isDirectory()) {
                 return null; // CDS takes jars only; a child asked to archive a folder fails at exit
@@ -44,7 +59,6 @@ final class ClassArchive {
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ablate-class-archives");
             return new ClassArchive(dir.resolve(HexFormat.of().formatHex(hash, 0, 8) + ".jsa"));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -53,15 +67,13 @@ final class ClassArchive {
 
     /** What this child is to do: use the archive, write it (returns the private path to move on success), or neither. */
     Use next(int trialIndex) {
-        if (Files.isRegularFile(file)) {
+        if (!privateFolder(file.getParent())) {
+            return new Use(List.of(), null); // children then start without it: slower, never someone else's classes
+        }
+        if (Files.isRegularFile(file) && notWritableByOthers(file)) {
             return new Use(List.of("-XX:SharedArchiveFile=" + file, "-Xshare:auto"), null);
         }
         if (writing.compareAndSet(false, true)) {
-            try {
-                Files.createDirectories(file.getParent());
-            } catch (IOException e) {
-                return new Use(List.of(), null);
-            }
             Path mine = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-" + trialIndex + ".tmp");
             return new Use(List.of("-XX:ArchiveClassesAtExit=" + mine), mine);
         }
@@ -84,6 +96,53 @@ final class ClassArchive {
         } finally {
             writing.set(false);
         }
+    }
+
+    /**
+     * The folder exists (created now, private) and only this user can change what is in it: an
+     * archive is code the children run, so one that another user could have put there is not used.
+     */
+    private static boolean privateFolder(Path dir) {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException exists) {
+            // checked below
+        } catch (UnsupportedOperationException notPosix) {
+            return Files.isDirectory(dir) || created(dir);
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
+            return a.isDirectory() && a.owner().equals(me) && notWritableByOthers(a.permissions());
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static boolean created(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean notWritableByOthers(Path file) {
+        try {
+            return notWritableByOthers(Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions());
+        } catch (UnsupportedOperationException notPosix) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean notWritableByOthers(Set<PosixFilePermission> permissions) {
+        return !permissions.contains(PosixFilePermission.GROUP_WRITE) && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
     }
 
     record Use(List<String> jvmOptions, Path written) {

@@ -48,6 +48,11 @@ public final class ProcessLauncher implements Launcher {
     private static final long POLL_MS = 50;
     /** Variables that carry tracking credentials or addresses: the child never tracks, so it never sees them. */
     private static final List<String> WITHHELD_PREFIXES = List.of("MLFLOW_", "WANDB_", "DATABRICKS_");
+    /**
+     * The child's variable naming this process: a child whose launcher dies while it starts is
+     * re-parented (to init) before it could watch its parent, so it watches this pid instead.
+     */
+    public static final String LAUNCHER_PID_VARIABLE = "ABLATE_LAUNCHER_PID";
 
     @Override
     public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
@@ -115,6 +120,7 @@ public final class ProcessLauncher implements Launcher {
         ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> WITHHELD_PREFIXES.stream().anyMatch(k::startsWith));
         builder.environment().putAll(command.environment());
+        builder.environment().put(LAUNCHER_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
         Process child;
         try {
             child = builder.start();

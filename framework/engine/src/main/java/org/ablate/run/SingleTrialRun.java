@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
+import org.ablate.launch.ProcessLauncher;
 import org.ablate.plugin.PluginRuntime;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
@@ -26,6 +27,7 @@ public final class SingleTrialRun {
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final long PROGRESS_INTERVAL_MS = 500;
+    private static final String LAUNCHER_ENDED = "interrupted: the launching process ended";
 
     private SingleTrialRun() {
     }
@@ -37,6 +39,12 @@ public final class SingleTrialRun {
 
     public static TrialOutcome run(SweepPlan plan, TrialSpec trial, PluginRuntime engine, ResultsStore store,
                                    Map<String, Object> provenance) throws InterruptedException {
+        String named = System.getenv(ProcessLauncher.LAUNCHER_PID_VARIABLE);
+        Optional<ProcessHandle> launcher = named == null ? ProcessHandle.current().parent() : launcherNamed(named);
+        if (named != null && launcher.filter(ProcessHandle::isAlive).isEmpty()) {
+            // nothing written: the folder stays as the sweep left it, and the next sweep runs the trial
+            return new TrialOutcome(trial, TrialState.INTERRUPTED, LAUNCHER_ENDED, Duration.ZERO, Map.of());
+        }
         ExperimentFolder folder = store.experiment(plan.experiment().name());
         TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, null, Tracker.NONE, engine.clock());
         Thread stop = new Thread(() -> stop(execution, "interrupted: the trial's process was stopped (SIGINT or SIGTERM)"),
@@ -62,10 +70,10 @@ public final class SingleTrialRun {
                 }
             }
         }, PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(
-                () -> stop(execution, "interrupted: the launching process ended")));
         try {
             execution.start();
+            // after the start: a launcher that ended since the check above stops the trial at once
+            launcher.ifPresent(p -> p.onExit().thenRun(() -> stop(execution, LAUNCHER_ENDED)));
             return execution.done().join();
         } finally {
             progress.shutdownNow();
@@ -74,6 +82,15 @@ public final class SingleTrialRun {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: it records the end
             }
+        }
+    }
+
+    /** The launcher's process, empty when it has ended (or the variable is not a pid). */
+    private static Optional<ProcessHandle> launcherNamed(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

@@ -26,6 +26,8 @@ public record TrialCommands(String mainClass, Path experimentFile, List<String> 
         overrides = List.copyOf(overrides);
         experimentFile = experimentFile.toAbsolutePath().normalize();
         resultsDir = resultsDir.toAbsolutePath().normalize();
+        // absolute like the others: a launcher may start the child in another folder
+        provenance = provenance == null ? null : provenance.toAbsolutePath().normalize();
     }
 
     /** The same, with the provenance file of one sweep. */

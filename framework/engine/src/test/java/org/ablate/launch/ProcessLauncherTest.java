@@ -103,6 +103,29 @@ class ProcessLauncherTest {
         assertTrue(Files.readString(tmp.resolve("again.log")).contains("2 skipped (already finished)"));
     }
 
+    /**
+     * A child still starting when its launcher is killed is re-parented (to init) before it looks
+     * for its parent: it must still notice, and leave the trial to the next sweep.
+     */
+    @Test
+    void aChildWhoseLauncherWasKilledWhileItStartedDoesNotRunItsTrial() throws Exception {
+        Sweeps.write(tmp, "slow", SLOW);
+        ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("slow");
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "slow.yaml", "--launcher", "process", "--no-report");
+        ProcessHandle[] child = {null};
+        waitUntil(() -> {
+            child[0] = run.descendants().filter(h -> h.info().commandLine().map(c -> c.contains(" run-trial ")).orElse(false))
+                    .findFirst().orElse(null);
+            return child[0] != null;
+        }, run);
+        CliProcess.signal(run, "KILL");
+        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
+        child[0].onExit().get(60, TimeUnit.SECONDS);
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(0, count(folder, TrialState.FINISHED), "an orphan ran its trial to the end: " + log);
+        assertEquals(0, count(folder, TrialState.RUNNING), log);
+    }
+
     @Test
     void aChildThatDiesIsRecordedFailedWithItsExitCodeAndTheTailOfItsOutput() throws Exception {
         Path file = Sweeps.write(tmp, "halt", "name: halt\ntask: child-fault\nparams: {fault: print-and-halt}\n");
