@@ -128,12 +128,20 @@ public final class ProcessLauncher implements Launcher {
             return TrialEnd.failed("cannot start the trial's process: " + e.getMessage(), String.join(" ", command.argv()));
         }
         OutputTail output = new OutputTail(child.getInputStream(), options.getInt("output_lines"), "trial-output-" + trial.id());
-        long deadline = context.trialTimeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+        // the timeout counts from the trial's own start, as in-process; until the child records it, from
+        // the launch (a child that never gets its trial going is still stopped after the timeout)
+        long timeoutNanos = context.trialTimeout().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+        long deadline = saturatedAdd(System.nanoTime(), timeoutNanos);
+        boolean started = false;
         try {
             while (!child.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                 if (context.cancellation().isCancelled()) {
                     killTree(child);
                     return TrialEnd.interrupted(context.cancellation().reason());
+                }
+                if (!started && timeoutNanos != Long.MAX_VALUE && context.started(trial)) {
+                    started = true;
+                    deadline = saturatedAdd(System.nanoTime(), timeoutNanos);
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     killTree(child);
@@ -153,6 +161,10 @@ public final class ProcessLauncher implements Launcher {
         }
         // the child may have recorded its own end (a task that threw exits 1): the engine prefers that record
         return TrialEnd.failed("the trial's process exited with code " + code + describeSignal(code), output.text());
+    }
+
+    private static long saturatedAdd(long now, long nanos) {
+        return nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
     }
 
     /** 137 is how a shell (and Java) shows a process killed by signal 9. */

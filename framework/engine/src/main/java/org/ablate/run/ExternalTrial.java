@@ -88,6 +88,11 @@ final class ExternalTrial implements RunningTrial {
         startTracking();
     }
 
+    /** Whether this attempt has recorded its start: the earlier attempt was moved aside, so a config.json is this one's. */
+    boolean started() {
+        return Files.isRegularFile(folder.file(TrialFolder.CONFIG));
+    }
+
     private void startTracking() {
         if (!tracked && Files.isRegularFile(folder.file(TrialFolder.CONFIG))) {
             tracked = true;

@@ -218,6 +218,12 @@ final class SweepLaunch implements LaunchContext {
     }
 
     @Override
+    public boolean started(LaunchTrial trial) {
+        ExternalTrial e = external.get(trial.id());
+        return e != null && e.started();
+    }
+
+    @Override
     public void progress(LaunchTrial trial, long done, long total, String message) {
         ExternalTrial e = external.get(trial.id());
         if (e != null) {

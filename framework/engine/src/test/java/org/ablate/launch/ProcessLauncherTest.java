@@ -155,6 +155,20 @@ class ProcessLauncherTest {
     }
 
     @Test
+    void theTimeoutCountsFromTheTrialsStartNotFromTheChildsStartUp() throws Exception {
+        Path file = Sweeps.write(tmp, "hang", "name: hang\ntask: child-fault\nparams: {fault: spawn-and-hang}\n");
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "--launcher", "process", "--trial-timeout", "4s");
+        assertEquals(1, r.code(), r.err());
+        TrialFolder trial = new ResultsStore(tmp.resolve("results")).experiment("hang").trials().get(0);
+        assertEquals("timed out after 4.0s", trial.status().orElseThrow().reason());
+        // duration_s runs from the start the child recorded: in-process a trial gets the whole timeout, so here too
+        double ran = ((Number) trial.config().get("duration_s")).doubleValue();
+        assertTrue(ran >= 3.9, "the trial ran " + ran + " s of its 4 s: the child's start-up was counted against it");
+        assertTrue(ran < 30, "the trial was not stopped near its timeout: " + ran + " s");
+    }
+
+    @Test
     void ctrlCWithChildrenRunningKillsThemAndRecordsTheirTrialsInterrupted() throws Exception {
         Sweeps.write(tmp, "slow", SLOW);
         ExperimentFolder folder = new ResultsStore(tmp.resolve("results")).experiment("slow");

@@ -39,6 +39,13 @@ public interface LaunchContext {
      */
     boolean starting(LaunchTrial trial);
 
+    /**
+     * Whether a trial announced with {@link #starting} has recorded its own start (run elsewhere: its
+     * process has written the trial's config). A launcher's timeout counts from then, as it does in
+     * process, so that a child's start-up (a JVM, the plugins, the plan) is not taken from the trial.
+     */
+    boolean started(LaunchTrial trial);
+
     /** Progress of a trial run elsewhere, for launchers that learn it other than from the trial's folder. */
     void progress(LaunchTrial trial, long done, long total, String message);
 
