@@ -1,0 +1,169 @@
+package org.ablate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.ablate.store.Json;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.ablate.store.TrialStatus;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark launcher on a real embedded Spark (local[2]), through the real CLI. */
+class SparkLauncherTest {
+
+    /** Six quick trials of the example plugin's task: the estimates depend on each trial's seed. */
+    private static final String QUICK = """
+            name: pi
+            task: monte-carlo-pi
+            params: {samples: 20000, first_checkpoint: 1000}
+            sweep: {grid: {sampler: [uniform, antithetic, halton]}}
+            seeds: [3, 11]
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLocalSweepRecordsTheSameTrialsAndSummariesAsInProcess() throws Exception {
+        Path file = write("pi", QUICK);
+        long t0 = System.nanoTime();
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report", "-j", "2");
+        long t1 = System.nanoTime();
+        assertEquals(0, threads.code(), threads.toString());
+        InProcessCli.Result spark = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]");
+        long t2 = System.nanoTime();
+        assertEquals(0, spark.code(), spark.toString());
+        System.out.printf("6-trial sweep, -j 2: in-process %d ms, spark local[2] %d ms%n",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+
+        Map<String, Object> inProcess = recorded(tmp.resolve("a"));
+        Map<String, Object> onSpark = recorded(tmp.resolve("b"));
+        assertEquals(6, onSpark.size());
+        assertEquals(inProcess, onSpark, "same trial ids, states, seeds, parameters, summaries and metrics");
+        assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                spark.summaryLine("pi").replaceAll(" -> .*", ""));
+        assertEquals("spark", Json.readMap(tmp.resolve("b/pi/sweep.json")).get("launcher"));
+    }
+
+    @Test
+    void aGpuRequestInLocalModeIsRefusedOnOneLineWithExit2AndNothingWritten() throws Exception {
+        Path file = write("gpu", QUICK.replace("name: pi", "name: gpu") + "resources: {gpus: 1}\n");
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark");
+        assertEquals(2, r.code(), r.toString());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("resources.gpus: 1 requested, but Spark's local mode (local[*]) cannot assign GPUs"), err);
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    @Test
+    void anUnknownLauncherOptionOrMasterIsRefusedOnOneLineWithExit2() throws Exception {
+        Path file = write("pi", QUICK);
+        InProcessCli.Result option = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.mastr=local[2]");
+        assertEquals(2, option.code(), option.toString());
+        assertEquals(1, option.err().strip().lines().count(), option.err());
+        assertTrue(option.err().contains("mastr"), option.err());
+        assertTrue(option.err().contains("master"), "names the accepted option: " + option.err());
+
+        InProcessCli.Result master = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.master=local[two]");
+        assertEquals(2, master.code(), master.toString());
+        assertEquals(1, master.err().strip().lines().count(), master.err());
+        assertTrue(master.err().contains("launcher.master: 'local[two]' is not a Spark master (accepted: local[*]"), master.err());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    @Test
+    void aTrialPastItsTimeoutIsCancelledItsChildKilledAndTheOthersFinish() throws Exception {
+        // one trial that would run for hours next to two quick ones
+        Path file = write("slow", """
+                name: slow
+                task: monte-carlo-pi
+                params: {first_checkpoint: 1000}
+                sweep: {grid: {samples: [20000, 1000000000000, 30000]}}
+                """);
+        long started = System.nanoTime();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]", "--trial-timeout", "6s");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60), "the timeout did not end the trial");
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "slow");
+        int finished = 0;
+        for (TrialFolder t : trials) {
+            TrialStatus status = t.status().orElseThrow();
+            if (status.state() == TrialState.FINISHED) {
+                finished++;
+            } else {
+                assertEquals(TrialState.FAILED, status.state());
+                assertEquals("timed out after 6.0s", status.reason());
+                assertEquals(1000000000000L, ((Number) TrialRecords.param(t, "samples")).longValue());
+            }
+        }
+        assertEquals(2, finished, r.toString());
+        // the task's interrupt killed the child: no run-trial JVM of this sweep is left
+        Thread.sleep(500);
+        List<String> left = ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("run-trial") && c.contains(tmp.toString())).toList();
+        assertEquals(List.of(), left);
+    }
+
+    @Test
+    void aRunWithAnotherLauncherLoadsNoSparkClass() throws Exception {
+        Path file = write("one", "name: one\ntask: monte-carlo-pi\nparams: {samples: 20000}\n");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-verbose:class", "-cp", System.getProperty("java.class.path"), "org.ablate.cli.AblateCli",
+                "run", file.toString(), "--results-dir", tmp.resolve("results").toString(), "--no-report");
+        Path log = tmp.resolve("classes.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("CI", "true");
+        Process run = pb.start();
+        assertTrue(run.waitFor(120, TimeUnit.SECONDS));
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertEquals(0, run.exitValue(), String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        // the plugin was loaded and its launcher registered ...
+        assertTrue(lines.stream().anyMatch(l -> l.contains("org.ablate.spark.SparkLauncher ")), "the spark plugin was not loaded");
+        // ... without a single Spark (or Scala) class
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("org.apache.spark.") || l.contains(" scala.")).toList());
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        Path file = tmp.resolve(name + ".yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Per trial: state, seed, params, summary and the metric points without their timestamps. */
+    private static Map<String, Object> recorded(Path results) throws IOException {
+        Map<String, Object> out = new TreeMap<>();
+        for (TrialFolder t : TrialRecords.trials(results, "pi")) {
+            List<String> points = new ArrayList<>();
+            for (Map<?, ?> m : TrialRecords.metricRecords(t)) {
+                points.add(m.get("step") + " " + m.get("name") + " " + m.get("value"));
+            }
+            Map<String, Object> summary = new TreeMap<>(t.summary());
+            summary.remove("samples_per_s"); // a timing, not a result
+            out.put(t.id(), List.of(t.status().orElseThrow().state(), t.config().get("seed"), t.config().get("params"),
+                    summary, points));
+        }
+        return out;
+    }
+}
