@@ -76,7 +76,7 @@ final class SparkSweep {
                 try {
                     context.ended(trial, runJob(trial));
                 } catch (RuntimeException e) {
-                    context.ended(trial, TrialEnd.failed("the Spark launcher failed: " + e, ""));
+                    context.ended(trial, stopped().orElse(TrialEnd.failed("the Spark launcher failed: " + e, "")));
                 } finally {
                     slots.release();
                     done.complete(null);
@@ -113,8 +113,9 @@ final class SparkSweep {
                     return TrialEnd.failed("timed out after " + after, "");
                 }
             } catch (ExecutionException e) {
-                if (context.cancellation().isCancelled()) {
-                    return TrialEnd.interrupted(context.cancellation().reason());
+                java.util.Optional<TrialEnd> stopped = stopped();
+                if (stopped.isPresent()) {
+                    return stopped.get();
                 }
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 return TrialEnd.failed("the trial's Spark job failed: " + firstLine(cause.getMessage()), stackTrace(cause));
@@ -126,9 +127,27 @@ final class SparkSweep {
         }
     }
 
+    /**
+     * A job that failed because the sweep is stopping is INTERRUPTED (resume runs it again), not
+     * FAILED: Ctrl-C, or Spark's own shutdown hook having stopped the context first.
+     */
+    private java.util.Optional<TrialEnd> stopped() {
+        if (context.cancellation().isCancelled()) {
+            return java.util.Optional.of(TrialEnd.interrupted(context.cancellation().reason()));
+        }
+        if (spark.sc().isStopped()) {
+            return java.util.Optional.of(TrialEnd.interrupted("interrupted: the Spark context was stopped"));
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Cancels the trial's job group and waits (up to the cancel grace) for its task to have killed the child. */
     private void cancel(LaunchTrial trial, JavaFutureAction<?> job) {
-        spark.cancelJobGroup(trial.id());
+        try {
+            spark.cancelJobGroup(trial.id());
+        } catch (IllegalStateException stopped) {
+            return; // the context is stopped (JVM shutting down): its jobs are gone with it
+        }
         try {
             job.get(context.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

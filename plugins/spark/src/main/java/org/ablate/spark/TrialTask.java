@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialProcess;
@@ -20,6 +22,15 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
 
     private static final long serialVersionUID = 1L;
     private static final long POLL_MS = 50;
+    /**
+     * The children running in this JVM. When it exits (Ctrl-C of the driver in local mode, an
+     * executor told to stop) Spark stops its tasks without interrupting them, so a hook kills these.
+     */
+    private static final Set<TrialProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(TrialProcess::killTree), "trial-children-kill"));
+    }
 
     /** A {@link TrialCommand} in serializable form (the SPI's record is not). */
     record Input(String trialId, String javaExecutable, ArrayList<String> jvmOptions, String classpath, String mainClass,
@@ -52,6 +63,7 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
         } catch (IOException e) {
             return new Result(-1, "cannot start the trial's process: " + e.getMessage());
         }
+        RUNNING.add(child);
         try {
             while (!child.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                 TaskContext task = TaskContext.get();
@@ -63,6 +75,8 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
             // cancelJobGroup (timeout, Ctrl-C) or a lost driver: nothing of the trial may outlive its task
             child.killTree();
             throw e;
+        } finally {
+            RUNNING.remove(child);
         }
         int code = child.exitValue();
         return new Result(code, code == 0 ? "" : child.output());

@@ -17,6 +17,7 @@ import org.ablate.store.Json;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.store.TrialStatus;
+import org.ablate.testing.CliProcess;
 import org.ablate.testing.InProcessCli;
 import org.ablate.testing.TrialRecords;
 import org.junit.jupiter.api.Test;
@@ -101,8 +102,22 @@ class SparkLauncherTest {
                 sweep: {grid: {samples: [20000, 1000000000000, 30000]}}
                 """);
         long started = System.nanoTime();
+        List<ProcessHandle> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                runTrialChildren().stream().filter(p -> !seen.contains(p)).forEach(seen::add);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watcher.start();
         InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
                 "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]", "--trial-timeout", "6s");
+        watcher.interrupt();
+        watcher.join();
         assertEquals(1, r.code(), r.toString());
         assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60), "the timeout did not end the trial");
         List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "slow");
@@ -119,11 +134,60 @@ class SparkLauncherTest {
         }
         assertEquals(2, finished, r.toString());
         // the task's interrupt killed the child: no run-trial JVM of this sweep is left
-        Thread.sleep(500);
-        List<String> left = ProcessHandle.allProcesses()
-                .map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.contains("run-trial") && c.contains(tmp.toString())).toList();
-        assertEquals(List.of(), left);
+        assertFalse(seen.isEmpty(), "the watcher never saw a trial's child");
+        for (ProcessHandle child : seen) {
+            assertTrue(child.onExit().isDone() || !child.isAlive(), "a trial's child outlived its timeout: " + child.pid());
+        }
+    }
+
+    @Test
+    void ctrlCCancelsTheRunningJobsKillsTheirChildrenAndRecordsThemInterrupted() throws Exception {
+        write("hours", """
+                name: hours
+                task: monte-carlo-pi
+                params: {samples: 1000000000000, first_checkpoint: 1000}
+                seeds: [1, 2]
+                """);
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "hours.yaml", "--no-report", "-j", "2",
+                "--launcher", "spark", "launcher.master=local[2]");
+        List<ProcessHandle> children = List.of();
+        for (int i = 0; i < 1200 && children.size() < 2 && run.isAlive(); i++) {
+            Thread.sleep(50);
+            children = runTrialChildren();
+        }
+        assertEquals(2, children.size(), Files.readString(tmp.resolve("run.log")));
+        Thread.sleep(1000); // both children well into their trials
+
+        CliProcess.signal(run, "INT");
+
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(130, run.exitValue(), log);
+        for (ProcessHandle child : children) {
+            assertTrue(child.onExit().isDone() || !child.isAlive(), "a trial's child outlived Ctrl-C: " + child.pid());
+        }
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "hours");
+        assertEquals(2, trials.size());
+        for (TrialFolder t : trials) {
+            assertEquals(TrialState.INTERRUPTED, t.status().orElseThrow().state(), log);
+        }
+    }
+
+    /** The run-trial JVMs of this test's sweeps still alive. */
+    private List<ProcessHandle> runTrialChildren() {
+        return ProcessHandle.allProcesses().filter(p -> {
+            String c = commandLine(p);
+            return c.contains("run-trial") && c.contains(tmp.toString());
+        }).toList();
+    }
+
+    /** From /proc: ProcessHandle.Info gives no command line this long (the classpath). */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
     }
 
     @Test
