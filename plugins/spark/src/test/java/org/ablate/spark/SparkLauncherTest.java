@@ -72,6 +72,11 @@ class SparkLauncherTest {
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.contains("resources.gpus: 1 requested, but Spark's local mode (local[*]) cannot assign GPUs"), err);
         assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+        // a dry run that passes must not hide it
+        InProcessCli.Result dry = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "--dry-run");
+        assertEquals(2, dry.code(), dry.toString());
+        assertEquals(err, dry.err().strip());
     }
 
     @Test
