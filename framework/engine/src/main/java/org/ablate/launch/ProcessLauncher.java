@@ -19,6 +19,7 @@ import org.ablate.spi.launch.Launcher;
 import org.ablate.spi.launch.Resources;
 import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialEnd;
+import org.ablate.spi.launch.TrialProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +47,6 @@ public final class ProcessLauncher implements Launcher {
                     .doc("Last lines of a child's output kept in the status of a trial whose process died."));
     private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
     private static final long POLL_MS = 50;
-    /** Variables that carry tracking credentials or addresses: the child never tracks, so it never sees them. */
-    private static final List<String> WITHHELD_PREFIXES = List.of("MLFLOW_", "WANDB_", "DATABRICKS_");
-    /**
-     * The child's variable naming this process: a child whose launcher dies while it starts is
-     * re-parented (to init) before it could watch its parent, so it watches this pid instead.
-     */
-    public static final String LAUNCHER_PID_VARIABLE = "ABLATE_LAUNCHER_PID";
 
     @Override
     public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
@@ -117,17 +111,12 @@ public final class ProcessLauncher implements Launcher {
                 .withJvmOptions(classOptions)
                 .withJvmOptions(jvmOptions(trial.resources(), options.getString("jvm_options")))
                 .withEnvironment(environment(trial.resources(), devices));
-        ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> WITHHELD_PREFIXES.stream().anyMatch(k::startsWith));
-        builder.environment().putAll(command.environment());
-        builder.environment().put(LAUNCHER_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
-        Process child;
+        TrialProcess child;
         try {
-            child = builder.start();
+            child = TrialProcess.start(command, options.getInt("output_lines"), "trial-output-" + trial.id());
         } catch (IOException e) {
             return TrialEnd.failed("cannot start the trial's process: " + e.getMessage(), String.join(" ", command.argv()));
         }
-        OutputTail output = new OutputTail(child.getInputStream(), options.getInt("output_lines"), "trial-output-" + trial.id());
         // the timeout counts from the trial's own start, as in-process; until the child records it, from
         // the launch (a child that never gets its trial going is still stopped after the timeout)
         long timeoutNanos = context.trialTimeout().map(Duration::toNanos).orElse(Long.MAX_VALUE);
@@ -136,7 +125,7 @@ public final class ProcessLauncher implements Launcher {
         try {
             while (!child.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                 if (context.cancellation().isCancelled()) {
-                    killTree(child);
+                    child.killTree();
                     return TrialEnd.interrupted(context.cancellation().reason());
                 }
                 if (!started && timeoutNanos != Long.MAX_VALUE && context.started(trial)) {
@@ -144,14 +133,14 @@ public final class ProcessLauncher implements Launcher {
                     deadline = saturatedAdd(System.nanoTime(), timeoutNanos);
                 }
                 if (System.nanoTime() - deadline >= 0) {
-                    killTree(child);
+                    child.killTree();
                     Duration timeout = context.trialTimeout().orElseThrow();
                     LOG.warn("trial {} timed out after {}; killed its process tree", trial.id(), Durations.format(timeout));
-                    return TrialEnd.failed("timed out after " + Durations.format(timeout), output.text());
+                    return TrialEnd.failed("timed out after " + Durations.format(timeout), child.output());
                 }
             }
         } catch (InterruptedException e) {
-            killTree(child);
+            child.killTree();
             Thread.currentThread().interrupt();
             return TrialEnd.interrupted("interrupted: the launcher was stopped");
         }
@@ -160,67 +149,20 @@ public final class ProcessLauncher implements Launcher {
             return TrialEnd.recorded();
         }
         // the child may have recorded its own end (a task that threw exits 1): the engine prefers that record
-        return TrialEnd.failed("the trial's process exited with code " + code + describeSignal(code), output.text());
+        return TrialEnd.failed(TrialProcess.exitReason(code), child.output());
     }
 
     private static long saturatedAdd(long now, long nanos) {
         return nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
     }
 
-    /** 137 is how a shell (and Java) shows a process killed by signal 9. */
-    private static String describeSignal(int code) {
-        return switch (code) {
-            case 137 -> " (killed: SIGKILL, e.g. kill -9 or the out-of-memory killer)";
-            case 143 -> " (terminated: SIGTERM)";
-            case 130 -> " (interrupted: SIGINT)";
-            case 134 -> " (aborted: SIGABRT, e.g. a native crash)";
-            case 139 -> " (SIGSEGV: a native crash)";
-            default -> code > 128 && code < 160 ? " (killed by signal " + (code - 128) + ")" : "";
-        };
-    }
-
-    /** Kills the child and every process it started, so nothing of the trial outlives it. */
-    static void killTree(Process child) {
-        List<ProcessHandle> descendants = child.descendants().toList();
-        child.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
-        try {
-            child.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** A cpus request caps the JVM's view of the machine (thread pools size from it); memory sets the heap. */
     static List<String> jvmOptions(Resources resources, String extra) {
-        List<String> out = new ArrayList<>();
-        if (resources.cpus() > 0) {
-            out.add("-XX:ActiveProcessorCount=" + resources.cpus());
-        }
-        if (resources.memoryBytes() > 0) {
-            out.add("-Xmx" + resources.memoryMebibytes() + "m");
-        }
-        for (String o : extra.strip().split("\\s+")) {
-            if (!o.isEmpty()) {
-                out.add(o);
-            }
-        }
-        return out;
+        return TrialProcess.jvmOptions(resources, extra);
     }
 
     /** Native thread pools (OpenMP, OpenBLAS, MKL, ND4J's own) size from these, not from the JVM. */
     static Map<String, String> environment(Resources resources, List<String> devices) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (resources.cpus() > 0) {
-            String n = Integer.toString(resources.cpus());
-            for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "SD_MAX_THREADS",
-                    "SD_MASTER_THREADS")) {
-                env.put(v, n);
-            }
-        }
-        if (devices != null && !devices.isEmpty()) {
-            env.put("CUDA_VISIBLE_DEVICES", String.join(",", devices));
-        }
-        return env;
+        return TrialProcess.environment(resources, devices);
     }
 }

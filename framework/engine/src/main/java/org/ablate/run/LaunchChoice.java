@@ -51,6 +51,15 @@ public record LaunchChoice(String name, Launcher launcher, Parameters options) {
         return new LaunchChoice(name, registry.create(Launcher.class, name), resolved);
     }
 
+    /** The launcher's own refusal of what the trials ask for, as a configuration error (exit 2, nothing written). */
+    public void check(org.ablate.spi.launch.Resources resources) {
+        try {
+            launcher.check(resources, options);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("launcher '" + name + "'", e.getMessage());
+        }
+    }
+
     /** The prefix of a launcher option on the command line ({@code launcher.KEY=VALUE}). */
     public static final String OPTION_PREFIX = "launcher.";
 

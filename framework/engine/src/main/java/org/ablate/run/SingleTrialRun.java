@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.ablate.experiment.SweepPlan;
 import org.ablate.experiment.TrialSpec;
-import org.ablate.launch.ProcessLauncher;
 import org.ablate.plugin.PluginRuntime;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
@@ -39,7 +38,7 @@ public final class SingleTrialRun {
 
     public static TrialOutcome run(SweepPlan plan, TrialSpec trial, PluginRuntime engine, ResultsStore store,
                                    Map<String, Object> provenance) throws InterruptedException {
-        String named = System.getenv(ProcessLauncher.LAUNCHER_PID_VARIABLE);
+        String named = System.getenv(org.ablate.spi.launch.TrialProcess.LAUNCHER_PID_VARIABLE);
         Optional<ProcessHandle> launcher = named == null ? ProcessHandle.current().parent() : launcherNamed(named);
         if (named != null && launcher.filter(ProcessHandle::isAlive).isEmpty()) {
             // nothing written: the folder stays as the sweep left it, and the next sweep runs the trial

@@ -122,6 +122,7 @@ public final class ExperimentService {
         HeadlineCheck.check(plan);
         LaunchChoice launch = LaunchChoice.resolve(engine.get().registry(), parsed.launch(), request.launcher(),
                 LaunchChoice.commandLineOptions(request.overrides()));
+        launch.check(parsed.launch().resources());
         // parsed before a dry run returns: a dry run that passes must not hide a bad option
         String given = request.trialTimeout();
         Duration timeout = given == null ? null

@@ -16,4 +16,15 @@ import java.util.List;
 public interface Launcher {
 
     void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException;
+
+    /**
+     * Refuses, before anything is written (and in a dry run), a sweep this launcher cannot run as
+     * asked, e.g. GPUs where it has none to hand out: throw {@link IllegalArgumentException} with a
+     * one-line reason naming the option or resource. Accepts everything by default.
+     *
+     * @param resources what each trial asks for ({@code resources:})
+     * @param options the launcher's options, already checked against its schema
+     */
+    default void check(Resources resources, org.ablate.spi.Parameters options) {
+    }
 }

@@ -1,4 +1,4 @@
-package org.ablate.launch;
+package org.ablate.spi.launch;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,0 +1,55 @@
+package org.ablate.spark;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.ablate.spi.Param;
+import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.Parameters;
+import org.ablate.spi.launch.LaunchContext;
+import org.ablate.spi.launch.LaunchTrial;
+import org.ablate.spi.launch.Launcher;
+import org.ablate.spi.launch.Resources;
+
+/**
+ * The {@code spark} launcher: this process is Spark's driver (client mode) and each trial is one
+ * Spark job of one task, which runs the trial's child JVM. Only {@link #launch} reaches Spark (through
+ * {@link SparkSweep}), so registering and validating this launcher loads no Spark class.
+ */
+public final class SparkLauncher implements Launcher {
+
+    public static final String NAME = "spark";
+    /** The masters Spark accepts (its own parser names them the same way). */
+    private static final Pattern MASTER = Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?\\])?|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+\\]"
+                    + "|spark://\\S+|yarn|k8s://\\S+");
+    private static final Pattern LOCAL = Pattern.compile("local(\\[.*)?");
+    public static final ParameterSchema SCHEMA = ParameterSchema.of(
+            Param.string("master").defaultValue("local[*]")
+                    .doc("Spark master: local[*] (embedded, the default), local[N], spark://HOST:PORT, yarn, k8s://URL."),
+            Param.string("jvm_options").defaultValue("")
+                    .doc("Extra JVM options for each trial's child, separated by spaces."),
+            Param.integer("output_lines").defaultValue(40).range(1, 10_000)
+                    .doc("Last lines of a child's output kept in the status of a trial whose process died."));
+
+    @Override
+    public void check(Resources resources, Parameters options) {
+        String master = options.getString("master");
+        if (!MASTER.matcher(master).matches()) {
+            throw new IllegalArgumentException("launcher.master: '" + master + "' is not a Spark master (accepted: local[*],"
+                    + " local[N], local[N,RETRIES], spark://HOST:PORT, yarn, k8s://URL)");
+        }
+        if (resources.gpus() > 0 && LOCAL.matcher(master).matches()) {
+            // Spark's local mode has no GPU addresses to assign: a task asking for one would wait forever
+            throw new IllegalArgumentException("resources.gpus: " + resources.gpus() + " requested, but Spark's local mode ("
+                    + master + ") cannot assign GPUs; use a cluster master (launcher.master=spark://HOST:PORT) or"
+                    + " --launcher process with launcher.devices=0,1,...");
+        }
+    }
+
+    @Override
+    public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
+        if (!trials.isEmpty()) {
+            SparkSweep.run(trials, context);
+        }
+    }
+}

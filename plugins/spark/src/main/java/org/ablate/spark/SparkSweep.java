@@ -1,0 +1,196 @@
+package org.ablate.spark;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.ablate.spi.Parameters;
+import org.ablate.spi.launch.LaunchContext;
+import org.ablate.spi.launch.LaunchTrial;
+import org.ablate.spi.launch.TrialCommand;
+import org.ablate.spi.launch.TrialEnd;
+import org.ablate.spi.launch.TrialProcess;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sweep on Spark, driver side: starts a Spark context for the sweep, submits one job per trial
+ * (at most the sweep's parallelism at once) in a job group named after the trial id, and maps the
+ * job's end to the trial's: the child's exit as the process launcher maps it, a timeout or Ctrl-C
+ * as {@code cancelJobGroup}. The child writes the trial's folder itself, so this needs the results
+ * folder on a filesystem the executors share (always so in local mode).
+ */
+final class SparkSweep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SparkSweep.class);
+    private static final long POLL_MS = 50;
+
+    private final JavaSparkContext spark;
+    private final LaunchContext context;
+    private final Parameters options;
+
+    private SparkSweep(JavaSparkContext spark, LaunchContext context) {
+        this.spark = spark;
+        this.context = context;
+        this.options = context.options();
+    }
+
+    static void run(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
+        SparkConf conf = new SparkConf()
+                .setMaster(context.options().getString("master"))
+                .setAppName("ablate")
+                // the driver is a CLI, not a service: no web UI port to take
+                .set("spark.ui.enabled", "false")
+                // two attempts of one trial would both write its folder (exactly-once commit is not built yet)
+                .set("spark.speculation", "false");
+        if (conf.get("spark.master").startsWith("local")) {
+            // driver and executor are this JVM: no need to look for (or warn about) a routable address
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        }
+        long started = System.nanoTime();
+        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            LOG.info("Spark driver started in {} ms (master {})", (System.nanoTime() - started) / 1_000_000, spark.master());
+            new SparkSweep(spark, context).runAll(trials);
+        }
+    }
+
+    private void runAll(List<LaunchTrial> trials) throws InterruptedException {
+        Semaphore slots = new Semaphore(context.parallelism());
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (LaunchTrial trial : trials) {
+            slots.acquire();
+            if (context.cancellation().isCancelled() || !context.starting(trial)) {
+                slots.release();
+                break;
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread submitter = new Thread(() -> {
+                try {
+                    context.ended(trial, runJob(trial));
+                } catch (RuntimeException e) {
+                    context.ended(trial, stopped().orElse(TrialEnd.failed("the Spark launcher failed: " + e, "")));
+                } finally {
+                    slots.release();
+                    done.complete(null);
+                }
+            }, "trial-spark-" + trial.id());
+            submitter.setDaemon(true);
+            running.add(done);
+            submitter.start();
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private TrialEnd runJob(LaunchTrial trial) {
+        TrialCommand command = context.command(trial)
+                .withJvmOptions(TrialProcess.jvmOptions(trial.resources(), options.getString("jvm_options")))
+                .withEnvironment(TrialProcess.environment(trial.resources(), List.of()));
+        TrialTask.Input input = TrialTask.Input.of(trial.id(), command, options.getInt("output_lines"));
+        // the group is a property of this thread's jobs; interruptOnCancel lets a cancel kill the child
+        spark.setJobGroup(trial.id(), trial.name(), true);
+        JavaFutureAction<List<TrialTask.Result>> job = spark.parallelize(List.of(input), 1).map(new TrialTask()).collectAsync();
+        // the timeout counts from the trial's own start in the child (as in-process), not from the job's
+        // submission; until the child records its start, from the submission
+        long timeoutNanos = context.trialTimeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        boolean started = false;
+        while (true) {
+            try {
+                return ended(job.get(POLL_MS, TimeUnit.MILLISECONDS).get(0));
+            } catch (TimeoutException stillRunning) {
+                if (context.cancellation().isCancelled()) {
+                    cancel(trial, job);
+                    return TrialEnd.interrupted(context.cancellation().reason());
+                }
+                if (!started && timeoutNanos != Long.MAX_VALUE && context.started(trial)) {
+                    started = true;
+                    deadline = System.nanoTime() + timeoutNanos;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    cancel(trial, job);
+                    String after = format(context.trialTimeout().orElseThrow());
+                    LOG.warn("trial {} timed out after {}; cancelled its Spark job group", trial.id(), after);
+                    return TrialEnd.failed("timed out after " + after, "");
+                }
+            } catch (ExecutionException e) {
+                java.util.Optional<TrialEnd> stopped = stopped();
+                if (stopped.isPresent()) {
+                    return stopped.get();
+                }
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                return TrialEnd.failed("the trial's Spark job failed: " + firstLine(cause.getMessage()), stackTrace(cause));
+            } catch (InterruptedException e) {
+                cancel(trial, job);
+                Thread.currentThread().interrupt();
+                return TrialEnd.interrupted("interrupted: the launcher was stopped");
+            }
+        }
+    }
+
+    /**
+     * A job that failed because the sweep is stopping is INTERRUPTED (resume runs it again), not
+     * FAILED: Ctrl-C, or Spark's own shutdown hook having stopped the context first.
+     */
+    private java.util.Optional<TrialEnd> stopped() {
+        if (context.cancellation().isCancelled()) {
+            return java.util.Optional.of(TrialEnd.interrupted(context.cancellation().reason()));
+        }
+        if (spark.sc().isStopped()) {
+            return java.util.Optional.of(TrialEnd.interrupted("interrupted: the Spark context was stopped"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Cancels the trial's job group and waits (up to the cancel grace) for its task to have killed the child. */
+    private void cancel(LaunchTrial trial, JavaFutureAction<?> job) {
+        try {
+            spark.cancelJobGroup(trial.id());
+        } catch (IllegalStateException stopped) {
+            return; // the context is stopped (JVM shutting down): its jobs are gone with it
+        }
+        try {
+            job.get(context.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException gone) {
+            // cancelled (the usual end), or not gone within the grace: the engine records the end either way
+        }
+    }
+
+    private static TrialEnd ended(TrialTask.Result result) {
+        if (result.exitCode() == 0) {
+            return TrialEnd.recorded();
+        }
+        if (result.exitCode() < 0) {
+            return TrialEnd.failed(result.output(), "");
+        }
+        // a task that threw exits 1 after recording its own end: the engine prefers that record
+        return TrialEnd.failed(TrialProcess.exitReason(result.exitCode()), result.output());
+    }
+
+    private static String format(Duration d) {
+        return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package org.ablate.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.ablate.spi.launch.TrialCommand;
+import org.ablate.spi.launch.TrialProcess;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+
+/**
+ * The one task of a trial's Spark job, run on an executor: starts the trial's child JVM and waits
+ * for it. The child's exit (0, or a trial's own failure) is returned as a {@link Result}, never
+ * thrown, so Spark does not retry a trial that failed by itself. A cancelled job (timeout, Ctrl-C)
+ * interrupts the task, which kills the child's whole process tree.
+ */
+final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
+
+    private static final long serialVersionUID = 1L;
+    private static final long POLL_MS = 50;
+    /**
+     * The children running in this JVM. When it exits (Ctrl-C of the driver in local mode, an
+     * executor told to stop) Spark stops its tasks without interrupting them, so a hook kills these.
+     */
+    private static final Set<TrialProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(TrialProcess::killTree), "trial-children-kill"));
+    }
+
+    /** A {@link TrialCommand} in serializable form (the SPI's record is not). */
+    record Input(String trialId, String javaExecutable, ArrayList<String> jvmOptions, String classpath, String mainClass,
+                 ArrayList<String> arguments, LinkedHashMap<String, String> environment, int outputLines)
+            implements Serializable {
+
+        static Input of(String trialId, TrialCommand command, int outputLines) {
+            return new Input(trialId, command.javaExecutable(), new ArrayList<>(command.jvmOptions()), command.classpath(),
+                    command.mainClass(), new ArrayList<>(command.arguments()), new LinkedHashMap<>(command.environment()),
+                    outputLines);
+        }
+
+        TrialCommand command() {
+            return new TrialCommand(javaExecutable, jvmOptions, classpath, mainClass, arguments, environment);
+        }
+    }
+
+    /**
+     * @param exitCode the child's exit code, or -1 when it could not be started
+     * @param output the child's last output lines (only kept when it did not exit 0), or why it could not start
+     */
+    record Result(int exitCode, String output) implements Serializable {
+    }
+
+    @Override
+    public Result call(Input input) throws InterruptedException {
+        TrialProcess child;
+        try {
+            child = TrialProcess.start(input.command(), input.outputLines(), "trial-output-" + input.trialId());
+        } catch (IOException e) {
+            return new Result(-1, "cannot start the trial's process: " + e.getMessage());
+        }
+        RUNNING.add(child);
+        try {
+            while (!child.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
+                TaskContext task = TaskContext.get();
+                if (task != null && task.isInterrupted()) {
+                    throw new InterruptedException("the trial's Spark task was killed");
+                }
+            }
+        } catch (InterruptedException e) {
+            // cancelJobGroup (timeout, Ctrl-C) or a lost driver: nothing of the trial may outlive its task
+            child.killTree();
+            throw e;
+        } finally {
+            RUNNING.remove(child);
+        }
+        int code = child.exitValue();
+        return new Result(code, code == 0 ? "" : child.output());
+    }
+}

@@ -1,0 +1,241 @@
+package org.ablate.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.ablate.store.Json;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.ablate.store.TrialStatus;
+import org.ablate.testing.CliProcess;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark launcher on a real embedded Spark (local[2]), through the real CLI. */
+class SparkLauncherTest {
+
+    /** Six quick trials of the example plugin's task: the estimates depend on each trial's seed. */
+    private static final String QUICK = """
+            name: pi
+            task: monte-carlo-pi
+            params: {samples: 20000, first_checkpoint: 1000}
+            sweep: {grid: {sampler: [uniform, antithetic, halton]}}
+            seeds: [3, 11]
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLocalSweepRecordsTheSameTrialsAndSummariesAsInProcess() throws Exception {
+        Path file = write("pi", QUICK);
+        long t0 = System.nanoTime();
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report", "-j", "2");
+        long t1 = System.nanoTime();
+        assertEquals(0, threads.code(), threads.toString());
+        InProcessCli.Result spark = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]");
+        long t2 = System.nanoTime();
+        assertEquals(0, spark.code(), spark.toString());
+        System.out.printf("6-trial sweep, -j 2: in-process %d ms, spark local[2] %d ms%n",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+
+        Map<String, Object> inProcess = recorded(tmp.resolve("a"));
+        Map<String, Object> onSpark = recorded(tmp.resolve("b"));
+        assertEquals(6, onSpark.size());
+        assertEquals(inProcess, onSpark, "same trial ids, states, seeds, parameters, summaries and metrics");
+        assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                spark.summaryLine("pi").replaceAll(" -> .*", ""));
+        assertEquals("spark", Json.readMap(tmp.resolve("b/pi/sweep.json")).get("launcher"));
+    }
+
+    @Test
+    void aGpuRequestInLocalModeIsRefusedOnOneLineWithExit2AndNothingWritten() throws Exception {
+        Path file = write("gpu", QUICK.replace("name: pi", "name: gpu") + "resources: {gpus: 1}\n");
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark");
+        assertEquals(2, r.code(), r.toString());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("resources.gpus: 1 requested, but Spark's local mode (local[*]) cannot assign GPUs"), err);
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+        // a dry run that passes must not hide it
+        InProcessCli.Result dry = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "--dry-run");
+        assertEquals(2, dry.code(), dry.toString());
+        assertEquals(err, dry.err().strip());
+    }
+
+    @Test
+    void anUnknownLauncherOptionOrMasterIsRefusedOnOneLineWithExit2() throws Exception {
+        Path file = write("pi", QUICK);
+        InProcessCli.Result option = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.mastr=local[2]");
+        assertEquals(2, option.code(), option.toString());
+        assertEquals(1, option.err().strip().lines().count(), option.err());
+        assertTrue(option.err().contains("mastr"), option.err());
+        assertTrue(option.err().contains("master"), "names the accepted option: " + option.err());
+
+        InProcessCli.Result master = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.master=local[two]");
+        assertEquals(2, master.code(), master.toString());
+        assertEquals(1, master.err().strip().lines().count(), master.err());
+        assertTrue(master.err().contains("launcher.master: 'local[two]' is not a Spark master (accepted: local[*]"), master.err());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    @Test
+    void aTrialPastItsTimeoutIsCancelledItsChildKilledAndTheOthersFinish() throws Exception {
+        // one trial that would run for hours next to two quick ones
+        Path file = write("slow", """
+                name: slow
+                task: monte-carlo-pi
+                params: {first_checkpoint: 1000}
+                sweep: {grid: {samples: [20000, 1000000000000, 30000]}}
+                """);
+        long started = System.nanoTime();
+        List<ProcessHandle> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                runTrialChildren().stream().filter(p -> !seen.contains(p)).forEach(seen::add);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watcher.start();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]", "--trial-timeout", "6s");
+        watcher.interrupt();
+        watcher.join();
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60), "the timeout did not end the trial");
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "slow");
+        int finished = 0;
+        for (TrialFolder t : trials) {
+            TrialStatus status = t.status().orElseThrow();
+            if (status.state() == TrialState.FINISHED) {
+                finished++;
+            } else {
+                assertEquals(TrialState.FAILED, status.state());
+                assertEquals("timed out after 6.0s", status.reason());
+                assertEquals(1000000000000L, ((Number) TrialRecords.param(t, "samples")).longValue());
+                // counted from the start the child recorded, as in-process: its start-up is not taken from the trial
+                double ran = ((Number) t.config().get("duration_s")).doubleValue();
+                assertTrue(ran >= 5.9, "the trial ran " + ran + " s of its 6 s timeout");
+            }
+        }
+        assertEquals(2, finished, r.toString());
+        // the task's interrupt killed the child: no run-trial JVM of this sweep is left
+        assertFalse(seen.isEmpty(), "the watcher never saw a trial's child");
+        for (ProcessHandle child : seen) {
+            assertTrue(child.onExit().isDone() || !child.isAlive(), "a trial's child outlived its timeout: " + child.pid());
+        }
+    }
+
+    @Test
+    void ctrlCCancelsTheRunningJobsKillsTheirChildrenAndRecordsThemInterrupted() throws Exception {
+        write("hours", """
+                name: hours
+                task: monte-carlo-pi
+                params: {samples: 1000000000000, first_checkpoint: 1000}
+                seeds: [1, 2]
+                """);
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "hours.yaml", "--no-report", "-j", "2",
+                "--launcher", "spark", "launcher.master=local[2]");
+        List<ProcessHandle> children = List.of();
+        for (int i = 0; i < 1200 && children.size() < 2 && run.isAlive(); i++) {
+            Thread.sleep(50);
+            children = runTrialChildren();
+        }
+        assertEquals(2, children.size(), Files.readString(tmp.resolve("run.log")));
+        Thread.sleep(1000); // both children well into their trials
+
+        CliProcess.signal(run, "INT");
+
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(130, run.exitValue(), log);
+        for (ProcessHandle child : children) {
+            assertTrue(child.onExit().isDone() || !child.isAlive(), "a trial's child outlived Ctrl-C: " + child.pid());
+        }
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "hours");
+        assertEquals(2, trials.size());
+        for (TrialFolder t : trials) {
+            assertEquals(TrialState.INTERRUPTED, t.status().orElseThrow().state(), log);
+        }
+    }
+
+    /** The run-trial JVMs of this test's sweeps still alive. */
+    private List<ProcessHandle> runTrialChildren() {
+        return ProcessHandle.allProcesses().filter(p -> {
+            String c = commandLine(p);
+            return c.contains("run-trial") && c.contains(tmp.toString());
+        }).toList();
+    }
+
+    /** From /proc: ProcessHandle.Info gives no command line this long (the classpath). */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
+    }
+
+    @Test
+    void aRunWithAnotherLauncherLoadsNoSparkClass() throws Exception {
+        Path file = write("one", "name: one\ntask: monte-carlo-pi\nparams: {samples: 20000}\n");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-verbose:class", "-cp", System.getProperty("java.class.path"), "org.ablate.cli.AblateCli",
+                "run", file.toString(), "--results-dir", tmp.resolve("results").toString(), "--no-report");
+        Path log = tmp.resolve("classes.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("CI", "true");
+        Process run = pb.start();
+        assertTrue(run.waitFor(120, TimeUnit.SECONDS));
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertEquals(0, run.exitValue(), String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        // the plugin was loaded and its launcher registered ...
+        assertTrue(lines.stream().anyMatch(l -> l.contains("org.ablate.spark.SparkLauncher ")), "the spark plugin was not loaded");
+        // ... without a single Spark (or Scala) class
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("org.apache.spark.") || l.contains(" scala.")).toList());
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        Path file = tmp.resolve(name + ".yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Per trial: state, seed, params, summary and the metric points without their timestamps. */
+    private static Map<String, Object> recorded(Path results) throws IOException {
+        Map<String, Object> out = new TreeMap<>();
+        for (TrialFolder t : TrialRecords.trials(results, "pi")) {
+            List<String> points = new ArrayList<>();
+            for (Map<?, ?> m : TrialRecords.metricRecords(t)) {
+                points.add(m.get("step") + " " + m.get("name") + " " + m.get("value"));
+            }
+            Map<String, Object> summary = new TreeMap<>(t.summary());
+            summary.remove("samples_per_s"); // a timing, not a result
+            out.put(t.id(), List.of(t.status().orElseThrow().state(), t.config().get("seed"), t.config().get("params"),
+                    summary, points));
+        }
+        return out;
+    }
+}
