@@ -22,10 +22,14 @@ public final class SparkLauncher implements Launcher {
     private static final Pattern MASTER = Pattern.compile(
             "local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?\\])?|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+\\]"
                     + "|spark://\\S+|yarn|k8s://\\S+");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?");
     private static final Pattern LOCAL = Pattern.compile("local(\\[.*)?");
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
             Param.string("master").defaultValue("local[*]")
                     .doc("Spark master: local[*] (embedded, the default), local[N], spark://HOST:PORT, yarn, k8s://URL."),
+            Param.string("driver_host").defaultValue("")
+                    .doc("Address the executors reach this driver at (spark.driver.host); empty: 127.0.0.1 for a master on"
+                            + " 127.0.0.1 or localhost, else Spark's choice."),
             Param.string("jvm_options").defaultValue("")
                     .doc("Extra JVM options for each trial's child, separated by spaces."),
             Param.integer("output_lines").defaultValue(40).range(1, 10_000)
@@ -37,6 +41,11 @@ public final class SparkLauncher implements Launcher {
         if (!MASTER.matcher(master).matches()) {
             throw new IllegalArgumentException("launcher.master: '" + master + "' is not a Spark master (accepted: local[*],"
                     + " local[N], local[N,RETRIES], spark://HOST:PORT, yarn, k8s://URL)");
+        }
+        String driverHost = options.getString("driver_host");
+        if (!driverHost.isEmpty() && !HOST.matcher(driverHost).matches()) {
+            throw new IllegalArgumentException("launcher.driver_host: '" + driverHost
+                    + "' is not a host name or address (accepted: a name such as node1.example.org, or an IP address)");
         }
         if (resources.gpus() > 0 && LOCAL.matcher(master).matches()) {
             // Spark's local mode has no GPU addresses to assign: a task asking for one would wait forever

@@ -32,6 +32,8 @@ final class SparkSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkSweep.class);
     private static final long POLL_MS = 50;
+    private static final java.util.regex.Pattern LOOPBACK_MASTER =
+            java.util.regex.Pattern.compile("spark://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?");
 
     private final JavaSparkContext spark;
     private final LaunchContext context;
@@ -51,9 +53,17 @@ final class SparkSweep {
                 .set("spark.ui.enabled", "false")
                 // two attempts of one trial would both write its folder (exactly-once commit is not built yet)
                 .set("spark.speculation", "false");
-        if (conf.get("spark.master").startsWith("local")) {
-            // driver and executor are this JVM: no need to look for (or warn about) a routable address
+        String master = conf.get("spark.master");
+        String driverHost = context.options().getString("driver_host");
+        if (master.startsWith("local") || (driverHost.isEmpty() && LOOPBACK_MASTER.matcher(master).matches())) {
+            // driver and executors on this machine: no need to look for (or warn about) a routable address
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        } else if (!driverHost.isEmpty()) {
+            conf.set("spark.driver.host", driverHost);
+        }
+        if (!master.startsWith("local")) {
+            // a cluster's executors load the task's classes from these (without them a task fails to deserialize)
+            conf.set("spark.jars", String.join(",", ApplicationJars.of(SparkSweep.class, TrialProcess.class)));
         }
         long started = System.nanoTime();
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {

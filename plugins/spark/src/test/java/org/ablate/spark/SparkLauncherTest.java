@@ -63,6 +63,29 @@ class SparkLauncherTest {
     }
 
     @Test
+    void aSweepOnARealStandaloneClusterRecordsTheSameTrialsAndSummariesAsInProcess() throws Exception {
+        Path file = write("pi", QUICK);
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report", "-j", "2");
+        assertEquals(0, threads.code(), threads.toString());
+        try (StandaloneCluster cluster = StandaloneCluster.start(Files.createDirectories(tmp.resolve("cluster")), 2)) {
+            long t0 = System.nanoTime();
+            InProcessCli.Result spark = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                    "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=" + cluster.masterUrl());
+            long t1 = System.nanoTime();
+            assertEquals(0, spark.code(), spark.toString());
+            System.out.printf("standalone cluster (Master + Worker) up in %d ms; 6-trial sweep, -j 2, on it: %d ms%n",
+                    cluster.startMillis(), (t1 - t0) / 1_000_000);
+            assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                    spark.summaryLine("pi").replaceAll(" -> .*", ""));
+            // the trials ran in the Worker's executor, not in this JVM
+            assertTrue(Files.list(tmp.resolve("cluster/work")).findAny().isPresent(), "the Worker started no executor");
+        }
+        assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")),
+                "same trial ids, states, seeds, parameters, summaries and metrics");
+    }
+
+    @Test
     void aGpuRequestInLocalModeIsRefusedOnOneLineWithExit2AndNothingWritten() throws Exception {
         Path file = write("gpu", QUICK.replace("name: pi", "name: gpu") + "resources: {gpus: 1}\n");
         InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
