@@ -86,6 +86,83 @@ class SparkLauncherTest {
     }
 
     @Test
+    void killingTheExecutorMidTrialRetriesItsTrialsAndEveryTrialEndsFinishedWithUndisturbedRecords() throws Exception {
+        // trials of a second or more, so that the kill lands inside one
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 60000000,"));
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report", "-j", "2");
+        assertEquals(0, threads.code(), threads.toString());
+        try (StandaloneCluster cluster = StandaloneCluster.start(Files.createDirectories(tmp.resolve("cluster")), 2)) {
+            List<String> runningAtKill = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<ProcessHandle> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<ProcessHandle> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread killer = new Thread(() -> {
+                try {
+                    while (runningAtKill.isEmpty()) {
+                        runTrialChildren().stream().filter(p -> !children.contains(p)).forEach(children::add);
+                        for (TrialFolder t : trialsOrNone(tmp.resolve("b"))) {
+                            if (t.status().map(st -> st.state() == TrialState.RUNNING).orElse(false)
+                                    && !metricsOrNone(t).isEmpty()) {
+                                runningAtKill.add(t.id()); // recording metrics, not yet ended
+                            }
+                        }
+                        Thread.sleep(20);
+                    }
+                    for (ProcessHandle executor : cluster.executors()) {
+                        CliProcess.signal(executor.pid(), "KILL");
+                        killed.add(executor);
+                    }
+                    while (!Thread.currentThread().isInterrupted()) {
+                        runTrialChildren().stream().filter(p -> !children.contains(p)).forEach(children::add);
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException done) {
+                    // the sweep is over
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            killer.setDaemon(true);
+            killer.start();
+            long t0 = System.nanoTime();
+            InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                    "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=" + cluster.masterUrl());
+            System.out.printf("6-trial sweep on the standalone cluster, its executor killed mid-trial: %d ms%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+            killer.interrupt();
+            killer.join(5000);
+            assertEquals(1, killed.size(), "the executor was not killed mid-trial: " + r);
+            assertFalse(runningAtKill.isEmpty());
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                    r.summaryLine("pi").replaceAll(" -> .*", ""));
+            // the killed executor's children stopped too: none outlives the sweep
+            for (ProcessHandle child : children) {
+                assertTrue(child.onExit().isDone() || !child.isAlive(), "a trial's child outlived its executor: " + child.pid());
+            }
+        }
+        // every trial ends FINISHED with the metrics and summary of an undisturbed run (no duplicate or torn record);
+        // the killed attempt's own child may have recorded INTERRUPTED first (a staging-folder commit is not built yet)
+        assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")));
+    }
+
+    private static List<TrialFolder> trialsOrNone(Path results) {
+        try {
+            return Files.isDirectory(results.resolve("pi")) ? TrialRecords.trials(results, "pi") : List.of();
+        } catch (IOException | RuntimeException notYet) {
+            return List.of();
+        }
+    }
+
+    private static List<Map<?, ?>> metricsOrNone(TrialFolder t) {
+        try {
+            return TrialRecords.metricRecords(t);
+        } catch (IOException | RuntimeException notYet) {
+            return List.of();
+        }
+    }
+
+    @Test
     void aGpuRequestInLocalModeIsRefusedOnOneLineWithExit2AndNothingWritten() throws Exception {
         Path file = write("gpu", QUICK.replace("name: pi", "name: gpu") + "resources: {gpus: 1}\n");
         InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
@@ -117,6 +194,12 @@ class SparkLauncherTest {
         assertEquals(2, master.code(), master.toString());
         assertEquals(1, master.err().strip().lines().count(), master.err());
         assertTrue(master.err().contains("launcher.master: 'local[two]' is not a Spark master (accepted: local[*]"), master.err());
+
+        InProcessCli.Result host = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.master=spark://127.0.0.1:7077", "launcher.driver_host=two words");
+        assertEquals(2, host.code(), host.toString());
+        assertEquals(1, host.err().strip().lines().count(), host.err());
+        assertTrue(host.err().contains("launcher.driver_host: 'two words' is not a host name or address"), host.err());
         assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
     }
 
