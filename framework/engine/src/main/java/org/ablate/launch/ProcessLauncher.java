@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +15,9 @@ import org.ablate.spi.Parameters;
 import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.spi.launch.Launcher;
-import org.ablate.spi.launch.Resources;
 import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialEnd;
+import org.ablate.spi.launch.TrialDeadline;
 import org.ablate.spi.launch.TrialProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,30 +108,22 @@ public final class ProcessLauncher implements Launcher {
         Parameters options = context.options();
         TrialCommand command = context.command(trial)
                 .withJvmOptions(classOptions)
-                .withJvmOptions(jvmOptions(trial.resources(), options.getString("jvm_options")))
-                .withEnvironment(environment(trial.resources(), devices));
+                .withJvmOptions(TrialProcess.jvmOptions(trial.resources(), options.getString("jvm_options")))
+                .withEnvironment(TrialProcess.environment(trial.resources(), devices));
         TrialProcess child;
         try {
             child = TrialProcess.start(command, options.getInt("output_lines"), "trial-output-" + trial.id());
         } catch (IOException e) {
             return TrialEnd.failed("cannot start the trial's process: " + e.getMessage(), String.join(" ", command.argv()));
         }
-        // the timeout counts from the trial's own start, as in-process; until the child records it, from
-        // the launch (a child that never gets its trial going is still stopped after the timeout)
-        long timeoutNanos = context.trialTimeout().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-        long deadline = saturatedAdd(System.nanoTime(), timeoutNanos);
-        boolean started = false;
+        TrialDeadline deadline = TrialDeadline.launchedNow(context, trial);
         try {
             while (!child.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
                 if (context.cancellation().isCancelled()) {
                     child.killTree();
                     return TrialEnd.interrupted(context.cancellation().reason());
                 }
-                if (!started && timeoutNanos != Long.MAX_VALUE && context.started(trial)) {
-                    started = true;
-                    deadline = saturatedAdd(System.nanoTime(), timeoutNanos);
-                }
-                if (System.nanoTime() - deadline >= 0) {
+                if (deadline.passed()) {
                     child.killTree();
                     Duration timeout = context.trialTimeout().orElseThrow();
                     LOG.warn("trial {} timed out after {}; killed its process tree", trial.id(), Durations.format(timeout));
@@ -150,19 +141,5 @@ public final class ProcessLauncher implements Launcher {
         }
         // the child may have recorded its own end (a task that threw exits 1): the engine prefers that record
         return TrialEnd.failed(TrialProcess.exitReason(code), child.output());
-    }
-
-    private static long saturatedAdd(long now, long nanos) {
-        return nanos == Long.MAX_VALUE ? Long.MAX_VALUE : now + nanos;
-    }
-
-    /** A cpus request caps the JVM's view of the machine (thread pools size from it); memory sets the heap. */
-    static List<String> jvmOptions(Resources resources, String extra) {
-        return TrialProcess.jvmOptions(resources, extra);
-    }
-
-    /** Native thread pools (OpenMP, OpenBLAS, MKL, ND4J's own) size from these, not from the JVM. */
-    static Map<String, String> environment(Resources resources, List<String> devices) {
-        return TrialProcess.environment(resources, devices);
     }
 }

@@ -14,6 +14,7 @@ import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialEnd;
+import org.ablate.spi.launch.TrialDeadline;
 import org.ablate.spi.launch.TrialProcess;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
@@ -107,11 +108,7 @@ final class SparkSweep {
         // the group is a property of this thread's jobs; interruptOnCancel lets a cancel kill the child
         spark.setJobGroup(trial.id(), trial.name(), true);
         JavaFutureAction<List<TrialTask.Result>> job = spark.parallelize(List.of(input), 1).map(new TrialTask()).collectAsync();
-        // the timeout counts from the trial's own start in the child (as in-process), not from the job's
-        // submission; until the child records its start, from the submission
-        long timeoutNanos = context.trialTimeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
-        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-        boolean started = false;
+        TrialDeadline deadline = TrialDeadline.launchedNow(context, trial);
         while (true) {
             try {
                 return ended(job.get(POLL_MS, TimeUnit.MILLISECONDS).get(0));
@@ -120,11 +117,7 @@ final class SparkSweep {
                     cancel(trial, job);
                     return TrialEnd.interrupted(context.cancellation().reason());
                 }
-                if (!started && timeoutNanos != Long.MAX_VALUE && context.started(trial)) {
-                    started = true;
-                    deadline = System.nanoTime() + timeoutNanos;
-                }
-                if (System.nanoTime() - deadline >= 0) {
+                if (deadline.passed()) {
                     cancel(trial, job);
                     String after = format(context.trialTimeout().orElseThrow());
                     LOG.warn("trial {} timed out after {}; cancelled its Spark job group", trial.id(), after);
