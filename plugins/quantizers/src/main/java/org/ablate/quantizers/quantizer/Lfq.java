@@ -17,19 +17,33 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Lookup-free quantisation (MAGVIT-v2): project z to log2 K dimensions and take signs; the code is
- * the bit pattern. An entropy term (per-token entropy minus the batch's code entropy, factorised
- * per bit) pushes towards confident tokens and even code usage.
+ * the bit pattern. An entropy term (mean per-token entropy minus the entropy of the batch-averaged
+ * code distribution) pushes towards confident tokens and even code usage.
+ *
+ * <p>A code's probability for a token is the product of its bits' probabilities sigmoid(±4z) (the
+ * softmax over the K codes of −‖z − c‖², as in vector-quantize-pytorch). {@code entropy: joint}
+ * (default; MAGVIT-v2 and the peer library) takes the entropy of the batch mean of that
+ * distribution over all K codes; {@code per_bit} sums the entropies of the batch-mean bit
+ * probabilities, which is maximal as soon as each bit is on half the time, even when bits flip
+ * together and few codes are used. A token's own entropy is the sum of its bits' entropies in both.
  */
 public final class Lfq implements Quantizer {
 
+    public static final String JOINT = "joint";
+    public static final String PER_BIT = "per_bit";
+
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
-            Param.real("entropy_weight").defaultValue(0.1).range(0, 100).doc("Weight of the entropy term."));
+            Param.real("entropy_weight").defaultValue(0.1).range(0, 100).doc("Weight of the entropy term."),
+            Param.choice("entropy", JOINT, PER_BIT).defaultValue(JOINT)
+                    .doc("Codebook entropy: of the batch-mean distribution over all K codes (joint), or summed over bits of the batch-mean bit probabilities (per_bit)."));
 
     private final double entropyWeight;
+    private final boolean joint;
 
     @Inject
     public Lfq(@ComponentParams Parameters params) {
         this.entropyWeight = params.getDouble("entropy_weight");
+        this.joint = JOINT.equals(params.getString("entropy"));
     }
 
     @Override
@@ -38,18 +52,20 @@ public final class Lfq implements Quantizer {
         if (Integer.bitCount(k) != 1 || k < 2) {
             throw new IllegalArgumentException("lfq needs a power-of-two codebook_size (d = log2 K), got " + k);
         }
-        return new State(setup, Integer.numberOfTrailingZeros(k), entropyWeight);
+        return new State(setup, Integer.numberOfTrailingZeros(k), entropyWeight, joint);
     }
 
     static final class State implements QuantizerState {
         private final QuantizerSetup setup;
         private final int bits;
         private final double entropyWeight;
+        private final boolean joint;
 
-        State(QuantizerSetup setup, int bits, double entropyWeight) {
+        State(QuantizerSetup setup, int bits, double entropyWeight, boolean joint) {
             this.setup = setup;
             this.bits = bits;
             this.entropyWeight = entropyWeight;
+            this.joint = joint;
         }
 
         @Override
@@ -70,7 +86,9 @@ public final class Lfq implements Quantizer {
             // per bit, the softmax over the codes ±1 of −(z ∓ 1)² is sigmoid(4z)
             SDVariable p = sd.nn().sigmoid(zPre.mul(4.0));
             SDVariable perToken = binaryEntropy(sd, p).sum(1).mean();
-            SDVariable codebook = binaryEntropy(sd, p.mean(true, 0)).sum();
+            // with one bit (K = 2) the distribution over codes is the bit's: both forms are one
+            SDVariable codebook = joint && bits > 1 ? JointEntropy.of(sd, zPre.mul(4.0), bits)
+                    : binaryEntropy(sd, p.mean(true, 0)).sum();
             return perToken.sub(codebook).mul(entropyWeight);
         }
 

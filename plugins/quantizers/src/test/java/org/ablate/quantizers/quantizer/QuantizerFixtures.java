@@ -49,7 +49,11 @@ public final class QuantizerFixtures {
     }
 
     public static Parameters lfqParams(double entropyWeight) {
-        return new Parameters(Map.of("entropy_weight", entropyWeight));
+        return lfqParams(entropyWeight, Lfq.JOINT);
+    }
+
+    public static Parameters lfqParams(double entropyWeight, String entropy) {
+        return new Parameters(Map.of("entropy_weight", entropyWeight, "entropy", entropy));
     }
 
     /** Every family (and every SimVQ option) by a readable name, for parameterised checks. */
