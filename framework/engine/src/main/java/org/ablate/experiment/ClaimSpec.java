@@ -16,14 +16,26 @@ import org.ablate.config.Origin;
  * </ul>
  * A check passes only when the 95% confidence intervals clear the threshold, fails when they lie
  * wholly on the wrong side, and is inconclusive otherwise or with fewer than {@code min_seeds} seeds.
+ * The interval is Student's t over the seeds' values, or, with {@code pool: COUNT} on a metric the
+ * task declares a rate of COUNT draws, the exact (Clopper–Pearson) binomial interval of the draws
+ * of all seeds pooled ({@code pool} null: no pooling).
  */
 public record ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
                         String along, boolean monotone, Double value, Double tolerance,
                         Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin,
-                        Map<String, Origin> keyOrigins) {
+                        Map<String, Origin> keyOrigins, String pool) {
 
     public ClaimSpec {
         keyOrigins = keyOrigins == null ? Map.of() : Map.copyOf(keyOrigins);
+    }
+
+    /** A claim without pooling. */
+    public ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
+                     String along, boolean monotone, Double value, Double tolerance,
+                     Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin,
+                     Map<String, Origin> keyOrigins) {
+        this(name, source, kind, metric, where, along, monotone, value, tolerance, baseline, factor, paper, minSeeds, origin,
+                keyOrigins, null);
     }
 
     /** A claim whose keys are located by the claim's own line. */

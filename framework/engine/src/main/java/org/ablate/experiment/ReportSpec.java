@@ -39,7 +39,7 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label", "max_step", "y_range"));
     private static final Set<String> CLAIM_KEYS = new LinkedHashSet<>(List.of(
             "name", "source", "check", "metric", "where", "along", "monotone", "value", "tolerance",
-            "baseline", "factor", "paper", "min_seeds"));
+            "baseline", "factor", "paper", "min_seeds", "pool"));
 
     /** A file without a report or claims section. */
     public static final ReportSpec NONE = new ReportSpec(List.of(), List.of());
@@ -158,7 +158,7 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         }
         return new ClaimSpec(name, optString(m, "source"), kind, required(m, "metric", node).asString(),
                 where(m.get("where")), along, bool(m, "monotone"), value, tolerance, baseline, factor,
-                optString(m, "paper"), minSeeds, node.origin(), keyOrigins(m));
+                optString(m, "paper"), minSeeds, node.origin(), keyOrigins(m), optString(m, "pool"));
     }
 
     /**

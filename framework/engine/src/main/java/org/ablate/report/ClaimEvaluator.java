@@ -15,7 +15,8 @@ import org.ablate.experiment.ClaimSpec;
  * Checks claims against aggregated configurations. A comparison passes only when the 95%
  * confidence intervals clear the threshold, fails when they lie wholly on the wrong side, and is
  * INCONCLUSIVE when they overlap it or a configuration has fewer finished seeds than the claim's
- * {@code min_seeds}.
+ * {@code min_seeds}. The intervals are Student's t over the seeds, or for a claim with
+ * {@code pool} the exact binomial interval of the seeds' draws pooled ({@link PooledRate}).
  */
 public final class ClaimEvaluator {
 
@@ -71,12 +72,12 @@ public final class ClaimEvaluator {
     private List<ClaimResult.Row> thresholds(ClaimSpec c, List<Configuration> selected) {
         List<ClaimResult.Row> rows = new ArrayList<>();
         for (Configuration k : selected) {
-            Stat s = k.metrics().get(c.metric());
+            Stat s = stat(k, c);
             String threshold;
             Verdict v;
             if (!enough(s, c)) {
                 threshold = thresholdText(c);
-                rows.add(new ClaimResult.Row(k.label(), describe(s), threshold, Verdict.INCONCLUSIVE, seedsNote(s, c)));
+                rows.add(new ClaimResult.Row(k.label(), measured(k, c), threshold, Verdict.INCONCLUSIVE, seedsNote(s, c)));
                 continue;
             }
             switch (c.kind()) {
@@ -96,7 +97,7 @@ public final class ClaimEvaluator {
                             : s.ciHigh() < lo || s.ciLow() > hi ? Verdict.FAIL : Verdict.INCONCLUSIVE;
                 }
             }
-            rows.add(new ClaimResult.Row(k.label(), describe(s), threshold, v,
+            rows.add(new ClaimResult.Row(k.label(), measured(k, c), threshold, v,
                     v == Verdict.INCONCLUSIVE ? "the confidence interval overlaps the threshold" : ""));
         }
         return rows;
@@ -134,11 +135,11 @@ public final class ClaimEvaluator {
             for (int[] p : pairs) {
                 Configuration a = points.get(p[0]);
                 Configuration b = points.get(p[1]);
-                Stat sa = a.metrics().get(c.metric());
-                Stat sb = b.metrics().get(c.metric());
+                Stat sa = stat(a, c);
+                Stat sb = stat(b, c);
                 String subject = (e.getKey().equals("(all)") ? "" : e.getKey() + ": ")
                         + c.along() + " " + Values.format(a.values().get(c.along())) + " → " + Values.format(b.values().get(c.along()));
-                String measured = describe(sa) + " → " + describe(sb);
+                String measured = measured(a, c) + " → " + measured(b, c);
                 String threshold = down ? "falls" : "rises";
                 if (!enough(sa, c) || !enough(sb, c)) {
                     rows.add(new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE, seedsNote(enough(sa, c) ? sb : sa, c)));
@@ -178,10 +179,10 @@ public final class ClaimEvaluator {
                         + " baseline configurations match " + a.label() + " (need exactly one; narrow 'baseline' or 'where')");
             }
             Configuration b = match.get(0);
-            Stat sa = a.metrics().get(c.metric());
-            Stat sb = b.metrics().get(c.metric());
+            Stat sa = stat(a, c);
+            Stat sb = stat(b, c);
             String subject = a.label() + " vs " + b.label();
-            String measured = describe(sa) + " vs " + describe(sb)
+            String measured = measured(a, c) + " vs " + measured(b, c)
                     + (sa != null && sb != null && sb.mean() != 0 ? String.format(Locale.ROOT, " (ratio %.3g)", sa.mean() / sb.mean()) : "");
             String threshold = (atLeast ? "≥ " : "≤ ") + num(c.factor()) + " × baseline";
             if (!enough(sa, c) || !enough(sb, c)) {
@@ -199,7 +200,38 @@ public final class ClaimEvaluator {
     }
 
     private static boolean enough(Stat s, ClaimSpec c) {
-        return s != null && s.n() >= c.minSeeds() && s.hasInterval();
+        return s != null && s.n() >= c.minSeeds() && s.hasInterval() && Double.isFinite(s.ciLow()) && Double.isFinite(s.ciHigh());
+    }
+
+    /** The figure a claim compares: the seeds' t-interval, or with {@code pool} the binomial interval of the pooled draws. */
+    private static Stat stat(Configuration k, ClaimSpec c) {
+        Stat perSeed = k.metrics().get(c.metric());
+        if (c.pool() == null || perSeed == null) {
+            return perSeed;
+        }
+        return pooled(k, c).asStat();
+    }
+
+    private static PooledRate pooled(Configuration k, ClaimSpec c) {
+        try {
+            return PooledRate.of(k.done(), c.metric(), c.pool());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(c.origin("pool"), "claim '" + c.name() + "': pool: " + c.pool() + ": " + e.getMessage());
+        }
+    }
+
+    /** What the row shows: the t-interval; with pooling the pooled interval used, the t-interval beside it. */
+    private static String measured(Configuration k, ClaimSpec c) {
+        Stat perSeed = k.metrics().get(c.metric());
+        if (c.pool() == null || perSeed == null) {
+            return describe(perSeed);
+        }
+        PooledRate p = pooled(k, c);
+        if (p.draws() == 0) {
+            return "no " + c.pool() + " to pool; per-seed t: " + describe(perSeed);
+        }
+        return num(p.proportion()) + " [" + num(p.low()) + ", " + num(p.high()) + "] (" + p.events() + "/" + p.draws() + " "
+                + c.pool() + " of " + p.seeds() + " seeds pooled, " + PooledRate.METHOD + "; per-seed t: " + describe(perSeed) + ")";
     }
 
     private static String seedsNote(Stat s, ClaimSpec c) {

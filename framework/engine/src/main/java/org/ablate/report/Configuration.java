@@ -10,13 +10,24 @@ import org.ablate.config.Values;
  * One configuration of a sweep (its swept parameters, the seed aside) and every summary metric
  * aggregated over its finished seeds. {@code trials} counts every trial of the configuration
  * in the sweep (started or not); {@code finished} those whose numbers are aggregated; {@code damaged}
- * those left out because a file of theirs is damaged (they would otherwise count).
+ * those left out because a file of theirs is damaged (they would otherwise count); {@code done} the
+ * finished trials themselves, for claims that pool their draws.
  */
-public record Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics, int damaged) {
+public record Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics, int damaged,
+                            List<TrialResult> done) {
+
+    public Configuration {
+        done = List.copyOf(done);
+    }
 
     /** A configuration none of whose trials is damaged. */
     public Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics) {
         this(values, trials, finished, metrics, 0);
+    }
+
+    /** A configuration whose trials are not at hand (nothing to pool). */
+    public Configuration(Map<String, Object> values, int trials, int finished, Map<String, Stat> metrics, int damaged) {
+        this(values, trials, finished, metrics, damaged, List.of());
     }
 
     /** The configurations of a sweep in sweep order, with their statistics. */
@@ -50,7 +61,7 @@ public record Configuration(Map<String, Object> values, int trials, int finished
                 }
             }
             int damaged = (int) group.stream().filter(t -> t.damage() != null).count();
-            out.add(new Configuration(values, group.size(), done.size(), metrics, damaged));
+            out.add(new Configuration(values, group.size(), done.size(), metrics, damaged, done));
         }
         return out;
     }

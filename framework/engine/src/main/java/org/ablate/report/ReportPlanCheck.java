@@ -81,6 +81,9 @@ public final class ReportPlanCheck {
         }
         for (ClaimSpec claim : spec.claims()) {
             c.summaryMetric(claim.metric(), claim.origin("metric"), "claim '" + claim.name() + "'");
+            if (claim.pool() != null) {
+                c.pooledRate(claim);
+            }
             if (claim.along() != null) {
                 c.parameter(claim.along(), claim.origin("along"), "along");
             }
@@ -158,6 +161,20 @@ public final class ReportPlanCheck {
         throw new ConfigException(origin, what + ": '" + metric + "' is not a summary metric of task '" + plan.task().name()
                 + "'" + hint + Suggestions.didYouMean(metric, metrics.summaryNames())
                 + " (declared: " + String.join(", ", metrics.summaryNames()) + ")");
+    }
+
+    /** {@code pool: COUNT} only on a summary the task declares a rate of COUNT draws: pooling needs the counts, exactly. */
+    private void pooledRate(ClaimSpec claim) {
+        java.util.Optional<String> count = metrics.rateCount(claim.metric());
+        if (count.isPresent() && count.get().equals(claim.pool())) {
+            return;
+        }
+        String declared = metrics.rates().isEmpty() ? "none"
+                : String.join(", ", metrics.rates().entrySet().stream().map(e -> e.getKey() + " (pool: " + e.getValue() + ")").toList());
+        throw new ConfigException(claim.origin("pool"), "claim '" + claim.name() + "': pool: " + claim.pool()
+                + (count.isPresent() ? " does not name the count of '" + claim.metric() + "', which is a rate of '" + count.get() + "'"
+                        : " pools the draws behind a rate, but '" + claim.metric() + "' is not a rate task '" + plan.task().name() + "' declares")
+                + " (rates: " + declared + ")");
     }
 
     private void stepMetric(PlotSpec p) {

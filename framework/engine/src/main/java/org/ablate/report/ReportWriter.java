@@ -129,7 +129,12 @@ public final class ReportWriter {
                     b.append(" against ").append(new Configuration(s.baseline(), 0, 0, Map.of()).label());
                 }
                 b.append(". Paper: ").append(orDash(s.paper())).append(". Source: ").append(orDash(s.source())).append(".\n\n");
-                b.append("| Compared | Measured (mean ± 95% CI) | Threshold | Verdict | Note |\n|---|---|---|---|---|\n");
+                // which interval decided the verdict: the claim says, the table shows both
+                b.append(s.pool() == null ? "" : "Interval used: the " + s.pool() + " of all seeds pooled, exact binomial ("
+                        + PooledRate.METHOD + ") 95% interval; the per-seed Student-t interval is shown beside it.\n\n");
+                b.append("| Compared | Measured (")
+                        .append(s.pool() == null ? "mean ± 95% CI" : "pooled proportion [95% " + PooledRate.METHOD + "]")
+                        .append(") | Threshold | Verdict | Note |\n|---|---|---|---|---|\n");
                 for (ClaimResult.Row row : c.rows()) {
                     b.append("| ").append(cell(row.subject())).append(" | ").append(cell(row.measured())).append(" | ")
                             .append(cell(row.threshold())).append(" | ").append(row.verdict()).append(" | ")

@@ -1,8 +1,11 @@
 package org.ablate.spi;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,18 +18,25 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * static final MetricSchema METRICS = MetricSchema.summary("error", "seconds").steps("train/loss", "eval/*");
  * }</pre>
+ *
+ * <p>A summary that is a fraction of independent draws (a failure rate over {@code draws}) is
+ * declared with {@link #rate}, so that a claim may pool the draws of all seeds and use an exact
+ * binomial interval ({@code pool: draws}).
  */
 public final class MetricSchema {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.*/-]+");
-    private static final MetricSchema UNDECLARED = new MetricSchema(null, List.of());
+    private static final MetricSchema UNDECLARED = new MetricSchema(null, List.of(), Map.of());
 
     private final List<String> summary; // null: undeclared
     private final List<String> steps;
+    /** Rate summary → the name of its count of draws. */
+    private final Map<String, String> rates;
 
-    private MetricSchema(List<String> summary, List<String> steps) {
+    private MetricSchema(List<String> summary, List<String> steps, Map<String, String> rates) {
         this.summary = summary;
         this.steps = steps;
+        this.rates = rates;
     }
 
     /** No declaration: the report is checked against what the trials logged, after they ran. */
@@ -36,7 +46,7 @@ public final class MetricSchema {
 
     /** A declaration with these summary metrics (and no step metrics until {@link #steps} adds them). */
     public static MetricSchema summary(String... names) {
-        return new MetricSchema(checked(List.of(names)), List.of());
+        return new MetricSchema(checked(List.of(names)), List.of(), Map.of());
     }
 
     /** This declaration with these step metrics added. */
@@ -46,7 +56,33 @@ public final class MetricSchema {
         }
         List<String> all = new ArrayList<>(steps);
         all.addAll(checked(List.of(names)));
-        return new MetricSchema(summary, List.copyOf(all));
+        return new MetricSchema(summary, List.copyOf(all), rates);
+    }
+
+    /**
+     * This declaration with the summary {@code rate} declared a fraction of {@code count}
+     * independent draws: events / count, where count is the trial's summary of that name, else its
+     * parameter of that name (a task's {@code draws}).
+     */
+    public MetricSchema rate(String rate, String count) {
+        if (!declared() || !summary.contains(rate)) {
+            throw new IllegalArgumentException("rate '" + rate + "' must be a declared summary metric (declared: "
+                    + String.join(", ", summaryNames()) + ")");
+        }
+        checked(List.of(count));
+        Map<String, String> all = new LinkedHashMap<>(rates);
+        all.put(rate, count);
+        return new MetricSchema(summary, steps, java.util.Collections.unmodifiableMap(all));
+    }
+
+    /** The count a declared rate is a fraction of, or empty when the summary is not a declared rate. */
+    public Optional<String> rateCount(String name) {
+        return Optional.ofNullable(rates.get(name));
+    }
+
+    /** Declared rates and their counts, in declaration order. */
+    public Map<String, String> rates() {
+        return rates;
     }
 
     public boolean declared() {
@@ -106,6 +142,6 @@ public final class MetricSchema {
 
     @Override
     public String toString() {
-        return declared() ? "summary " + summary + ", steps " + steps : "undeclared";
+        return declared() ? "summary " + summary + ", steps " + steps + (rates.isEmpty() ? "" : ", rates " + rates) : "undeclared";
     }
 }

@@ -20,12 +20,15 @@ import org.ablate.spi.TrialContext;
 public final class LinfRegressionTask implements Task {
 
     public static final ParameterSchema SCHEMA;
-    /** The distribution over draws (DrawStatistics) and the instance's figures; per draw, step = draw index. */
+    /** The distribution over draws (DrawStatistics) and the instance's figures; per draw, step = draw index; the rates are of the `draws` parameter. */
     public static final MetricSchema METRICS = MetricSchema
             .summary("eps_eff_median", "eps_eff_p95", "eps_eff_max", "failure_rate", "l2_rel_median",
                     "residual_ratio_median", "sketch_ms", "solve_ms", "rank_deficient_rate",
                     "m", "m_over_d", "sigma_min", "condition_number")
-            .steps("draw/eps_eff", "draw/l2_rel", "draw/residual_ratio", "draw/sketch_ms", "draw/solve_ms");
+            .steps("draw/eps_eff", "draw/l2_rel", "draw/residual_ratio", "draw/sketch_ms", "draw/solve_ms")
+            // fractions of the trial's `draws` independent sketches: claims may pool them over seeds
+            .rate("failure_rate", "draws")
+            .rate("rank_deficient_rate", "draws");
 
     static {
         List<Param> params = new ArrayList<>(List.of(LinfProblem.commonParameters()));
