@@ -108,6 +108,10 @@ final class PluginsCommand implements Callable<Integer> {
             } else {
                 hanging(out, "      summary metrics: ", String.join(", ", m.summaryNames()), cols, 8);
                 hanging(out, "      step metrics: ", m.stepNames().isEmpty() ? "none" : String.join(", ", m.stepNames()), cols, 8);
+                if (!m.rates().isEmpty()) { // what a claim may pool (pool: COUNT)
+                    hanging(out, "      rates: ", String.join(", ", m.rates().entrySet().stream()
+                            .map(e -> e.getKey() + " (pool: " + e.getValue() + ")").toList()), cols, 8);
+                }
             }
         }
     }

@@ -51,6 +51,12 @@ class PooledRateClaimTest {
     }
 
     @Test
+    void thePluginsListingNamesTheRates() {
+        String out = InProcessCli.run("plugins", "--width", "200").out();
+        assertTrue(out.contains("\n      rates: failure_rate (pool: draws), rank_deficient_rate (pool: draws)\n"), out);
+    }
+
+    @Test
     void poolingASummaryThatIsNotADeclaredRateIsOneLocatedLineAndExit2() throws Exception {
         Path file = tmp.resolve("pooled.yaml");
         Files.writeString(file, experiment("eps_eff_median", "draws"));
