@@ -31,7 +31,7 @@ class ReportSpecTest {
     }
 
     private static final String CLAIM_KEYS =
-            "(accepted: name, source, check, metric, where, along, monotone, value, tolerance, baseline, factor, paper, min_seeds)";
+            "(accepted: name, source, check, metric, where, along, monotone, value, tolerance, baseline, factor, paper, min_seeds, pool)";
 
     @Test
     void aWellFormedSectionIsRead() {
