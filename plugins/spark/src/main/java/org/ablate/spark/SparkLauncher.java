@@ -59,6 +59,9 @@ public final class SparkLauncher implements Launcher {
                     + master + ") cannot assign GPUs; use a cluster master (launcher.master=spark://HOST:PORT) or"
                     + " --launcher process with launcher.devices=0,1,...");
         }
+        if (master.startsWith("spark://")) {
+            MasterReachability.check(master);
+        }
         java.util.regex.Matcher local = LOCAL_CORES.matcher(master);
         if (resources.cpus() > 0 && local.matches()) {
             int cores = local.group(2) == null ? 1

@@ -293,6 +293,24 @@ class SparkLauncherTest {
     }
 
     @Test
+    void anUnreachableMasterIsOneLineWithinSecondsWithExit10AndNothingWritten() throws Exception {
+        Path file = write("pi", QUICK);
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        long t0 = System.nanoTime();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "--launcher", "spark", "launcher.master=spark://127.0.0.1:" + closed);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertEquals(10, r.code(), r.toString());
+        assertEquals("ablate: launcher error: launcher.master: no Spark master answers at 127.0.0.1:" + closed
+                + " (Connection refused) (waited up to 5 s each); start the master or correct launcher.master", r.err().strip());
+        assertTrue(seconds < 15, "took " + seconds + " s");
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    @Test
     void aTrialPastItsTimeoutIsCancelledItsChildKilledAndTheOthersFinish() throws Exception {
         // one trial that would run for hours next to two quick ones
         Path file = write("slow", """
