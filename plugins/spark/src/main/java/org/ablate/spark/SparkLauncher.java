@@ -27,8 +27,9 @@ public final class SparkLauncher implements Launcher {
     /** local, local[N], local[*], local[N,RETRIES]: group 2 is the core count when given. */
     private static final Pattern LOCAL_CORES = Pattern.compile("local(\\[(\\*|[0-9]+)(,[0-9]+)?\\])?");
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
-            Param.string("master").defaultValue("local[*]")
-                    .doc("Spark master: local[*] (embedded, the default), local[N], spark://HOST:PORT, yarn, k8s://URL."),
+            Param.string("master").defaultValue("")
+                    .doc("Spark master: local[*] (embedded), local[N], spark://HOST:PORT, yarn, k8s://URL; empty (the default):"
+                            + " spark-submit's --master when started through SparkSubmit, else local[*]."),
             Param.string("driver_host").defaultValue("")
                     .doc("Address the executors reach this driver at (spark.driver.host); empty: 127.0.0.1 for a master on"
                             + " 127.0.0.1 or localhost, else Spark's choice."),
@@ -43,7 +44,7 @@ public final class SparkLauncher implements Launcher {
 
     @Override
     public void check(Resources resources, Parameters options) {
-        String master = options.getString("master");
+        String master = master(options);
         if (!MASTER.matcher(master).matches()) {
             throw new IllegalArgumentException("launcher.master: '" + master + "' is not a Spark master (accepted: local[*],"
                     + " local[N], local[N,RETRIES], spark://HOST:PORT, yarn, k8s://URL)");
@@ -73,6 +74,12 @@ public final class SparkLauncher implements Launcher {
                         + " or use launcher.master=local[" + resources.cpus() + "]");
             }
         }
+    }
+
+    /** The master to use: the option, else the one spark-submit was given (it sets spark.master), else local[*]. */
+    static String master(org.ablate.spi.Parameters options) {
+        String master = options.getString("master");
+        return !master.isEmpty() ? master : System.getProperty("spark.master", "local[*]");
     }
 
     @Override

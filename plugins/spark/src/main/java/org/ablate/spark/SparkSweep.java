@@ -48,7 +48,7 @@ final class SparkSweep {
 
     static void run(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
         SparkConf conf = new SparkConf()
-                .setMaster(context.options().getString("master"))
+                .setMaster(SparkLauncher.master(context.options()))
                 .setAppName("ablate")
                 // the driver is a CLI, not a service: no web UI port to take
                 .set("spark.ui.enabled", "false")
