@@ -81,7 +81,7 @@ final class SparkSweep {
      * it runs. The resources are the sweep's (one {@code resources:} section), so the default profile
      * carries them; executors take GPUs from their Worker only when a trial asks for them.
      */
-    static void requestResources(SparkConf conf, List<LaunchTrial> trials, int executorGpus) {
+    private static void requestResources(SparkConf conf, List<LaunchTrial> trials, int executorGpus) {
         int cpus = trials.stream().mapToInt(t -> t.resources().cpus()).max().orElse(0);
         int gpus = trials.stream().mapToInt(t -> t.resources().gpus()).max().orElse(0);
         if (cpus > 0) {
