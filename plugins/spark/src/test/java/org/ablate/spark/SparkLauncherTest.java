@@ -156,6 +156,13 @@ class SparkLauncherTest {
                     "--no-report", "-j", "4", "--launcher", "spark", "launcher.master=" + cluster.masterUrl(),
                     "launcher.executor_gpus=2");
             assertEquals(0, r.code(), r.toString());
+
+            // a trial that asked for no GPU sees none, not the GPUs of the trials beside it
+            Path none = Files.createDirectories(tmp.resolve("records-none"));
+            r = InProcessCli.run("run", write("nogpu", probe("nogpu", none, 0, "{cpus: 1}", 1)).toString(), "--results-dir",
+                    tmp.resolve("c").toString(), "--no-report", "--launcher", "spark", "launcher.master=" + cluster.masterUrl());
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("", probeRecords(none).get(0).get("CUDA_VISIBLE_DEVICES"), probeRecords(none).toString());
         }
         List<Map<String, String>> seen = probeRecords(records);
         System.out.println("what the 1-GPU trials' children saw: " + seen);
