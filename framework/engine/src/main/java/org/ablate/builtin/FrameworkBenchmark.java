@@ -36,6 +36,12 @@ public final class FrameworkBenchmark implements Benchmark {
                     .doc("Metric points logged by one trial, for the throughput figure."),
             Param.integer("process_trials").defaultValue(10).range(0, 10_000)
                     .doc("No-op trials run again with the process launcher (a child JVM each); 0 skips it."),
+            Param.string("launcher").defaultValue("")
+                    .doc("Another launcher (e.g. spark) to time on launcher_trials no-op trials, after the process launcher."),
+            Param.string("launcher_options").defaultValue("")
+                    .doc("That launcher's options, KEY=VALUE separated by spaces (e.g. master=local[2])."),
+            Param.integer("launcher_trials").defaultValue(20).range(2, 100_000)
+                    .doc("No-op trials for the other launcher (its start-up is timed on one trial first)."),
             Param.string("tracking_uri").defaultValue("")
                     .doc("An MLflow server: log the same points again with the sweep mirrored there."));
 
@@ -111,6 +117,10 @@ public final class FrameworkBenchmark implements Benchmark {
                         + " in-process; trial time in the child p50 %.1f ms)%n", processTrials, processWallMs, perTrial,
                         perTrial - wallMs / trials, pct(childTrialMs, 0.50));
             }
+            String other = params.getString("launcher");
+            if (!other.isBlank()) {
+                timeLauncher(service, dir, options, results, other, params, wallMs / trials, out);
+            }
             String uri = params.getString("tracking_uri");
             if (!uri.isBlank()) {
                 // named so that the MLflow experiment is "ablate-bench", as before the run went through the service
@@ -133,6 +143,39 @@ public final class FrameworkBenchmark implements Benchmark {
                 }
             }
         }
+    }
+
+    /**
+     * A launcher's fixed start-up (a one-trial sweep) and the wall time each further no-op trial adds
+     * (an N-trial sweep less that start-up, over N-1), beside the in-process figure.
+     */
+    private static void timeLauncher(ExperimentService service, Path dir, RunOptions options, Path results, String launcher,
+                                     Parameters params, double inProcessMs, PrintWriter out) throws Exception {
+        List<String> overrides = new java.util.ArrayList<>();
+        for (String o : params.getString("launcher_options").strip().split("\\s+")) {
+            if (!o.isEmpty()) {
+                overrides.add(org.ablate.run.LaunchChoice.OPTION_PREFIX + o);
+            }
+        }
+        int n = params.getInt("launcher_trials");
+        double[] wall = new double[2];
+        SweepResult many = null;
+        int i = 0;
+        for (int trials : new int[] {1, n}) {
+            Path file = dir.resolve("bench-" + launcher + "-" + trials + ".yaml");
+            Files.writeString(file, "name: bench-" + launcher + "-" + trials + "\ntask: noop\nrepeats: " + trials + "\n");
+            ExperimentService.PlannedRun plan = service.plan(request(file, overrides, null, options, results, launcher));
+            long t0 = System.nanoTime();
+            many = service.run(plan).sweep();
+            wall[i++] = (System.nanoTime() - t0) / 1e6;
+        }
+        double perTrial = (wall[1] - wall[0]) / (n - 1);
+        double[] childMs = many.outcomes().stream().mapToDouble(o -> o.duration().toNanos() / 1e6).sorted().toArray();
+        String name = launcher + " " + String.join(" ", params.getString("launcher_options").strip().split("\\s+"));
+        out.printf(Locale.ROOT, "  %s: 1 trial %.0f ms (start-up about %.0f ms); %d trials %.0f ms (%.0f ms per further trial at"
+                        + " parallel %d, %.0f ms above in-process; trial time in the child p50 %.1f ms)%n",
+                name.strip(), wall[0], wall[0] - perTrial, n, wall[1], perTrial, options.parallel(), perTrial - inProcessMs,
+                pct(childMs, 0.50));
     }
 
     /** A run of {@code file} as `ablate run` would make it, without the report (not what is timed). */

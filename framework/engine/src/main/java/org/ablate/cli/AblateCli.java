@@ -62,6 +62,9 @@ public final class AblateCli implements Runnable {
         } else if (e instanceof ExperimentLockedException) {
             err.println("ablate: " + e.getMessage());
             code = ExitCodes.LOCKED;
+        } else if (e instanceof org.ablate.spi.launch.LauncherUnavailableException unavailable) {
+            err.println("ablate: launcher error: " + unavailable.getMessage());
+            code = ExitCodes.LAUNCHER_UNAVAILABLE;
         } else if (e instanceof StoreException) {
             err.println("ablate: results store error: " + e.getMessage());
             code = ExitCodes.STORE;

@@ -20,6 +20,8 @@ public final class ExitCodes {
     public static final int MISSING_TOOL = org.ablate.export.WandbExport.MISSING_WANDB;
     /** {@code run-trial}: the trial id is not in the experiment's plan (the file or the overrides changed). */
     public static final int UNKNOWN_TRIAL = 8;
+    /** The launcher's cluster cannot be reached (e.g. no Spark master answers at {@code launcher.master}). */
+    public static final int LAUNCHER_UNAVAILABLE = 10;
     /** An unexpected error (a bug): the stack trace is printed. */
     public static final int INTERNAL_ERROR = 70;
     /** Stopped by Ctrl-C / SIGTERM (set by the JVM: 128 + SIGINT). */

@@ -91,9 +91,19 @@ public final class SweepRunner {
         }
     }
 
+    /**
+     * Trials whose previous attempt recorded how long it ran start first, longest first, so that a
+     * long trial does not start last and hold the sweep's end back while the other slots idle; the
+     * others keep their plan order after them (a stable sort).
+     */
+    private static void longestFirst(List<TrialSpec> pending, Map<String, Double> ranSeconds) {
+        pending.sort(java.util.Comparator.comparingDouble(t -> -ranSeconds.getOrDefault(t.id(), Double.NEGATIVE_INFINITY)));
+    }
+
     private SweepResult runTracked(SweepPlan plan, RunOptions options, ExperimentFolder folder,
                                    Map<String, Object> provenance, Tracker tracker) throws IOException, InterruptedException {
         List<TrialSpec> pending = new ArrayList<>();
+        Map<String, Double> ranBefore = new java.util.HashMap<>();
         int skipped = 0;
         for (TrialSpec t : plan.trials()) {
             StoredTrial stored = folder.trial(t.id()).read();
@@ -105,8 +115,10 @@ public final class SweepRunner {
                             ExperimentFolder.ATTEMPTS);
                 }
                 pending.add(t);
+                stored.durationSeconds().ifPresent(d -> ranBefore.put(t.id(), d));
             }
         }
+        longestFirst(pending, ranBefore);
         Duration timeout = options.trialTimeout() != null ? options.trialTimeout() : plan.experiment().trialTimeout();
         LOG.info("experiment '{}' ({} trials: {} configurations x {} seeds) in {}", plan.experiment().name(),
                 plan.trials().size(), plan.configurations(), plan.experiment().seeding().seeds().size(), folder.dir());

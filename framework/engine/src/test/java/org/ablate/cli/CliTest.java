@@ -143,7 +143,7 @@ class CliTest {
         InProcessCli.Result typo = cli("bench", "framework", "trails=10");
         assertEquals(2, typo.code());
         assertEquals("ablate: error: command line 'trails=10': trails: unknown parameter of benchmark 'framework'; "
-                + "did you mean 'trials'? (accepted: trials, parallel, points, process_trials, tracking_uri)\n", typo.err());
+                + "did you mean 'trials'? (accepted: trials, parallel, points, process_trials, launcher, launcher_options, launcher_trials, tracking_uri)\n", typo.err());
         InProcessCli.Result unknown = cli("bench", "frame");
         assertEquals(2, unknown.code());
         assertEquals("ablate: error: command line 'frame': unknown benchmark; did you mean 'framework'? (accepted: framework)\n",

@@ -151,6 +151,30 @@ class SweepRunnerTest {
     }
 
     @Test
+    void resumeStartsTheTrialsWhosePreviousAttemptRanLongestFirstThenTheRestInPlanOrder() throws Exception {
+        Path file = Sweeps.write(tmp, "grid", GRID);
+        Sweeps.run(file, results());
+        ExperimentFolder folder = new ResultsStore(results()).experiment("grid");
+        List<TrialSpec> trials = Sweeps.plan(file).trials();
+        // three attempts that crashed after running 5 s, 30 s and 10 s (as their config recorded), one never started
+        double[] ran = {5, 30, 10};
+        int[] crashed = {1, 4, 6};
+        for (int i = 0; i < crashed.length; i++) {
+            TrialFolder t = folder.trial(trials.get(crashed[i]).id());
+            Map<String, Object> config = new java.util.LinkedHashMap<>(Json.readMap(t.file(TrialFolder.CONFIG)));
+            config.put("duration_s", ran[i]);
+            Json.writeAtomically(t.file(TrialFolder.CONFIG), config);
+            Files.writeString(t.file(TrialFolder.STATUS), TrialStatus.running(999_999, "elsewhere").render());
+        }
+        deleteTree(folder.trial(trials.get(0).id()).dir());
+
+        SweepResult resumed = Sweeps.run(file, results(), RunOptions.defaults().withParallel(1));
+        List<String> started = resumed.outcomes().stream().map(o -> o.spec().id()).toList();
+        assertEquals(List.of(trials.get(4).id(), trials.get(6).id(), trials.get(1).id(), trials.get(0).id()), started);
+        assertTrue(resumed.allFinished());
+    }
+
+    @Test
     void aFailingTrialIsRecordedAndTheSweepGoesOn() throws Exception {
         Path file = Sweeps.write(tmp, "modes", """
                 task: probe

@@ -48,7 +48,7 @@ final class SparkSweep {
 
     static void run(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
         SparkConf conf = new SparkConf()
-                .setMaster(context.options().getString("master"))
+                .setMaster(SparkLauncher.master(context.options()))
                 .setAppName("ablate")
                 // the driver is a CLI, not a service: no web UI port to take
                 .set("spark.ui.enabled", "false")
@@ -66,10 +66,30 @@ final class SparkSweep {
             // a cluster's executors load the task's classes from these (without them a task fails to deserialize)
             conf.set("spark.jars", String.join(",", ApplicationJars.of(SparkSweep.class, TrialProcess.class)));
         }
+        requestResources(conf, trials, context.options().getInt("executor_gpus"));
         long started = System.nanoTime();
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             LOG.info("Spark driver started in {} ms (master {})", (System.nanoTime() - started) / 1_000_000, spark.master());
             new SparkSweep(spark, context).runAll(trials);
+        }
+    }
+
+    /**
+     * What each trial asks for becomes what its task takes from the scheduler: a task of a trial asking
+     * for N cpus holds N executor cores (so trials are not packed onto fewer cores than they asked for)
+     * and one asking for G GPUs holds G of the executor's GPU addresses, which no other task gets while
+     * it runs. The resources are the sweep's (one {@code resources:} section), so the default profile
+     * carries them; executors take GPUs from their Worker only when a trial asks for them.
+     */
+    private static void requestResources(SparkConf conf, List<LaunchTrial> trials, int executorGpus) {
+        int cpus = trials.stream().mapToInt(t -> t.resources().cpus()).max().orElse(0);
+        int gpus = trials.stream().mapToInt(t -> t.resources().gpus()).max().orElse(0);
+        if (cpus > 0) {
+            conf.set("spark.task.cpus", Integer.toString(cpus));
+        }
+        if (gpus > 0) {
+            conf.set("spark.task.resource.gpu.amount", Integer.toString(gpus))
+                    .set("spark.executor.resource.gpu.amount", Integer.toString(Math.max(gpus, executorGpus)));
         }
     }
 
@@ -104,7 +124,8 @@ final class SparkSweep {
         TrialCommand command = context.command(trial)
                 .withJvmOptions(TrialProcess.jvmOptions(trial.resources(), options.getString("jvm_options")))
                 .withEnvironment(TrialProcess.environment(trial.resources(), List.of()));
-        TrialTask.Input input = TrialTask.Input.of(trial.id(), command, options.getInt("output_lines"));
+        // on a cluster the child sees exactly the GPUs its task was assigned (none when it asked for none)
+        TrialTask.Input input = TrialTask.Input.of(trial.id(), command, options.getInt("output_lines"), !spark.isLocal());
         // the group is a property of this thread's jobs; interruptOnCancel lets a cancel kill the child
         spark.setJobGroup(trial.id(), trial.name(), true);
         JavaFutureAction<List<TrialTask.Result>> job = spark.parallelize(List.of(input), 1).map(new TrialTask()).collectAsync();

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialProcess;
 import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.resource.ResourceUtils;
 import org.apache.spark.api.java.function.Function;
 
 /**
@@ -34,17 +36,23 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
 
     /** A {@link TrialCommand} in serializable form (the SPI's record is not). */
     record Input(String trialId, String javaExecutable, ArrayList<String> jvmOptions, String classpath, String mainClass,
-                 ArrayList<String> arguments, LinkedHashMap<String, String> environment, int outputLines)
-            implements Serializable {
+                 ArrayList<String> arguments, LinkedHashMap<String, String> environment, int outputLines,
+                 boolean assignedGpusOnly) implements Serializable {
 
-        static Input of(String trialId, TrialCommand command, int outputLines) {
+        /** @param assignedGpusOnly set the child's CUDA_VISIBLE_DEVICES to the task's GPU addresses ("" for none) */
+        static Input of(String trialId, TrialCommand command, int outputLines, boolean assignedGpusOnly) {
             return new Input(trialId, command.javaExecutable(), new ArrayList<>(command.jvmOptions()), command.classpath(),
                     command.mainClass(), new ArrayList<>(command.arguments()), new LinkedHashMap<>(command.environment()),
-                    outputLines);
+                    outputLines, assignedGpusOnly);
         }
 
-        TrialCommand command() {
-            return new TrialCommand(javaExecutable, jvmOptions, classpath, mainClass, arguments, environment);
+        TrialCommand command(TaskContext task) {
+            LinkedHashMap<String, String> env = new LinkedHashMap<>(environment);
+            if (assignedGpusOnly) {
+                ResourceInformation gpus = task == null ? null : task.resourcesJMap().get(ResourceUtils.GPU());
+                env.put("CUDA_VISIBLE_DEVICES", gpus == null ? "" : String.join(",", gpus.addresses()));
+            }
+            return new TrialCommand(javaExecutable, jvmOptions, classpath, mainClass, arguments, env);
         }
     }
 
@@ -59,7 +67,7 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
     public Result call(Input input) throws InterruptedException {
         TrialProcess child;
         try {
-            child = TrialProcess.start(input.command(), input.outputLines(), "trial-output-" + input.trialId());
+            child = TrialProcess.start(input.command(TaskContext.get()), input.outputLines(), "trial-output-" + input.trialId());
         } catch (IOException e) {
             return new Result(-1, "cannot start the trial's process: " + e.getMessage());
         }

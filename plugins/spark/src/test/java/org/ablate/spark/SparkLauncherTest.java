@@ -146,6 +146,102 @@ class SparkLauncherTest {
         assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")));
     }
 
+    @Test
+    void onTheStandaloneClusterEachTrialAskingForOneGpuSeesItsOwnAndNoGpuIsShared() throws Exception {
+        Path records = Files.createDirectories(tmp.resolve("records"));
+        Path file = write("gpus", probe("gpus", records, 3000, "{gpus: 1}", 4));
+        // 4 cores, so that only the 2 (fake) GPUs keep the 4 trials from all running at once
+        try (StandaloneCluster cluster = StandaloneCluster.start(Files.createDirectories(tmp.resolve("cluster")), 4, 2)) {
+            InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                    "--no-report", "-j", "4", "--launcher", "spark", "launcher.master=" + cluster.masterUrl(),
+                    "launcher.executor_gpus=2");
+            assertEquals(0, r.code(), r.toString());
+
+            // a trial that asked for no GPU sees none, not the GPUs of the trials beside it
+            Path none = Files.createDirectories(tmp.resolve("records-none"));
+            r = InProcessCli.run("run", write("nogpu", probe("nogpu", none, 0, "{cpus: 1}", 1)).toString(), "--results-dir",
+                    tmp.resolve("c").toString(), "--no-report", "--launcher", "spark", "launcher.master=" + cluster.masterUrl());
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("", probeRecords(none).get(0).get("CUDA_VISIBLE_DEVICES"), probeRecords(none).toString());
+        }
+        List<Map<String, String>> seen = probeRecords(records);
+        System.out.println("what the 1-GPU trials' children saw: " + seen);
+        assertEquals(4, seen.size(), seen.toString());
+        int overlapping = 0;
+        for (Map<String, String> a : seen) {
+            assertTrue(List.of("0", "1").contains(a.get("CUDA_VISIBLE_DEVICES")), "one assigned GPU each: " + seen);
+            for (Map<String, String> b : seen) {
+                if (a != b && overlap(a, b)) {
+                    overlapping++;
+                    assertFalse(a.get("CUDA_VISIBLE_DEVICES").equals(b.get("CUDA_VISIBLE_DEVICES")),
+                            "two trials running at once were given the same GPU: " + seen);
+                }
+            }
+        }
+        assertTrue(overlapping > 0, "no two trials ran at once, so the test proved nothing: " + seen);
+    }
+
+    @Test
+    void aTrialAskingForTwoCpusHoldsTwoLocalCoresAndItsChildRunsTwoThreads() throws Exception {
+        Path records = Files.createDirectories(tmp.resolve("records"));
+        Path file = write("cpus", probe("cpus", records, 1500, "{cpus: 2}", 3));
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                "--no-report", "-j", "3", "--launcher", "spark", "launcher.master=local[2]");
+        assertEquals(0, r.code(), r.toString());
+        List<Map<String, String>> seen = probeRecords(records);
+        assertEquals(3, seen.size(), seen.toString());
+        for (Map<String, String> a : seen) {
+            assertEquals("2", a.get("OMP_NUM_THREADS"), seen.toString());
+            assertEquals("2", a.get("processors"), seen.toString());
+            for (Map<String, String> b : seen) {
+                // each task holds both cores of local[2]: one trial at a time, whatever -j says
+                assertFalse(a != b && overlap(a, b), "two 2-cpu trials ran at once on 2 cores: " + seen);
+            }
+        }
+
+        // more cpus than local mode has: refused before anything is written
+        InProcessCli.Result tooMany = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("c").toString(),
+                "--launcher", "spark", "launcher.master=local[2]", "--dry-run");
+        assertEquals(0, tooMany.code(), "2 of 2 cores is fine: " + tooMany);
+        Path four = write("four", probe("four", records, 0, "{cpus: 4}", 1));
+        tooMany = InProcessCli.run("run", four.toString(), "--results-dir", tmp.resolve("c").toString(),
+                "--launcher", "spark", "launcher.master=local[2]");
+        assertEquals(2, tooMany.code(), tooMany.toString());
+        assertEquals("ablate: error: launcher 'spark': resources.cpus: 4 requested, but Spark's local mode (local[2]) has 2"
+                + " cores; ask for at most 2 or use launcher.master=local[4]", tooMany.err().strip());
+        assertFalse(Files.exists(tmp.resolve("c")), "nothing may be written");
+    }
+
+    /** An experiment of {@code trials} resource-probe trials that hold for {@code holdMs} and ask for {@code resources}. */
+    private static String probe(String name, Path records, int holdMs, String resources, int trials) {
+        StringBuilder slots = new StringBuilder();
+        for (int i = 1; i <= trials; i++) {
+            slots.append(i == 1 ? "" : ", ").append(i);
+        }
+        return "name: " + name + "\ntask: resource-probe\nparams: {record_dir: '" + records + "', hold_ms: " + holdMs + "}\n"
+                + "sweep: {grid: {slot: [" + slots + "]}}\nresources: " + resources + "\n";
+    }
+
+    /** What each probe child recorded (a retried attempt records again; none is retried here). */
+    private static List<Map<String, String>> probeRecords(Path records) throws IOException {
+        List<Map<String, String>> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(records)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".properties")).sorted()::iterator) {
+                Map<String, String> m = new TreeMap<>();
+                for (String line : Files.readAllLines(f)) {
+                    m.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+                }
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static boolean overlap(Map<String, String> a, Map<String, String> b) {
+        return Long.parseLong(a.get("start")) < Long.parseLong(b.get("end"))
+                && Long.parseLong(b.get("start")) < Long.parseLong(a.get("end"));
+    }
+
     private static List<TrialFolder> trialsOrNone(Path results) {
         try {
             return Files.isDirectory(results.resolve("pi")) ? TrialRecords.trials(results, "pi") : List.of();
@@ -200,6 +296,24 @@ class SparkLauncherTest {
         assertEquals(2, host.code(), host.toString());
         assertEquals(1, host.err().strip().lines().count(), host.err());
         assertTrue(host.err().contains("launcher.driver_host: 'two words' is not a host name or address"), host.err());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    @Test
+    void anUnreachableMasterIsOneLineWithinSecondsWithExit10AndNothingWritten() throws Exception {
+        Path file = write("pi", QUICK);
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        long t0 = System.nanoTime();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "--launcher", "spark", "launcher.master=spark://127.0.0.1:" + closed);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertEquals(10, r.code(), r.toString());
+        assertEquals("ablate: launcher error: launcher.master: no Spark master answers at 127.0.0.1:" + closed
+                + " (Connection refused) (waited up to 5 s each); start the master or correct launcher.master", r.err().strip());
+        assertTrue(seconds < 15, "took " + seconds + " s");
         assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
     }
 

@@ -36,6 +36,14 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts a Master and a Worker with {@code cores} cores and waits until the Worker is ALIVE. */
     static StandaloneCluster start(Path dir, int cores) throws IOException, InterruptedException {
+        return start(dir, cores, 0);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, the Worker also offering {@code gpus} fake GPUs (addresses 0 ..
+     * gpus-1, reported by a discovery script as a real one reports real GPUs).
+     */
+    static StandaloneCluster start(Path dir, int cores, int gpus) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Path jars = Files.createDirectories(dir.resolve("spark-home/jars"));
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -47,9 +55,21 @@ final class StandaloneCluster implements AutoCloseable {
         int[] ports = freePorts(3);
         StandaloneCluster cluster = new StandaloneCluster(dir.resolve("spark-home"), ports[0], ports[1]);
         try {
-            cluster.daemon(dir.resolve("master.log"), "org.apache.spark.deploy.master.Master",
+            cluster.daemon(dir.resolve("master.log"), List.of(), "org.apache.spark.deploy.master.Master",
                     "--host", "127.0.0.1", "--port", Integer.toString(ports[0]), "--webui-port", Integer.toString(ports[1]));
-            cluster.daemon(dir.resolve("worker.log"), "org.apache.spark.deploy.worker.Worker", cluster.masterUrl(),
+            List<String> workerOptions = new ArrayList<>();
+            if (gpus > 0) {
+                StringBuilder addresses = new StringBuilder();
+                for (int i = 0; i < gpus; i++) {
+                    addresses.append(i == 0 ? "" : ", ").append('"').append(i).append('"');
+                }
+                Path script = dir.resolve("discover-gpus.sh");
+                Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [" + addresses + "]}'\n");
+                script.toFile().setExecutable(true);
+                workerOptions.add("-Dspark.worker.resource.gpu.amount=" + gpus);
+                workerOptions.add("-Dspark.worker.resource.gpu.discoveryScript=" + script);
+            }
+            cluster.daemon(dir.resolve("worker.log"), workerOptions, "org.apache.spark.deploy.worker.Worker", cluster.masterUrl(),
                     "--host", "127.0.0.1", "--cores", Integer.toString(cores), "--memory", "2g",
                     "--webui-port", Integer.toString(ports[2]), "--work-dir", Files.createDirectories(dir.resolve("work")).toString());
             cluster.awaitAliveWorker(dir);
@@ -78,9 +98,11 @@ final class StandaloneCluster implements AutoCloseable {
                 .toList();
     }
 
-    private void daemon(Path log, String mainClass, String... args) throws IOException {
+    private void daemon(Path log, List<String> jvmOptions, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", home.resolve("jars") + "/*", mainClass));
+                "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", home.resolve("jars") + "/*", mainClass));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // SPARK_HOME/jars is the executors' classpath; without the Scala version the Worker looks for a source build
