@@ -71,7 +71,7 @@ public final class VqAutoencoderTask implements Task {
                             + "python3-torch), the same networks, quantizers, data and metrics."),
             Param.choice("device", "auto", "cpu", "cuda").defaultValue("auto").identityOmitsDefault()
                     .doc("Where the torch twin runs (auto: CUDA when PyTorch sees a GPU). The ablate implementation "
-                            + "runs on ND4J's backend and accepts only auto."));
+                            + "runs on ND4J's backend (the CPU unless built with -Pcuda) and refuses cuda."));
 
     private final FashionMnist fashionMnist;
 
@@ -86,9 +86,9 @@ public final class VqAutoencoderTask implements Task {
         if (p.getString("implementation").equals("torch")) {
             return TorchTwin.run(ctx);
         }
-        if (!p.getString("device").equals("auto")) {
-            throw new IllegalArgumentException("device: " + p.getString("device") + " needs implementation: torch (the ablate"
-                    + " implementation runs on ND4J's backend; accepted with it: auto)");
+        if (p.getString("device").equals("cuda")) {
+            throw new IllegalArgumentException("device: cuda needs implementation: torch (the ablate implementation runs on"
+                    + " ND4J's backend, CUDA only when built with -Pcuda; accepted with it: auto, cpu)");
         }
         ImageDataset train;
         ImageDataset test;

@@ -3,6 +3,7 @@ package org.ablate.quantizers.twin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,16 +134,63 @@ class TorchImplementationTest {
     }
 
     @Test
-    void aDeviceOtherThanAutoWithTheAblateImplementationFailsTheTrialSayingWhy(@TempDir Path tmp) throws Exception {
+    void deviceCudaWithTheAblateImplementationFailsTheTrialSayingWhy(@TempDir Path tmp) throws Exception {
         String yaml = """
                 name: twin-device
                 task: vq-autoencoder
-                params: {device: cpu, train_subset: 64, test_subset: 20, model: mlp, latent_dim: 4, codebook_size: 8, steps: 1, batch_size: 4}
+                params: {device: cuda, train_subset: 64, test_subset: 20, model: mlp, latent_dim: 4, codebook_size: 8, steps: 1, batch_size: 4}
                 """;
         Path results = tmp.resolve("results");
         InProcessCli.Result r = InProcessCli.runYaml(tmp, "twin-device", yaml);
         TrialFolder t = TrialRecords.trials(results, "twin-device").get(0);
         assertEquals(TrialState.FAILED, TrialRecords.state(t), r.toString());
-        assertTrue(r.toString().contains("device: cpu needs implementation: torch"), r.toString());
+        assertTrue(r.toString().contains("device: cuda needs implementation: torch"), r.toString());
+    }
+    private static Process standalone(Path dir, String... more) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(TorchTwinDefinitionsTest.python(), "-m", TwinSources.MODULE,
+                "--trial-dir", dir.toString()));
+        command.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        // as on a GPU host without a JVM: the twin and the framework's client from a checkout
+        pb.environment().put("PYTHONPATH", TwinSources.pythonPath() + java.io.File.pathSeparator
+                + Path.of("../../framework/spi/src/main/python").toAbsolutePath().normalize());
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        return pb.start();
+    }
+
+    @Test
+    void theTwinRunsOnItsOwnAgainstAPreparedTrialFolder(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("trial"));
+        Files.writeString(dir.resolve("task.json"), """
+                {"trial_id": "abc123", "seed": 4, "resources": {"threads": 1, "gpus": []},
+                 "params": {"quantizer": "vq", "model": "mlp", "latent_dim": 4, "codebook_size": 16, "train_subset": 64,
+                            "test_subset": 20, "steps": 3, "batch_size": 8, "log_every": 1, "device": "auto"}}
+                """);
+        Process p = standalone(dir);
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("device cpu"), "auto is the CPU without a GPU: " + out);
+        String summary = Files.readString(dir.resolve("summary.json"));
+        assertTrue(summary.contains("\"utilization\"") && summary.contains("\"test_images\" : 20.0"), summary);
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"train/loss_recon\"")).count());
+        assertTrue(Files.size(dir.resolve("artifacts/reconstructions.png")) > 100);
+    }
+
+    @Test
+    void theStandaloneTwinRefusesCudaWithoutAGpuOnOneLineWithExitTwo(@TempDir Path tmp) throws Exception {
+        assumeTrue(!Files.exists(Path.of("/dev/nvidia0")), "a GPU is present");
+        Path dir = Files.createDirectories(tmp.resolve("trial"));
+        Files.writeString(dir.resolve("task.json"), """
+                {"trial_id": "abc124", "seed": 0, "resources": {"threads": 1, "gpus": []},
+                 "params": {"quantizer": "vq", "model": "mlp", "steps": 1, "device": "cuda"}}
+                """);
+        Process p = standalone(dir);
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertEquals("ablate_vq_torch: device: cuda, but PyTorch sees no CUDA device (accepted: auto, cpu, cuda)",
+                out.lines().reduce((a, b) -> b).orElse(""));
     }
 }
