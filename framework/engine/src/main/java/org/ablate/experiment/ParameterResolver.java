@@ -47,6 +47,8 @@ public final class ParameterResolver {
         // what each formula evaluates to (a tracker's reader sees only the text otherwise)
         Map<String, Double> formulaValues = new LinkedHashMap<>();
         resolveSchema(task, "", raw, missingOrigin, resolved, owners, errors, unresolved, declared, formulaValues);
+        java.util.Set<String> omitted = new java.util.LinkedHashSet<>();
+        collectOmitted(task, "", resolved, omitted);
         for (Map.Entry<String, Sourced> e : raw.entrySet()) {
             if (!resolved.containsKey(e.getKey()) && unresolved.stream().noneMatch(u -> e.getKey().startsWith(u + "."))
                     && !unresolved.contains(e.getKey())) {
@@ -54,7 +56,24 @@ public final class ParameterResolver {
             }
         }
         errors.throwIfAny();
-        return new Parameters(resolved, formulaValues);
+        return new Parameters(resolved, formulaValues, omitted);
+    }
+
+    /** Keys at a default their schema leaves out of trial ids (set or defaulted alike: the value decides). */
+    private void collectOmitted(ComponentDefinition owner, String prefix, Map<String, Object> resolved, java.util.Set<String> out) {
+        for (ParameterSpec spec : owner.schema().parameters()) {
+            String key = prefix + spec.name();
+            if (!resolved.containsKey(key)) {
+                continue;
+            }
+            Object value = resolved.get(key);
+            if (spec.omittedAtDefault() && value.equals(coerce(spec, spec.defaultValue(), new Origin("default", 0, key)))) {
+                out.add(key);
+            }
+            if (spec.type() == ParamType.COMPONENT) {
+                collectOmitted(registry.definition(spec.componentKind(), (String) value), key + ".", resolved, out);
+            }
+        }
     }
 
     private void resolveSchema(ComponentDefinition owner, String prefix, Map<String, Sourced> raw, Origin missingOrigin,

@@ -15,7 +15,8 @@ import org.ablate.spi.Parameters;
 /**
  * A trial's identity: the first 12 hex digits of SHA-256 over the canonical JSON of
  * {task, params, seed} — keys sorted, values typed by the schema (so 1000 and 1e3 for a real
- * parameter hash alike, and the order keys were written in does not matter).
+ * parameter hash alike, and the order keys were written in does not matter). A parameter declared
+ * {@link org.ablate.spi.Param#identityOmitsDefault()} is left out while it has its default.
  */
 public final class TrialIdentity {
 
@@ -27,7 +28,7 @@ public final class TrialIdentity {
 
     public static String canonicalJson(String task, Parameters params, long seed) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("params", new TreeMap<>(params.asMap()));
+        doc.put("params", new TreeMap<>(params.identityMap()));
         doc.put("seed", seed);
         doc.put("task", task);
         try {

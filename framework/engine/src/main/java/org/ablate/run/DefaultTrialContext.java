@@ -81,6 +81,11 @@ final class DefaultTrialContext implements TrialContext {
     }
 
     @Override
+    public Path trialDir() {
+        return folder.dir();
+    }
+
+    @Override
     public Path scratchDir() {
         Path dir = folder.file(TrialFolder.SCRATCH);
         try {

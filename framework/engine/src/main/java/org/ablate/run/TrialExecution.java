@@ -15,6 +15,7 @@ import org.ablate.logging.RoutingFileAppender;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.Task;
 import org.ablate.spi.TrialCancelledException;
+import org.ablate.spi.TrialFailedException;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.StoreException;
 import org.ablate.store.TrialFolder;
@@ -171,8 +172,13 @@ final class TrialExecution implements Runnable, RunningTrial {
             reason = token.reason();
         } else {
             state = TrialState.FAILED;
-            reason = t instanceof StoreException ? t.getMessage() // already one line naming the file
+            reason = t instanceof StoreException || t instanceof TrialFailedException
+                    ? t.getMessage() // already one line that says what failed
                     : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        }
+        if (t instanceof TrialFailedException f && state == TrialState.FAILED) {
+            LOG.warn("trial {} FAILED ({}): {}", spec.id(), spec.displayName(), reason);
+            return endQuietly(state, reason, f.detail());
         }
         if (state == TrialState.FAILED) {
             LOG.warn("trial {} FAILED ({}): {}", spec.id(), spec.displayName(), reason, t);

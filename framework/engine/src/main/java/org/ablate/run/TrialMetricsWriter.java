@@ -50,9 +50,13 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
     }
 
     @Override
-    public synchronized void log(long step, String name, double value) {
+    public void log(long step, String name, double value) {
+        log(step, name, value, System.currentTimeMillis());
+    }
+
+    @Override
+    public synchronized void log(long step, String name, double value, long timestamp) {
         checkOpen();
-        long timestamp = System.currentTimeMillis();
         try {
             out.write(new MetricPoint(step, name, value, timestamp).toLine());
             out.write('\n');

@@ -34,6 +34,7 @@ public final class TestPlugin extends AbstractPlugin {
                 FormulaTask.METRICS, FormulaTask.class);
         registerTask("child-fault", "Misbehaves as a trial's process can (process launcher tests).", ChildFaultTask.SCHEMA,
                 ChildFaultTask.class);
+        registerTask("program", "Runs a Python script under the trial protocol.", ProgramTask.SCHEMA, ProgramTask.class);
         registerComponent(Gadget.class, "plain", "Scale 1.", ParameterSchema.empty(), PlainGadget.class);
         registerComponent(Gadget.class, "scaled", "Scale by a factor.", ParameterSchema.of(
                 Param.real("factor").defaultValue(2.0).range(0.5, 10).doc("The scale.")), ScaledGadget.class);

@@ -11,6 +11,15 @@ public interface MetricsSink {
     /** A point of a metric's history. Names use '/' namespaces: {@code train/loss}, {@code eval/mse}. */
     void log(long step, String name, double value);
 
+    /**
+     * A point measured at {@code timestampMillis} (epoch milliseconds) rather than now: for points
+     * relayed from another process ({@link org.ablate.spi.task.ExternalProgram}), which keep the time
+     * the program measured them.
+     */
+    default void log(long step, String name, double value, long timestampMillis) {
+        log(step, name, value);
+    }
+
     default void log(long step, Map<String, Double> values) {
         values.forEach((name, value) -> log(step, name, value));
     }

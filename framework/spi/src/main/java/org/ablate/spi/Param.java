@@ -18,6 +18,7 @@ public final class Param {
     private Class<?> componentKind;
     private List<String> variables = List.of();
     private String doc = "";
+    private boolean omittedAtDefault;
 
     private Param(String name, ParamType type) {
         this.name = name;
@@ -102,8 +103,17 @@ public final class Param {
         return this;
     }
 
+    /**
+     * For a parameter added after trials were recorded: while it has its default, the trial's id
+     * leaves it out, so experiments that never set it keep their ids (and their stored trials).
+     */
+    public Param identityOmitsDefault() {
+        this.omittedAtDefault = true;
+        return this;
+    }
+
     ParameterSpec build() {
-        return new ParameterSpec(name, type, defaultValue, allowed, min, max, componentKind, variables, doc);
+        return new ParameterSpec(name, type, defaultValue, allowed, min, max, componentKind, variables, doc, omittedAtDefault);
     }
 
     /** 100 rather than 100.0, 0.5 as 0.5: bounds as a person writes them. */

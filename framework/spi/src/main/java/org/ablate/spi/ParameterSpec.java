@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One declared parameter: name, type, default (null when required), accepted values or numeric
- * range, the component kind for {@link ParamType#COMPONENT}, and a one-line doc.
+ * range, the component kind for {@link ParamType#COMPONENT}, a one-line doc, and whether the
+ * trial's identity leaves the parameter out while it has its default ({@link Param#identityOmitsDefault()}).
  * Build with {@link Param}.
  */
 public record ParameterSpec(
@@ -17,7 +18,14 @@ public record ParameterSpec(
         Double max,
         Class<?> componentKind,
         List<String> variables,
-        String doc) {
+        String doc,
+        boolean omittedAtDefault) {
+
+    /** A parameter that is always part of the trial's identity. */
+    public ParameterSpec(String name, ParamType type, Object defaultValue, List<String> allowed, Double min, Double max,
+                         Class<?> componentKind, List<String> variables, String doc) {
+        this(name, type, defaultValue, allowed, min, max, componentKind, variables, doc, false);
+    }
 
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
@@ -27,6 +35,9 @@ public record ParameterSpec(
         doc = doc == null ? "" : doc;
         if (type == ParamType.COMPONENT && componentKind == null) {
             throw new IllegalArgumentException("component parameter '" + name + "' needs a kind");
+        }
+        if (omittedAtDefault && defaultValue == null) {
+            throw new IllegalArgumentException("parameter '" + name + "' is left out of trial ids at its default, so it needs one");
         }
     }
 

@@ -15,6 +15,7 @@ public final class Parameters {
 
     private final Map<String, Object> values;
     private final Map<String, Double> expressionValues;
+    private final java.util.Set<String> omittedFromIdentity;
 
     public Parameters(Map<String, Object> values) {
         this(values, Map.of());
@@ -22,12 +23,28 @@ public final class Parameters {
 
     /** @param expressionValues what each EXPRESSION parameter written as a formula evaluates to */
     public Parameters(Map<String, Object> values, Map<String, Double> expressionValues) {
+        this(values, expressionValues, java.util.Set.of());
+    }
+
+    /** @param omittedFromIdentity keys the trial's identity leaves out (parameters at a default declared so) */
+    public Parameters(Map<String, Object> values, Map<String, Double> expressionValues, java.util.Set<String> omittedFromIdentity) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.expressionValues = Collections.unmodifiableMap(new LinkedHashMap<>(expressionValues));
+        this.omittedFromIdentity = java.util.Set.copyOf(omittedFromIdentity);
     }
 
     public Map<String, Object> asMap() {
         return values;
+    }
+
+    /** The values a trial's id is computed from: all but parameters at a default their schema leaves out of ids. */
+    public Map<String, Object> identityMap() {
+        if (omittedFromIdentity.isEmpty()) {
+            return values;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(values);
+        out.keySet().removeAll(omittedFromIdentity);
+        return Collections.unmodifiableMap(out);
     }
 
     /**

@@ -38,6 +38,9 @@ public interface TrialContext {
      */
     <T> T component(String key, Class<T> kind);
 
+    /** The trial's folder (config.json, metrics.jsonl, trial.log, artifacts/ ...), for tasks that hand it to a program. */
+    Path trialDir();
+
     /** A scratch folder inside the trial folder, for files that are not artifacts. */
     Path scratchDir();
 }

@@ -16,6 +16,7 @@ import org.ablate.quantizers.model.Trainer;
 import org.ablate.quantizers.spi.Quantizer;
 import org.ablate.quantizers.spi.QuantizerSetup;
 import org.ablate.quantizers.spi.QuantizerState;
+import org.ablate.quantizers.twin.TorchTwin;
 import org.ablate.spi.MetricSchema;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
@@ -63,7 +64,14 @@ public final class VqAutoencoderTask implements Task {
             Param.integer("eval_subset").defaultValue(0).range(0, 10_000)
                     .doc("Test images of the eval/* evaluations, the last one included (0: all); test/* and the summary use the whole test split."),
             Param.integer("search_bound").defaultValue(1 << 24).range(1024, 1L << 31)
-                    .doc("Largest tokens × codes block the nearest-code search holds."));
+                    .doc("Largest tokens × codes block the nearest-code search holds."),
+            // added after trials were recorded: at their defaults they stay out of trial ids
+            Param.choice("implementation", "ablate", "torch").defaultValue("ablate").identityOmitsDefault()
+                    .doc("ablate: this plugin (ND4J); torch: its PyTorch twin (python3 -m ablate_vq_torch; needs "
+                            + "python3-torch), the same networks, quantizers, data and metrics."),
+            Param.choice("device", "auto", "cpu", "cuda").defaultValue("auto").identityOmitsDefault()
+                    .doc("Where the torch twin runs (auto: CUDA when PyTorch sees a GPU). The ablate implementation "
+                            + "runs on ND4J's backend (the CPU unless built with -Pcuda) and refuses cuda."));
 
     private final FashionMnist fashionMnist;
 
@@ -75,6 +83,13 @@ public final class VqAutoencoderTask implements Task {
     @Override
     public Map<String, Double> run(TrialContext ctx) throws Exception {
         Parameters p = ctx.params();
+        if (p.getString("implementation").equals("torch")) {
+            return TorchTwin.run(ctx);
+        }
+        if (p.getString("device").equals("cuda")) {
+            throw new IllegalArgumentException("device: cuda needs implementation: torch (the ablate implementation runs on"
+                    + " ND4J's backend, CUDA only when built with -Pcuda; accepted with it: auto, cpu)");
+        }
         ImageDataset train;
         ImageDataset test;
         if (p.getString("dataset").equals("fashion-mnist")) {
