@@ -113,7 +113,9 @@ final class ExternalTrial implements RunningTrial {
         }
         TrialOutcome outcome;
         Optional<TrialStatus> status = readStatus();
-        if (status.isPresent() && status.get().state() != TrialState.RUNNING) {
+        boolean killedMidTrial = end.kind() == TrialEnd.Kind.KILLED
+                && status.map(s -> s.state() == TrialState.INTERRUPTED).orElse(false);
+        if (status.isPresent() && status.get().state() != TrialState.RUNNING && !killedMidTrial) {
             outcome = fromFolder(status.get());
         } else if (end.kind() == TrialEnd.Kind.RECORDED) {
             outcome = record(TrialState.FAILED, "the trial's process ended without recording its end", end.detail());

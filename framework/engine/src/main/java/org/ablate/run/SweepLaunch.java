@@ -139,6 +139,11 @@ final class SweepLaunch implements LaunchContext {
     }
 
     @Override
+    public Path experimentDir() {
+        return folder.dir();
+    }
+
+    @Override
     public Parameters options() {
         return options;
     }

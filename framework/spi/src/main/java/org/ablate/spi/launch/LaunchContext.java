@@ -24,6 +24,12 @@ public interface LaunchContext {
     /** Set when the user stopped the sweep (Ctrl-C, SIGTERM): start nothing more, stop what runs. */
     Cancellation cancellation();
 
+    /**
+     * The experiment's results folder ({@code <results>/<experiment>}). A launcher that hands trials
+     * to a scheduler keeps what it submitted here (a batch script, the job ids), beside the trials.
+     */
+    java.nio.file.Path experimentDir();
+
     /** The launcher's options ({@code launcher:} in the file, {@code launcher.KEY=VALUE}), checked against its schema. */
     Parameters options();
 

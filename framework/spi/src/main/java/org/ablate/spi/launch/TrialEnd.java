@@ -6,11 +6,13 @@ import java.util.Objects;
  * How a trial run outside this JVM ended, as its launcher saw it. {@link Kind#RECORDED}: the trial
  * ran to its own end and wrote it (FINISHED, or FAILED with its own reason); the engine reads it
  * from the trial's folder. Otherwise the launcher stopped it or saw it die, and the engine records
- * the end with this reason, unless the trial's folder already holds one.
+ * the end with this reason, unless the trial's folder already holds one. {@link Kind#KILLED}: a
+ * scheduler stopped it (a time limit, out of memory, a node failure, a cancel): recorded FAILED with
+ * this reason even over the INTERRUPTED the trial recorded itself when the scheduler's signal came.
  */
 public record TrialEnd(Kind kind, String reason, String detail) {
 
-    public enum Kind { RECORDED, FAILED, INTERRUPTED }
+    public enum Kind { RECORDED, FAILED, INTERRUPTED, KILLED }
 
     public TrialEnd {
         Objects.requireNonNull(kind, "kind");
@@ -25,6 +27,11 @@ public record TrialEnd(Kind kind, String reason, String detail) {
     /** @param detail what helps find the cause (the tail of the child's stderr), kept with the status */
     public static TrialEnd failed(String reason, String detail) {
         return new TrialEnd(Kind.FAILED, reason, detail);
+    }
+
+    /** @param reason the scheduler's own word for why (e.g. "Slurm: time limit exceeded (TIMEOUT)") */
+    public static TrialEnd killed(String reason, String detail) {
+        return new TrialEnd(Kind.KILLED, reason, detail);
     }
 
     public static TrialEnd interrupted(String reason) {

@@ -1,0 +1,60 @@
+package org.ablate.slurm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One array task as {@code squeue} shows it: its index, Slurm's state and Slurm's reason. Ended
+ * tasks stay listed for the controller's MinJobAge (five minutes by default).
+ */
+record ArrayTask(int index, String state, String reason, String timeLimit) {
+
+    /** Still queued, running or being requeued: the trial has not ended. */
+    private static final Set<String> ACTIVE = Set.of("PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED",
+            "REQUEUE_FED", "REQUEUE_HOLD", "RESIZING", "SUSPENDED", "STOPPED", "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD",
+            "SPECIAL_EXIT");
+
+    /** What squeue is asked to print per task: {@code index|state|reason|time limit}. */
+    static final String FORMAT = "%K|%T|%r|%l";
+
+    boolean active() {
+        return ACTIVE.contains(state);
+    }
+
+    boolean running() {
+        return state.equals("RUNNING");
+    }
+
+    boolean completed() {
+        return state.equals("COMPLETED");
+    }
+
+    /** Slurm's word for an ended task that did not complete, for the trial's status. */
+    String describe() {
+        String why = switch (state) {
+            case "TIMEOUT" -> "time limit exceeded (TIMEOUT, limit " + timeLimit + ")";
+            case "CANCELLED" -> "the task was cancelled (CANCELLED, e.g. scancel)";
+            case "OUT_OF_MEMORY" -> "out of memory (OUT_OF_MEMORY)";
+            case "NODE_FAIL" -> "node failure (NODE_FAIL)";
+            case "PREEMPTED" -> "preempted (PREEMPTED)";
+            case "BOOT_FAIL" -> "the node failed to boot (BOOT_FAIL)";
+            case "DEADLINE" -> "deadline reached (DEADLINE)";
+            default -> "the task ended " + state;
+        };
+        return "Slurm: " + why + (reason.isEmpty() || reason.equals("None") ? "" : " [" + reason + "]");
+    }
+
+    /** squeue's lines ({@link #FORMAT}) by task index; lines of another job's shape are skipped. */
+    static Map<Integer, ArrayTask> parse(String squeue) {
+        Map<Integer, ArrayTask> out = new LinkedHashMap<>();
+        for (String line : squeue.split("\n")) {
+            String[] f = line.strip().split("\\|", -1);
+            if (f.length < 4 || !f[0].matches("[0-9]+")) {
+                continue;
+            }
+            out.put(Integer.parseInt(f[0]), new ArrayTask(Integer.parseInt(f[0]), f[1], f[2], f[3]));
+        }
+        return out;
+    }
+}
