@@ -98,6 +98,9 @@ final class BatchScript {
         s.setLength(s.length() - 1);
         s.append(")\n");
         s.append("trial=\"${trials[$SLURM_ARRAY_TASK_ID]}\"\n");
+        // one line per attempt in the task's output: which trial, where, which restart, which GPUs
+        s.append("echo \"ablate: trial $trial, task ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0},")
+                .append(" node $(hostname), CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES:-}\"\n");
         Map<String, String> env = new LinkedHashMap<>(command.environment());
         for (Map.Entry<String, String> e : env.entrySet()) {
             s.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append('\n');
