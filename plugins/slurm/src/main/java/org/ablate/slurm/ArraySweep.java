@@ -10,9 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.ablate.spi.Parameters;
 import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
@@ -24,12 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sweep as one Slurm job array, attached: every pending trial is announced, the batch script is
- * written into {@code <experiment>/slurm/} and submitted, then the array is watched with squeue
- * until every task has ended. The trials write their own folders (the results folder is on the
- * shared filesystem), from which the engine shows progress and mirrors to MLflow. A task Slurm
- * ended (time limit, out of memory, node failure, scancel) is recorded FAILED with Slurm's reason;
- * Ctrl-C cancels the array and its trials end INTERRUPTED.
+ * One sweep on Slurm. Pending trials that an earlier (detached) submission still has queued or
+ * running are attached to; the others are announced, written into one batch script in {@code
+ * <experiment>/slurm/} and submitted as one job array. Attached (the default), the arrays are
+ * watched with squeue until every task has ended; the trials write their own folders (the results
+ * folder is on the shared filesystem), from which the engine shows progress and mirrors to MLflow.
+ * A task Slurm ended (time limit, out of memory, node failure, scancel) is recorded FAILED with
+ * Slurm's reason; Ctrl-C cancels the arrays and their trials end INTERRUPTED. Detached, this returns
+ * once the array is submitted.
  */
 final class ArraySweep {
 
@@ -41,49 +45,107 @@ final class ArraySweep {
 
     private final LaunchContext context;
     private final Parameters options;
+    private final Path dir;
 
     ArraySweep(LaunchContext context) {
         this.context = context;
         this.options = context.options();
+        this.dir = context.experimentDir().resolve(FOLDER);
     }
 
     void run(List<LaunchTrial> trials) throws InterruptedException {
-        List<LaunchTrial> announced = new ArrayList<>();
+        Map<String, LaunchTrial> watched = new LinkedHashMap<>(); // by task key JOB_INDEX
+        List<LaunchTrial> toSubmit = new ArrayList<>();
+        Map<String, String> stillQueued = stillQueued();
         for (LaunchTrial t : trials) {
+            if (context.cancellation().isCancelled()) {
+                break;
+            }
+            String task = stillQueued.get(t.id());
+            if (task != null) {
+                if (!context.attaching(t)) {
+                    break;
+                }
+                LOG.info("trial {} is still in Slurm's queue as task {}: attaching", t.id(), task);
+                watched.put(task, t);
+            } else {
+                toSubmit.add(t);
+            }
+        }
+        List<LaunchTrial> announced = new ArrayList<>();
+        for (LaunchTrial t : toSubmit) {
             if (context.cancellation().isCancelled() || !context.starting(t)) {
                 break;
             }
             announced.add(t);
         }
-        if (announced.isEmpty()) {
+        if (!announced.isEmpty()) {
+            try {
+                Path script = writeScript(announced);
+                String job = submit(script);
+                SubmittedJobs.add(dir, new SubmittedJobs.Job(job, script.getFileName().toString(),
+                        announced.stream().map(LaunchTrial::id).toList()));
+                LOG.info("submitted {} trial(s) as Slurm job array {} ({})", announced.size(), job, script);
+                for (int i = 0; i < announced.size(); i++) {
+                    watched.put(ArrayTask.key(job, i), announced.get(i));
+                }
+            } catch (IOException | SlurmException e) {
+                String why = e instanceof SlurmException ? e.getMessage() : "cannot write the batch script: " + e;
+                LOG.error("slurm launcher: {}", why);
+                announced.forEach(t -> context.ended(t, TrialEnd.failed(why, "")));
+            }
+        }
+        if (watched.isEmpty()) {
             return;
         }
-        String jobId;
-        Path script;
+        if (options.getBoolean("detach")) {
+            watched.values().forEach(context::detached);
+            LOG.info("detached: {} trial(s) in Slurm's queue; `ablate status {}` shows them, `ablate run` again attaches",
+                    watched.size(), context.experimentDir().getFileName());
+            return;
+        }
+        watch(watched);
+    }
+
+    /** The pending trials an earlier submission still has queued or running: trial id to task key. */
+    private Map<String, String> stillQueued() {
+        List<SubmittedJobs.Job> jobs = SubmittedJobs.read(dir);
+        Map<String, String> out = new HashMap<>();
+        if (jobs.isEmpty()) {
+            return out;
+        }
+        Map<String, ArrayTask> queue;
         try {
-            script = writeScript(announced);
-            jobId = submit(script);
-        } catch (IOException | SlurmException e) {
-            String why = e instanceof SlurmException ? e.getMessage() : "cannot write the batch script: " + e;
-            LOG.error("slurm launcher: {}", why);
-            announced.forEach(t -> context.ended(t, TrialEnd.failed(why, "")));
-            return;
+            queue = ArrayTask.query(jobs.stream().map(SubmittedJobs.Job::id).toList());
+        } catch (SlurmException e) {
+            LOG.warn("cannot ask squeue about the earlier submissions ({}); submitting every pending trial", e.getMessage());
+            return out;
         }
-        LOG.info("submitted {} trial(s) as Slurm job array {} ({})", announced.size(), jobId, script);
-        watch(jobId, announced, script.getParent());
+        for (SubmittedJobs.Job job : jobs) {
+            for (int i = 0; i < job.trials().size(); i++) {
+                ArrayTask task = queue.get(ArrayTask.key(job.id(), i));
+                if (task != null && task.active()) {
+                    out.put(job.trials().get(i), task.key());
+                }
+            }
+        }
+        return out;
     }
 
     private Path writeScript(List<LaunchTrial> trials) throws IOException {
-        Path dir = Files.createDirectories(context.experimentDir().resolve(FOLDER));
+        Files.createDirectories(dir);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT));
         Path script = dir.resolve("array-" + stamp + ".sbatch");
         LaunchTrial first = trials.get(0);
         TrialCommand command = context.command(first)
                 .withJvmOptions(SlurmLauncher.jvmOptions(first.resources(), options.getString("jvm_options")))
                 .withEnvironment(TrialProcess.environment(first.resources(), List.of()));
-        BatchScript.write(script, "ablate-" + context.experimentDir().getFileName(), trials, command, options,
-                context.trialTimeout(), false);
+        BatchScript.write(script, jobName(context.experimentDir()), trials, command, options, context.trialTimeout(), false);
         return script;
+    }
+
+    static String jobName(Path experimentDir) {
+        return "ablate-" + experimentDir.getFileName();
     }
 
     private static String submit(Path script) throws SlurmException {
@@ -96,23 +158,21 @@ final class ArraySweep {
         return id;
     }
 
-    private void watch(String jobId, List<LaunchTrial> trials, Path outputDir) throws InterruptedException {
-        Map<Integer, LaunchTrial> open = new LinkedHashMap<>();
-        for (int i = 0; i < trials.size(); i++) {
-            open.put(i, trials.get(i));
-        }
-        Map<Integer, TrialDeadline> deadlines = new HashMap<>();
-        Map<Integer, String> cancelledBecause = new HashMap<>();
+    private void watch(Map<String, LaunchTrial> watched) throws InterruptedException {
+        Map<String, LaunchTrial> open = new LinkedHashMap<>(watched);
+        Set<String> jobs = new LinkedHashSet<>();
+        open.keySet().forEach(k -> jobs.add(k.substring(0, k.indexOf('_'))));
+        Map<String, TrialDeadline> deadlines = new HashMap<>();
+        Map<String, String> cancelledBecause = new HashMap<>();
         long unreachableSince = 0;
         while (!open.isEmpty()) {
             if (context.cancellation().isCancelled()) {
-                cancelAll(jobId, open);
+                cancelAll(jobs, open);
                 return;
             }
-            Map<Integer, ArrayTask> queue;
+            Map<String, ArrayTask> queue;
             try {
-                queue = ArrayTask.parse(SlurmCommands.check(List.of("squeue", "-h", "-r", "-t", "all", "-j", jobId,
-                        "-o", ArrayTask.FORMAT)));
+                queue = ArrayTask.query(jobs);
                 unreachableSince = 0;
             } catch (SlurmException e) {
                 long now = System.nanoTime();
@@ -126,23 +186,23 @@ final class ArraySweep {
             }
             for (var it = open.entrySet().iterator(); it.hasNext(); ) {
                 var entry = it.next();
-                int index = entry.getKey();
+                String key = entry.getKey();
                 LaunchTrial trial = entry.getValue();
-                ArrayTask task = queue.get(index);
+                ArrayTask task = queue.get(key);
                 if (task != null && task.active()) {
                     if (!task.running()) {
-                        deadlines.remove(index); // queued again (requeued): its time counts from its next start
-                    } else if (deadlines.computeIfAbsent(index, i -> TrialDeadline.launchedNow(context, trial)).passed()
-                            && !cancelledBecause.containsKey(index)) {
+                        deadlines.remove(key); // queued again (requeued): its time counts from its next start
+                    } else if (deadlines.computeIfAbsent(key, k -> TrialDeadline.launchedNow(context, trial)).passed()
+                            && !cancelledBecause.containsKey(key)) {
                         String after = format(context.trialTimeout().orElseThrow());
-                        LOG.warn("trial {} timed out after {}; cancelling its Slurm task {}_{}", trial.id(), after, jobId, index);
-                        cancelledBecause.put(index, "timed out after " + after);
-                        cancel(jobId + "_" + index);
+                        LOG.warn("trial {} timed out after {}; cancelling its Slurm task {}", trial.id(), after, key);
+                        cancelledBecause.put(key, "timed out after " + after);
+                        cancel(key);
                     }
                     continue;
                 }
                 it.remove();
-                context.ended(trial, ended(task, cancelledBecause.get(index), outputDir.resolve(jobId + "_" + index + ".out")));
+                context.ended(trial, ended(task, cancelledBecause.get(key), dir.resolve(key + ".out")));
             }
             if (!open.isEmpty()) {
                 sleep();
@@ -169,15 +229,14 @@ final class ArraySweep {
         return TrialEnd.killed(task.describe(), tail);
     }
 
-    /** Ctrl-C: cancels the array, waits (up to the cancel grace) for its tasks to end, and reports them interrupted. */
-    private void cancelAll(String jobId, Map<Integer, LaunchTrial> open) {
-        cancel(jobId);
+    /** Ctrl-C: cancels the watched tasks, waits (up to the cancel grace) for them to end, and reports them interrupted. */
+    private void cancelAll(Set<String> jobs, Map<String, LaunchTrial> open) {
+        cancel(String.join(" ", open.keySet()));
         long deadline = System.nanoTime() + context.cancelGrace().toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                Map<Integer, ArrayTask> queue = ArrayTask.parse(SlurmCommands.check(List.of("squeue", "-h", "-r", "-t",
-                        "all", "-j", jobId, "-o", ArrayTask.FORMAT)));
-                if (queue.values().stream().noneMatch(t -> open.containsKey(t.index()) && t.active())) {
+                Map<String, ArrayTask> queue = ArrayTask.query(jobs);
+                if (queue.values().stream().noneMatch(t -> open.containsKey(t.key()) && t.active())) {
                     break;
                 }
                 Thread.sleep(200);
@@ -189,11 +248,14 @@ final class ArraySweep {
         open.values().forEach(t -> context.ended(t, TrialEnd.interrupted(reason)));
     }
 
-    private static void cancel(String job) {
+    /** @param tasks task keys separated by spaces (scancel takes several) */
+    private static void cancel(String tasks) {
+        List<String> argv = new ArrayList<>(List.of("scancel"));
+        argv.addAll(List.of(tasks.split(" ")));
         try {
-            SlurmCommands.check(List.of("scancel", job));
+            SlurmCommands.check(argv);
         } catch (SlurmException e) {
-            LOG.warn("scancel {} failed: {}", job, e.getMessage());
+            LOG.warn("scancel {} failed: {}", tasks, e.getMessage());
         }
     }
 

@@ -36,6 +36,9 @@ public final class SlurmLauncher implements Launcher {
                     .doc("At most this many of the array's tasks at once (--array=0-N%THROTTLE); 0: as many as Slurm runs."),
             Param.stringList("sbatch_args").defaultValue(List.of())
                     .doc("Further sbatch options, one per item, written as #SBATCH lines (e.g. [--constraint=a100, --nice=10])."),
+            Param.bool("detach").defaultValue(false)
+                    .doc("Submit and exit (also --detach): `ablate status` shows the queue, `ablate run` again attaches to"
+                            + " the tasks still queued or running and submits what is missing."),
             Param.string("jvm_options").defaultValue("")
                     .doc("Extra JVM options for each trial's process, separated by spaces."),
             Param.integer("output_lines").defaultValue(40).range(1, 10_000)
@@ -84,6 +87,39 @@ public final class SlurmLauncher implements Launcher {
         if (!trials.isEmpty()) {
             new ArraySweep(context).run(trials);
         }
+    }
+
+    /** One line per submitted array with tasks still in the queue: its id, script and how many tasks are in which state. */
+    @Override
+    public List<String> queue(java.nio.file.Path experimentDir) {
+        java.nio.file.Path dir = experimentDir.resolve(ArraySweep.FOLDER);
+        List<SubmittedJobs.Job> jobs = SubmittedJobs.read(dir);
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, ArrayTask> tasks;
+        try {
+            tasks = ArrayTask.query(jobs.stream().map(SubmittedJobs.Job::id).toList());
+        } catch (SlurmException e) {
+            return List.of("slurm: cannot read the queue: " + e.getMessage());
+        }
+        List<String> out = new ArrayList<>();
+        for (SubmittedJobs.Job job : jobs) {
+            java.util.Map<String, Integer> byState = new java.util.TreeMap<>();
+            for (int i = 0; i < job.trials().size(); i++) {
+                ArrayTask t = tasks.get(ArrayTask.key(job.id(), i));
+                if (t != null && t.active()) {
+                    byState.merge(t.state(), 1, Integer::sum);
+                }
+            }
+            if (!byState.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                byState.forEach((state, n) -> parts.add(n + " " + state));
+                out.add("slurm job " + job.id() + " (" + job.script() + "): " + String.join(", ", parts)
+                        + " of " + job.trials().size() + " task(s); `ablate run` attaches");
+            }
+        }
+        return out;
     }
 
     /**

@@ -57,19 +57,6 @@ final class SlurmCluster {
         run(Path.of("../../bin/slurm-cluster").toAbsolutePath().normalize().toString(), "node-start", dir.toString());
     }
 
-    /** The id of the array job of this name, once it is queued (null if none within the wait). */
-    static String jobNamed(String name, long waitMillis) throws IOException, InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        do {
-            String out = run("squeue", "-h", "-t", "all", "-n", name, "-o", "%F").strip();
-            if (!out.isEmpty()) {
-                return out.lines().findFirst().orElseThrow().strip();
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < end);
-        return null;
-    }
-
     /** The job's tasks squeue still shows active (pending, running, completing). */
     static List<String> activeTasks(String job) throws IOException, InterruptedException {
         return run("squeue", "-h", "-r", "-j", job, "-o", "%i %T").lines().map(String::strip).filter(l -> !l.isEmpty()).toList();

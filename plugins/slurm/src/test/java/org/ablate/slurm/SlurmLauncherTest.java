@@ -268,7 +268,7 @@ class SlurmLauncherTest {
             }
             Thread.sleep(100);
         }
-        String job = SlurmCluster.jobNamed("ablate-hours", 1000);
+        String job = submittedJob(results.resolve("hours"));
         assertNotNull(job, Files.readString(tmp.resolve("run.log")));
         assertEquals(2, SlurmCluster.activeTasks(job).size(), Files.readString(tmp.resolve("run.log")));
 
@@ -283,6 +283,45 @@ class SlurmLauncherTest {
         for (TrialFolder t : trials) {
             assertEquals(TrialState.INTERRUPTED, t.status().orElseThrow().state(), log);
         }
+    }
+
+    @Test
+    void detachSubmitsAndExitsStatusShowsTheQueueAndRunAgainAttachesWithoutResubmitting() throws Exception {
+        // one task at a time, so that some are still queued when status and the second run look
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 100000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        Path results = tmp.resolve("b");
+        long t0 = System.nanoTime();
+        InProcessCli.Result detached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm", "launcher.throttle=1", "--detach");
+        long submitMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, detached.code(), detached.toString());
+        Path log = results.resolve("pi/sweep.log");
+        assertTrue(Files.readString(log).contains("detached: 3 trial(s) in Slurm's queue"), Files.readString(log));
+        String job = submittedJob(results.resolve("pi"));
+        assertNotNull(job);
+        assertFalse(SlurmCluster.activeTasks(job).isEmpty(), "nothing left in the queue after the detached run");
+
+        InProcessCli.Result status = InProcessCli.run("status", file.toString(), "--results-dir", results.toString());
+        assertEquals(0, status.code(), status.toString());
+        assertTrue(status.out().contains("slurm job " + job + " (array-"), status.out());
+        assertTrue(status.out().contains(" of 3 task(s); `ablate run` attaches"), status.out());
+
+        InProcessCli.Result attached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        assertEquals(0, attached.code(), attached.toString());
+        System.out.printf("detached submission of 3 trials: %d ms; re-attached run: %d ms%n", submitMillis,
+                (System.nanoTime() - t0) / 1_000_000 - submitMillis);
+        assertTrue(Files.readString(log).contains("is still in Slurm's queue as task " + job + "_"), Files.readString(log));
+        // nothing was submitted again: one script, one job, one attempt per trial
+        assertEquals(1, files(results.resolve("pi/slurm"), ".sbatch").size());
+        assertEquals(1, Files.readAllLines(results.resolve("pi/slurm/jobs.tsv")).size());
+        List<String> ran = attempts(results.resolve("pi")).stream().map(m -> m.group(1)).sorted().toList();
+        assertEquals(3, ran.size(), ran.toString());
+        assertEquals(3, ran.stream().distinct().count(), "a trial ran twice: " + ran);
+        assertEquals(recorded(tmp.resolve("a")), recorded(results));
     }
 
     @Test
@@ -331,6 +370,12 @@ class SlurmLauncherTest {
     }
 
     // --- helpers
+
+    /** The job id of the experiment's (first) submitted array, from the launcher's record. */
+    private static String submittedJob(Path experiment) throws IOException {
+        Path jobs = experiment.resolve(ArraySweep.FOLDER).resolve(SubmittedJobs.FILE);
+        return Files.isRegularFile(jobs) ? Files.readAllLines(jobs).get(0).split("\t")[0] : null;
+    }
 
     private Path write(String name, String yaml) throws IOException {
         Path file = tmp.resolve(name + ".yaml");

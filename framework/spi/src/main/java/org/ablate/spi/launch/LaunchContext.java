@@ -46,6 +46,18 @@ public interface LaunchContext {
     boolean starting(LaunchTrial trial);
 
     /**
+     * Announces a trial that an earlier invocation handed to a scheduler and that still runs (or
+     * waits) there: as {@link #starting}, but its folder is left as it is, since its process writes it.
+     */
+    boolean attaching(LaunchTrial trial);
+
+    /**
+     * Says that a trial announced with {@link #starting} or {@link #attaching} runs on without this
+     * process (a detached submission): it has no end here; a later {@code ablate run} attaches to it.
+     */
+    void detached(LaunchTrial trial);
+
+    /**
      * Whether a trial announced with {@link #starting} has recorded its own start (run elsewhere: its
      * process has written the trial's config). A launcher's timeout counts from then, as it does in
      * process, so that a child's start-up (a JVM, the plugins, the plan) is not taken from the trial.
