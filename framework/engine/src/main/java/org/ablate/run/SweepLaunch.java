@@ -196,7 +196,7 @@ final class SweepLaunch implements LaunchContext {
     @Override
     public boolean starting(LaunchTrial trial) {
         TrialSpec spec = spec(trial);
-        ExternalTrial e = new ExternalTrial(spec, folder.trial(spec.id()), folder.name(), provenance, tracker, clock);
+        ExternalTrial e = new ExternalTrial(spec, folder, provenance, tracker, clock);
         synchronized (running) {
             if (!mayStart() || external.containsKey(spec.id())) {
                 return false;
