@@ -220,7 +220,7 @@ final class SweepLaunch implements LaunchContext {
 
     private boolean announce(LaunchTrial trial, boolean archive) {
         TrialSpec spec = spec(trial);
-        ExternalTrial e = new ExternalTrial(spec, folder.trial(spec.id()), folder.name(), provenance, tracker, clock);
+        ExternalTrial e = new ExternalTrial(spec, folder, provenance, tracker, clock);
         synchronized (running) {
             if (!mayStart() || external.containsKey(spec.id())) {
                 return false;

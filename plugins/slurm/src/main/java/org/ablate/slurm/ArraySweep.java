@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class ArraySweep {
 
     static final String FOLDER = "slurm";
+    /** Where {@code run-trial --attempt} stages attempts: {@code <experiment>/.staging/<id>/<attempt>/} (the store's layout). */
+    private static final String STAGING = ".staging";
     private static final Logger LOG = LoggerFactory.getLogger(ArraySweep.class);
     private static final long POLL_MS = 1_000;
     /** squeue failing this long in a row (the controller gone) ends the watch. */
@@ -140,7 +142,10 @@ final class ArraySweep {
         TrialCommand command = context.command(first)
                 .withJvmOptions(SlurmLauncher.jvmOptions(first.resources(), options.getString("jvm_options")))
                 .withEnvironment(TrialProcess.environment(first.resources(), List.of()));
-        BatchScript.write(script, jobName(context.experimentDir()), trials, command, options, context.trialTimeout(), false);
+        // attached, each task stages its attempt and this process commits it; a detached submission's tasks
+        // write the trial folders themselves, since the next sweep's start tidies staged attempts away
+        BatchScript.write(script, jobName(context.experimentDir()), trials, command, options, context.trialTimeout(),
+                !options.getBoolean("detach"));
         return script;
     }
 
@@ -202,12 +207,41 @@ final class ArraySweep {
                     continue;
                 }
                 it.remove();
-                context.ended(trial, ended(task, cancelledBecause.get(key), dir.resolve(key + ".out")));
+                TrialEnd end = ended(task, cancelledBecause.get(key), dir.resolve(key + ".out"));
+                String attempt = lastAttempt(trial, key);
+                context.ended(trial, attempt == null ? end : end.ofAttempt(attempt));
             }
             if (!open.isEmpty()) {
                 sleep();
             }
         }
+    }
+
+    /**
+     * The token of the task's last attempt ({@code JOB_INDEX.RESTART}, as the batch script passes
+     * {@code --attempt}): a requeued task's restarts each stage their own folder, the last one is
+     * the one that ended. Null when the task staged nothing (a detached submission's, or one that
+     * died before its JVM started).
+     */
+    private String lastAttempt(LaunchTrial trial, String key) {
+        Path staging = context.experimentDir().resolve(STAGING).resolve(trial.id());
+        String last = null;
+        int highest = -1;
+        try (var attempts = Files.list(staging)) {
+            for (Path p : (Iterable<Path>) attempts::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(key + ".") && name.substring(key.length() + 1).matches("[0-9]+")) {
+                    int restart = Integer.parseInt(name.substring(key.length() + 1));
+                    if (restart > highest) {
+                        highest = restart;
+                        last = name;
+                    }
+                }
+            }
+        } catch (IOException none) {
+            return null;
+        }
+        return last;
     }
 
     /**
@@ -245,7 +279,11 @@ final class ArraySweep {
             }
         }
         String reason = context.cancellation().reason();
-        open.values().forEach(t -> context.ended(t, TrialEnd.interrupted(reason)));
+        open.forEach((key, t) -> {
+            String attempt = lastAttempt(t, key);
+            TrialEnd end = TrialEnd.interrupted(reason);
+            context.ended(t, attempt == null ? end : end.ofAttempt(attempt));
+        });
     }
 
     /** @param tasks task keys separated by spaces (scancel takes several) */

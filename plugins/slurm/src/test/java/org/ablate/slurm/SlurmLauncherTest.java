@@ -408,9 +408,18 @@ class SlurmLauncherTest {
                 .orElseThrow(() -> new IllegalStateException("no task output names trial " + trial));
     }
 
+    /** The trials' folders and the attempts staged while they run ({@code .staging/<id>/<attempt>/}). */
     private static List<TrialFolder> trialsOrNone(Path results, String experiment) {
         try {
-            return Files.isDirectory(results.resolve(experiment)) ? TrialRecords.trials(results, experiment) : List.of();
+            if (!Files.isDirectory(results.resolve(experiment))) {
+                return List.of();
+            }
+            List<TrialFolder> out = new ArrayList<>(TrialRecords.trials(results, experiment));
+            org.ablate.store.ExperimentFolder folder = new org.ablate.store.ResultsStore(results).experiment(experiment);
+            for (String id : folder.stagedTrials()) {
+                out.addAll(folder.stagedAttempts(id));
+            }
+            return out;
         } catch (IOException | RuntimeException notYet) {
             return List.of();
         }

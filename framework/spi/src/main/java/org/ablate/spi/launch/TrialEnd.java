@@ -9,8 +9,13 @@ import java.util.Objects;
  * the end with this reason, unless the trial's folder already holds one. {@link Kind#KILLED}: a
  * scheduler stopped it (a time limit, out of memory, a node failure, a cancel): recorded FAILED with
  * this reason even over the INTERRUPTED the trial recorded itself when the scheduler's signal came.
+ *
+ * @param attempt the attempt token the trial ran under ({@code run-trial --attempt}; see
+ *                {@link TrialCommand#withAttempt}), or "" when it wrote the trial's folder itself.
+ *                The engine commits that staged attempt: exactly one attempt of a trial is ever
+ *                committed, the others are archived.
  */
-public record TrialEnd(Kind kind, String reason, String detail) {
+public record TrialEnd(Kind kind, String reason, String detail, String attempt) {
 
     public enum Kind { RECORDED, FAILED, INTERRUPTED, KILLED }
 
@@ -18,6 +23,16 @@ public record TrialEnd(Kind kind, String reason, String detail) {
         Objects.requireNonNull(kind, "kind");
         reason = reason == null ? "" : reason;
         detail = detail == null ? "" : detail;
+        attempt = attempt == null ? "" : attempt;
+    }
+
+    public TrialEnd(Kind kind, String reason, String detail) {
+        this(kind, reason, detail, "");
+    }
+
+    /** The same end, of the attempt with this token. */
+    public TrialEnd ofAttempt(String token) {
+        return new TrialEnd(kind, reason, detail, token);
     }
 
     public static TrialEnd recorded() {
