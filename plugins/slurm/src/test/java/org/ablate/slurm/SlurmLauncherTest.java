@@ -208,6 +208,63 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void aRequeuedTaskRunsItsTrialAgainAndOnlyItsLastAttemptIsCommitted() throws Exception {
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 150000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        Path results = tmp.resolve("b");
+        AtomicReference<String> requeued = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread requeuer = new Thread(() -> {
+            try {
+                while (requeued.get() == null) {
+                    for (TrialFolder t : trialsOrNone(results, "pi")) {
+                        if (requeued.get() == null && runningWithMetrics(t)) {
+                            Matcher task = attemptOf(results.resolve("pi"), t.id());
+                            String key = task.group(2) + "_" + task.group(3);
+                            SlurmCluster.run("scontrol", "requeue", key);
+                            requeued.set(t.id());
+                            // a requeued job waits before it is eligible again: release it now
+                            for (int i = 0; i < 100 && attempts(results.resolve("pi")).stream()
+                                    .noneMatch(m -> m.group(1).equals(t.id()) && m.group(4).equals("1")); i++) {
+                                Thread.sleep(300);
+                                try {
+                                    SlurmCluster.run("scontrol", "update", "jobid=" + key, "StartTime=now");
+                                } catch (IllegalStateException notPendingYet) {
+                                    // still completing its first attempt
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        requeuer.setDaemon(true);
+        requeuer.start();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        requeuer.join(60_000);
+        assertEquals(null, failure.get());
+        assertNotNull(requeued.get(), "no task was requeued mid-trial: " + r);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(recorded(tmp.resolve("a")), recorded(results), "every trial FINISHED with undisturbed records");
+        // the requeued trial ran twice (restart 0 and 1); its first attempt was archived, not committed
+        List<String> restarts = attempts(results.resolve("pi")).stream().filter(m -> m.group(1).equals(requeued.get()))
+                .map(m -> m.group(4)).toList();
+        assertEquals(List.of("0", "1"), restarts);
+        try (Stream<Path> archived = Files.list(results.resolve("pi/.attempts"))) {
+            List<String> names = archived.map(p -> p.getFileName().toString()).toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith(requeued.get() + "."), names.toString());
+        }
+        assertFalse(Files.exists(results.resolve("pi/.staging/" + requeued.get())), "an attempt was left staged");
+    }
+
+    @Test
     void aTaskPastItsSlurmTimeLimitIsRecordedFailedWithTimeLimit() throws Exception {
         Path file = write("hours", """
                 name: hours
