@@ -20,6 +20,11 @@ public final class ExitCodes {
     public static final int MISSING_TOOL = org.ablate.export.WandbExport.MISSING_WANDB;
     /** {@code run-trial}: the trial id is not in the experiment's plan (the file or the overrides changed). */
     public static final int UNKNOWN_TRIAL = 8;
+    /**
+     * {@code run-trial --attempt}: the store already shows the trial FINISHED (another attempt was
+     * committed), so this attempt did not run and wrote nothing.
+     */
+    public static final int ALREADY_COMMITTED = org.ablate.spi.launch.TrialCommand.ALREADY_COMMITTED;
     /** The launcher's cluster cannot be reached (e.g. no Spark master answers at {@code launcher.master}). */
     public static final int LAUNCHER_UNAVAILABLE = 10;
     /** An unexpected error (a bug): the stack trace is printed. */

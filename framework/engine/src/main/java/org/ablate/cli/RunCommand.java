@@ -76,6 +76,10 @@ final class RunCommand implements Callable<Integer> {
                     + " launcher.KEY=VALUE sets its options (default: the file's 'launcher:').")
     String launcher;
 
+    @Option(names = "--detach", description = "Submit the trials to the launcher's scheduler and exit (launchers that"
+            + " support it: slurm); `ablate status` shows them, `ablate run` again attaches (same as launcher.detach=true).")
+    boolean detach;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "bar, log (periodic lines) or auto (a bar on a terminal): ${COMPLETION-CANDIDATES}.")
     Progress progress;
@@ -94,7 +98,12 @@ final class RunCommand implements Callable<Integer> {
                         ? RunOptions.Display.BAR : RunOptions.Display.LOG_LINES);
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String invocation = org.ablate.provenance.Provenance.command("ablate run", args.subList(1, args.size()));
-        RunRequest request = new RunRequest(experiment, overrides, maxTrials, trialTimeout, trackingUri, options, noReport,
+        List<String> withDetach = new ArrayList<>(overrides);
+        if (detach) {
+            // a launcher option, so that a launcher that cannot detach refuses it like any unknown option
+            withDetach.add(org.ablate.run.LaunchChoice.OPTION_PREFIX + "detach=true");
+        }
+        RunRequest request = new RunRequest(experiment, withDetach, maxTrials, trialTimeout, trackingUri, options, noReport,
                 resultsDir, invocation, launcher, AblateCli.class.getName());
         PrintWriter out = spec.commandLine().getOut();
         ExperimentService service = new ExperimentService(out, spec.commandLine().getErr());

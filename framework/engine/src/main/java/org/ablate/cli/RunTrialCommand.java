@@ -16,7 +16,9 @@ import org.ablate.plugin.PluginRuntime;
 import org.ablate.run.SingleTrialRun;
 import org.ablate.run.TrialOutcome;
 import org.ablate.store.Json;
+import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
+import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.service.ExperimentLocator;
 import picocli.CommandLine;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the trial FINISHED", "1:the trial FAILED or was INTERRUPTED",
                 "2:bad experiment file, override or option", "3:a plugin failed to load",
-                "8:the trial id is not in the experiment's plan"})
+                "8:the trial id is not in the experiment's plan",
+                "9:--attempt: the trial is already committed FINISHED (nothing run or written)"})
 final class RunTrialCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -49,6 +52,11 @@ final class RunTrialCommand implements Callable<Integer> {
     @Option(names = "--trial", required = true, paramLabel = "ID", description = "The trial's id (12 hex digits).")
     String trial;
 
+    @Option(names = "--attempt", paramLabel = "ATTEMPT",
+            description = "Write into <experiment>/.staging/<ID>/<ATTEMPT>/ for the launcher to commit, instead of"
+                    + " <experiment>/<ID>/ (a token of letters, digits, '.', '_', '-' chosen by the launcher).")
+    String attempt;
+
     @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "${env:ABLATE_RESULTS:-results}",
             description = "Results store root (default: $ABLATE_RESULTS or ./results).")
     Path resultsDir;
@@ -62,6 +70,10 @@ final class RunTrialCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (attempt != null && !ExperimentFolder.isAttemptToken(attempt)) {
+            throw new ConfigException("--attempt", "'" + attempt + "' is not an attempt token (accepted: 1 to 64 letters,"
+                    + " digits, '.', '_' or '-', starting with a letter or digit)");
+        }
         Path file = ExperimentLocator.locate(experiment);
         PluginRuntime engine = PluginRuntime.start();
         // the sweep section is read by this engine's sweepers, as the parent's plan was
@@ -75,10 +87,21 @@ final class RunTrialCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return ExitCodes.UNKNOWN_TRIAL;
         }
+        ResultsStore store = new ResultsStore(resultsDir);
+        if (attempt != null) {
+            TrialFolder committed = store.experiment(plan.experiment().name()).trial(trial);
+            if (committed.isFinished()) {
+                // a duplicate (speculative, re-queued, retried after a lost reply): the trial must not run twice
+                spec.commandLine().getErr().println("ablate: trial " + trial + " is already committed FINISHED in "
+                        + committed.dir() + "; attempt " + attempt + " not run");
+                spec.commandLine().getErr().flush();
+                return ExitCodes.ALREADY_COMMITTED;
+            }
+        }
         Map<String, Object> recorded = provenance == null
                 ? org.ablate.provenance.Provenance.collect(file.toAbsolutePath().getParent(), engine.plugins())
                 : readProvenance(provenance);
-        TrialOutcome outcome = SingleTrialRun.run(plan, one, engine, new ResultsStore(resultsDir), recorded);
+        TrialOutcome outcome = SingleTrialRun.run(plan, one, engine, store, recorded, attempt);
         return outcome.state() == TrialState.FINISHED ? ExitCodes.OK : ExitCodes.TRIALS_FAILED;
     }
 

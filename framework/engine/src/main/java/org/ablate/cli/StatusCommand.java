@@ -97,9 +97,30 @@ final class StatusCommand implements Callable<Integer> {
         if (!results.scopeNote().isEmpty()) {
             out.println(results.scopeNote());
         }
+        queueLines(results.sweep().launcher(), folder).forEach(out::println);
         out.flush();
         err.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * What the sweep's launcher's scheduler says about trials it still has (a detached Slurm
+     * submission); nothing for the built-in launchers, whose trials end with the invocation.
+     */
+    private static List<String> queueLines(String launcher, ExperimentFolder folder) {
+        if (launcher == null || launcher.equals(org.ablate.launch.InProcessLauncher.NAME)
+                || launcher.equals(org.ablate.launch.ProcessLauncher.NAME)) {
+            return List.of();
+        }
+        try {
+            org.ablate.spi.ComponentRegistry registry = org.ablate.plugin.PluginRuntime.start().registry();
+            if (registry.find(org.ablate.spi.launch.Launcher.class, launcher).isEmpty()) {
+                return List.of();
+            }
+            return registry.create(org.ablate.spi.launch.Launcher.class, launcher).queue(folder.dir());
+        } catch (RuntimeException e) {
+            return List.of("(cannot ask launcher '" + launcher + "' about its queue: " + e.getMessage() + ")");
+        }
     }
 
     private static Set<String> plannedIds(ExperimentResults results) {

@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.ablate.experiment.TrialSpec;
 import org.ablate.spi.launch.TrialEnd;
+import java.util.List;
+import org.ablate.store.ExperimentFolder;
 import org.ablate.store.Json;
+import org.ablate.store.TrialCommit;
 import org.ablate.store.StoreException;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
@@ -20,17 +23,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's view of a trial that runs in another process and writes its own folder: the display
- * follows its progress file, the tracker starts once its config.json is there (and then tails its
- * metrics), and its end is read from the folder, or recorded here when the process died or was
- * stopped before writing one.
+ * The engine's view of a trial that runs in another process and writes its own folder, or a staged
+ * attempt at it ({@code run-trial --attempt}): the display follows its progress file, the tracker
+ * starts once its config.json is there (and then tails its metrics), and its end is read from the
+ * folder, or recorded here when the process died or was stopped before writing one. A staged
+ * attempt is followed while it runs (the newest one that has started, when a launcher retries) and
+ * committed here at its end ({@link TrialCommit}): exactly one attempt becomes the trial's folder.
  */
 final class ExternalTrial implements RunningTrial {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExternalTrial.class);
 
     private final TrialSpec spec;
-    private final TrialFolder folder;
+    private final ExperimentFolder experimentFolder;
+    /** The folder followed: the trial's own, or the staged attempt now running; the committed one once ended. */
+    private volatile TrialFolder folder;
     private final String experiment;
     private final Map<String, Object> provenance;
     private final Tracker tracker;
@@ -43,12 +50,13 @@ final class ExternalTrial implements RunningTrial {
     private boolean tracked;
     private volatile StoreException storeFailure;
 
-    ExternalTrial(TrialSpec spec, TrialFolder folder, String experiment, Map<String, Object> provenance, Tracker tracker,
+    ExternalTrial(TrialSpec spec, ExperimentFolder experimentFolder, Map<String, Object> provenance, Tracker tracker,
                   java.time.InstantSource clock) {
         this.clock = clock;
         this.spec = spec;
-        this.folder = folder;
-        this.experiment = experiment;
+        this.experimentFolder = experimentFolder;
+        this.folder = experimentFolder.trial(spec.id());
+        this.experiment = experimentFolder.name();
         this.provenance = provenance;
         this.tracker = tracker;
     }
@@ -84,13 +92,55 @@ final class ExternalTrial implements RunningTrial {
         if (done.isDone()) {
             return;
         }
+        followNewestAttempt();
         ProgressFile.read(folder, progress);
         startTracking();
     }
 
     /** Whether this attempt has recorded its start: the earlier attempt was moved aside, so a config.json is this one's. */
-    boolean started() {
+    synchronized boolean started() {
+        if (!done.isDone()) {
+            followNewestAttempt();
+        }
         return Files.isRegularFile(folder.file(TrialFolder.CONFIG));
+    }
+
+    /**
+     * Switches to the staged attempt that started last among those still running (a retry after the
+     * followed one was lost); what the tracker mirrored of the lost one is withdrawn.
+     */
+    private void followNewestAttempt() {
+        List<TrialFolder> attempts;
+        try {
+            attempts = experimentFolder.stagedAttempts(spec.id());
+        } catch (IOException | RuntimeException e) {
+            return; // listed again at the next poll
+        }
+        Optional<TrialFolder> newest = attempts.stream()
+                .filter(a -> Files.isRegularFile(a.file(TrialFolder.CONFIG)))
+                .filter(a -> a.status().map(s -> s.state() == TrialState.RUNNING).orElse(true))
+                .max(java.util.Comparator.comparing(ExternalTrial::lastActive));
+        if (newest.isPresent() && !newest.get().dir().equals(folder.dir())) {
+            follow(newest.get(), "a later attempt of the trial started");
+        }
+    }
+
+    private void follow(TrialFolder attempt, String why) {
+        if (tracked) {
+            trialTracker.discard(why);
+            trialTracker = TrialTracker.NONE;
+            tracked = false;
+        }
+        folder = attempt;
+    }
+
+    /** When the attempt last made a file (its progress file is replaced every half second while it runs). */
+    private static java.nio.file.attribute.FileTime lastActive(TrialFolder attempt) {
+        try {
+            return Files.getLastModifiedTime(attempt.dir());
+        } catch (IOException gone) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
     }
 
     private void startTracking() {
@@ -111,9 +161,79 @@ final class ExternalTrial implements RunningTrial {
         if (done.isDone()) {
             return done.join();
         }
+        TrialOutcome outcome = end.attempt().isEmpty() ? endInPlace(end) : endStaged(end);
+        startTracking();
+        done.complete(outcome);
+        return outcome;
+    }
+
+    /**
+     * A staged attempt ended: its end is recorded into it when it wrote none, then it is committed
+     * (or archived, when another attempt was committed FINISHED first) and the outcome read from the
+     * trial's committed folder.
+     */
+    private TrialOutcome endStaged(TrialEnd end) {
+        TrialFolder attempt;
+        try {
+            attempt = experimentFolder.staged(spec.id(), end.attempt());
+        } catch (IllegalArgumentException badToken) {
+            return record(TrialState.FAILED, "the launcher reported a bad attempt token: " + badToken.getMessage(), end.detail());
+        }
+        TrialCommit commit = new TrialCommit(experimentFolder);
+        TrialFolder committed = experimentFolder.trial(spec.id());
+        if (committed.isFinished()) {
+            // a duplicate attempt (it exited ALREADY_COMMITTED, or ran alongside the committed one): the commit stands
+            follow(committed, "the trial was already committed by another attempt");
+            tracked = true; // mirrored by whoever committed it
+            try {
+                commit.discard(spec.id(), end.attempt());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("trial {}: cannot archive the duplicate attempt {}: {}", spec.id(), end.attempt(), e.toString());
+            }
+            return fromFolder(committed.status().orElseThrow());
+        }
+        if (!attempt.exists()) {
+            // the attempt's process wrote nothing (it could not start, or died at once): record the end in place
+            if (!attempt.dir().equals(folder.dir())) {
+                follow(experimentFolder.trial(spec.id()), "the reported attempt left no folder");
+            }
+            return endInPlace(end);
+        }
+        if (!attempt.dir().equals(folder.dir())) {
+            follow(attempt, "another attempt of the trial was reported ended");
+        }
+        Optional<TrialStatus> status = readStatus();
+        if (status.isEmpty() || status.get().state() == TrialState.RUNNING || killedMidTrial(end, status)) {
+            String reason = end.kind() == TrialEnd.Kind.RECORDED ? "the trial's process ended without recording its end"
+                    : end.reason();
+            TrialState state = end.kind() == TrialEnd.Kind.INTERRUPTED ? TrialState.INTERRUPTED : TrialState.FAILED;
+            record(state, reason, end.detail());
+        }
+        return commitAndRead(commit, end);
+    }
+
+    private TrialOutcome commitAndRead(TrialCommit commit, TrialEnd end) {
+        try {
+            startTracking();
+            // the tracker follows the attempt: it is moved while the tracker neither reads nor writes it
+            folder = trialTracker.moving(() -> commit.commit(spec.id(), end.attempt()).trial());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StoreException s) {
+                storeFailure = s;
+            }
+            LOG.error("trial {}: cannot commit attempt {}: {}", spec.id(), end.attempt(), e.toString());
+            return new TrialOutcome(spec, TrialState.FAILED, "cannot commit attempt " + end.attempt() + ": " + e.getMessage(),
+                    Duration.ZERO, Map.of());
+        }
+        Optional<TrialStatus> committed = readStatus();
+        return committed.isPresent() ? fromFolder(committed.get())
+                : new TrialOutcome(spec, TrialState.FAILED, "the committed folder holds no status", Duration.ZERO, Map.of());
+    }
+
+    private TrialOutcome endInPlace(TrialEnd end) {
         TrialOutcome outcome;
         Optional<TrialStatus> status = readStatus();
-        if (status.isPresent() && status.get().state() != TrialState.RUNNING) {
+        if (status.isPresent() && status.get().state() != TrialState.RUNNING && !killedMidTrial(end, status)) {
             outcome = fromFolder(status.get());
         } else if (end.kind() == TrialEnd.Kind.RECORDED) {
             outcome = record(TrialState.FAILED, "the trial's process ended without recording its end", end.detail());
@@ -121,9 +241,15 @@ final class ExternalTrial implements RunningTrial {
             outcome = record(end.kind() == TrialEnd.Kind.INTERRUPTED ? TrialState.INTERRUPTED : TrialState.FAILED,
                     end.reason(), end.detail());
         }
-        startTracking();
-        done.complete(outcome);
         return outcome;
+    }
+
+    /**
+     * A scheduler's kill (time limit, cancel) reaches the trial as SIGTERM, which it records as
+     * INTERRUPTED; the scheduler's reason is the truer record, and a FAILED one.
+     */
+    private static boolean killedMidTrial(TrialEnd end, Optional<TrialStatus> status) {
+        return end.kind() == TrialEnd.Kind.KILLED && status.map(s -> s.state() == TrialState.INTERRUPTED).orElse(false);
     }
 
     private Optional<TrialStatus> readStatus() {

@@ -12,13 +12,15 @@ import org.ablate.experiment.TrialSpec;
 import org.ablate.plugin.PluginRuntime;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.ResultsStore;
+import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 
 /**
  * One trial of a sweep run in this process on behalf of a launcher ({@code ablate run-trial}): the
  * same execution as in-process (folder, config, metrics, summary, status last), plus a progress file
- * the launching process follows. The launcher holds the experiment's lock and enforces the timeout;
+ * the launching process follows. With an attempt token it writes a staged attempt instead of the
+ * trial's folder, which the launching process commits ({@link org.ablate.store.TrialCommit}). The launcher holds the experiment's lock and enforces the timeout;
  * this process stops the trial (INTERRUPTED) on SIGINT/SIGTERM and when its parent dies, so an
  * orphan never writes into a folder that a later sweep owns.
  */
@@ -38,6 +40,15 @@ public final class SingleTrialRun {
 
     public static TrialOutcome run(SweepPlan plan, TrialSpec trial, PluginRuntime engine, ResultsStore store,
                                    Map<String, Object> provenance) throws InterruptedException {
+        return run(plan, trial, engine, store, provenance, null);
+    }
+
+    /**
+     * @param attempt null: the trial writes its own folder; else the launcher's attempt token, and the
+     *                trial writes {@code .staging/<id>/<attempt>/} for the lock holder to commit
+     */
+    public static TrialOutcome run(SweepPlan plan, TrialSpec trial, PluginRuntime engine, ResultsStore store,
+                                   Map<String, Object> provenance, String attempt) throws InterruptedException {
         String named = System.getenv(org.ablate.spi.launch.TrialProcess.LAUNCHER_PID_VARIABLE);
         Optional<ProcessHandle> launcher = named == null ? ProcessHandle.current().parent() : launcherNamed(named);
         if (named != null && launcher.filter(ProcessHandle::isAlive).isEmpty()) {
@@ -45,7 +56,9 @@ public final class SingleTrialRun {
             return new TrialOutcome(trial, TrialState.INTERRUPTED, LAUNCHER_ENDED, Duration.ZERO, Map.of());
         }
         ExperimentFolder folder = store.experiment(plan.experiment().name());
-        TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, null, Tracker.NONE, engine.clock());
+        TrialFolder writes = attempt == null ? folder.trial(trial.id()) : folder.staged(trial.id(), attempt);
+        TrialExecution execution = new TrialExecution(trial, folder, writes, engine.registry(), provenance, null, Tracker.NONE,
+                engine.clock());
         Thread stop = new Thread(() -> stop(execution, "interrupted: the trial's process was stopped (SIGINT or SIGTERM)"),
                 "trial-interruption");
         Runtime.getRuntime().addShutdownHook(stop);
@@ -63,7 +76,7 @@ public final class SingleTrialRun {
                 written[1] = p.total();
                 message[0] = p.message();
                 try {
-                    ProgressFile.write(folder.trial(trial.id()), p);
+                    ProgressFile.write(writes, p);
                 } catch (IOException | RuntimeException ignored) {
                     // the display misses a figure; the trial's own records are what count
                 }

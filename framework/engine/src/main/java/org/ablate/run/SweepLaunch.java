@@ -139,6 +139,11 @@ final class SweepLaunch implements LaunchContext {
     }
 
     @Override
+    public Path experimentDir() {
+        return folder.dir();
+    }
+
+    @Override
     public Parameters options() {
         return options;
     }
@@ -195,15 +200,36 @@ final class SweepLaunch implements LaunchContext {
 
     @Override
     public boolean starting(LaunchTrial trial) {
+        return announce(trial, true);
+    }
+
+    @Override
+    public boolean attaching(LaunchTrial trial) {
+        return announce(trial, false);
+    }
+
+    @Override
+    public void detached(LaunchTrial trial) {
+        ExternalTrial e = external.remove(trial.id());
+        if (e == null) {
+            throw new IllegalStateException("trial " + trial.id() + " detached but was never announced");
+        }
+        running.remove(e);
+        e.counted().complete(null);
+    }
+
+    private boolean announce(LaunchTrial trial, boolean archive) {
         TrialSpec spec = spec(trial);
-        ExternalTrial e = new ExternalTrial(spec, folder.trial(spec.id()), folder.name(), provenance, tracker, clock);
+        ExternalTrial e = new ExternalTrial(spec, folder, provenance, tracker, clock);
         synchronized (running) {
             if (!mayStart() || external.containsKey(spec.id())) {
                 return false;
             }
             try {
                 // moved aside here, not by the child: the display and the tracker must not read the old attempt
-                folder.archiveAttempt(folder.trial(spec.id()));
+                if (archive) {
+                    folder.archiveAttempt(folder.trial(spec.id()));
+                }
             } catch (IOException | StoreException ex) {
                 StoreException failure = ex instanceof StoreException s ? s
                         : StoreException.cannotWrite(folder.trial(spec.id()).dir(), (IOException) ex);

@@ -25,6 +25,7 @@ import org.ablate.store.StoredTrial;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.store.StoreException;
 import org.ablate.store.SweepRecord;
+import org.ablate.store.TrialCommit;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.Tracker;
 import org.slf4j.Logger;
@@ -38,7 +39,8 @@ import org.slf4j.MDC;
  * cluster), up to {@code parallel} at once, each writing only its own folder; this class keeps the
  * lock, the sweep record, the tracker, the display and Ctrl-C. A failing trial never stops the
  * sweep. A per-trial timeout ends a trial FAILED; Ctrl-C stops the running ones (INTERRUPTED)
- * before the JVM exits.
+ * before the JVM exits. Attempts staged by a launcher are committed as they end; what a sweep that
+ * died left staged is tidied when the next one starts.
  */
 public final class SweepRunner {
 
@@ -102,6 +104,12 @@ public final class SweepRunner {
 
     private SweepResult runTracked(SweepPlan plan, RunOptions options, ExperimentFolder folder,
                                    Map<String, Object> provenance, Tracker tracker) throws IOException, InterruptedException {
+        // a driver that died left staged attempts: a FINISHED one is committed, the others archived
+        List<String> recovered = new TrialCommit(folder).recover();
+        if (!recovered.isEmpty()) {
+            LOG.info("committed {} trial(s) that had finished in {}/ before the last sweep stopped: {}", recovered.size(),
+                    ExperimentFolder.STAGING, String.join(", ", recovered));
+        }
         List<TrialSpec> pending = new ArrayList<>();
         Map<String, Double> ranBefore = new java.util.HashMap<>();
         int skipped = 0;

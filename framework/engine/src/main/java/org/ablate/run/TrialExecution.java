@@ -56,9 +56,15 @@ final class TrialExecution implements Runnable, RunningTrial {
 
     TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry,
                    Map<String, Object> provenance, Duration timeout, Tracker tracker, InstantSource clock) {
+        this(spec, experiment, experiment.trial(spec.id()), registry, provenance, timeout, tracker, clock);
+    }
+
+    /** @param folder where the trial writes: its own folder, or a staged attempt at it */
+    TrialExecution(TrialSpec spec, ExperimentFolder experiment, TrialFolder folder, ComponentRegistry registry,
+                   Map<String, Object> provenance, Duration timeout, Tracker tracker, InstantSource clock) {
         this.spec = spec;
         this.experiment = experiment;
-        this.folder = experiment.trial(spec.id());
+        this.folder = folder;
         this.registry = registry;
         this.provenance = provenance;
         this.timeout = timeout;

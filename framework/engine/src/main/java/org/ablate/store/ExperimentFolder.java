@@ -14,13 +14,17 @@ import java.util.stream.Stream;
 
 /**
  * The results folder of one experiment: a folder per trial, the latest sweep plan
- * ({@code sweep.json}), the sweep log, and earlier attempts of re-run trials under {@code .attempts/}.
+ * ({@code sweep.json}), the sweep log, earlier attempts of re-run trials under {@code .attempts/}, and
+ * attempts that run elsewhere under {@code .staging/<id>/<attempt>/} until they are committed
+ * ({@link TrialCommit}). Readers ({@link #trials()}: status, reports, sync, resume) see only
+ * committed trials.
  */
 public final class ExperimentFolder {
 
     public static final String SWEEP = "sweep.json";
     public static final String SWEEP_LOG = "sweep.log";
     public static final String ATTEMPTS = ".attempts";
+    public static final String STAGING = ".staging";
     private static final String LOCK = ".lock";
 
     private final Path dir;
@@ -43,6 +47,53 @@ public final class ExperimentFolder {
 
     public TrialFolder trial(String id) {
         return new TrialFolder(dir.resolve(id));
+    }
+
+    /**
+     * The folder one attempt at a trial writes instead of the trial's own ({@code run-trial --attempt}):
+     * {@code .staging/<id>/<attempt>/}. The attempt token must pass {@link #isAttemptToken}.
+     */
+    public TrialFolder staged(String id, String attempt) {
+        if (!isAttemptToken(attempt)) {
+            throw new IllegalArgumentException("not an attempt token: '" + attempt + "'");
+        }
+        return new TrialFolder(dir.resolve(STAGING).resolve(id).resolve(attempt), id);
+    }
+
+    /** The attempts of a trial now staged, by token. */
+    public List<TrialFolder> stagedAttempts(String id) throws IOException {
+        Path trialStaging = dir.resolve(STAGING).resolve(id);
+        if (!Files.isDirectory(trialStaging)) {
+            return List.of();
+        }
+        List<Path> attempts;
+        try (Stream<Path> children = Files.list(trialStaging)) {
+            attempts = children.filter(Files::isDirectory).filter(p -> isAttemptToken(p.getFileName().toString()))
+                    .sorted().toList();
+        }
+        return attempts.stream().map(p -> new TrialFolder(p, id)).toList();
+    }
+
+    /** The ids of the trials with attempts under {@code .staging/}, sorted. */
+    public List<String> stagedTrials() throws IOException {
+        Path staging = dir.resolve(STAGING);
+        if (!Files.isDirectory(staging)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(staging)) {
+            return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(ExperimentFolder::isTrialId).sorted().toList();
+        }
+    }
+
+    private static final java.util.regex.Pattern ATTEMPT_TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * True for an attempt token a launcher may choose: 1 to 64 of letters, digits, '.', '_', '-', not
+     * starting with one of the last three (e.g. Spark's {@code 3.0.1}, Slurm's {@code 812_4.0}).
+     */
+    public static boolean isAttemptToken(String token) {
+        return token != null && ATTEMPT_TOKEN.matcher(token).matches();
     }
 
     /** What a trial's folder is named (TrialIdentity): other folders are not trials, whatever they hold. */
@@ -71,7 +122,8 @@ public final class ExperimentFolder {
 
     /**
      * Moves an unfinished earlier attempt of a trial aside (never deletes it), so the new attempt
-     * starts from an empty folder and a half-written metrics file is not appended to.
+     * starts from an empty folder and a half-written metrics file is not appended to. A staged
+     * attempt goes to the same place ({@code .attempts/<id>.<n>}).
      */
     public void archiveAttempt(TrialFolder trial) throws IOException {
         if (!trial.exists() && !Files.isRegularFile(trial.dir(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

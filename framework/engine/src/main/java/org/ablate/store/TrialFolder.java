@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** The folder of one trial: {@code results/<experiment>/<trial-id>/}. */
+/**
+ * The folder of one trial: {@code results/<experiment>/<trial-id>/}, or one attempt at it staged
+ * under {@code .staging/} until the holder of the experiment's lock commits it ({@link TrialCommit}).
+ */
 public final class TrialFolder {
 
     public static final String CONFIG = "config.json";
@@ -21,8 +24,13 @@ public final class TrialFolder {
     private final String id;
 
     TrialFolder(Path dir) {
+        this(dir, dir.getFileName().toString());
+    }
+
+    /** A folder of this trial named otherwise: a staged attempt ({@code .staging/<id>/<attempt>/}). */
+    TrialFolder(Path dir, String id) {
         this.dir = dir;
-        this.id = dir.getFileName().toString();
+        this.id = id;
     }
 
     public String id() {

@@ -21,15 +21,21 @@ final class MetricsTail {
 
     private static final int CHUNK = 4 << 20;
 
-    private final Path file;
+    private volatile Path file;
     private long offset;
 
     MetricsTail(Path file) {
         this.file = file;
     }
 
+    /** The same file, renamed (a staged attempt committed): read on from the same place. */
+    void movedTo(Path renamed) {
+        this.file = renamed;
+    }
+
     /** The points of the complete lines appended since the last call (at most about 4 MB of them). */
     List<Metric> next() throws IOException {
+        Path file = this.file;
         if (!Files.exists(file)) {
             return List.of();
         }

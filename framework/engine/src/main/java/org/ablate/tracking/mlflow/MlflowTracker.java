@@ -209,10 +209,13 @@ public final class MlflowTracker implements Tracker {
         while (true) {
             boolean finishing = closing;
             for (LiveTrial t : live) {
-                if (!t.broken) {
+                if (t.discarded) {
+                    withdraw(t);
+                }
+                if (!t.broken && !t.discarded) {
                     send(t);
                 }
-                if (t.broken || t.completed) {
+                if (t.broken || t.completed || t.discarded) {
                     live.remove(t);
                 }
             }
@@ -229,6 +232,15 @@ public final class MlflowTracker implements Tracker {
     }
 
     private void send(LiveTrial t) {
+        synchronized (t) { // against a move of its folder (a staged attempt committed) and a discard
+            if (t.discarded) {
+                return;
+            }
+            sendUnlocked(t);
+        }
+    }
+
+    private void sendUnlocked(LiveTrial t) {
         try {
             if (t.run == null) {
                 String parent = runs.parent(invocation, folder, provenance, parentParams);
@@ -269,6 +281,24 @@ public final class MlflowTracker implements Tracker {
         }
     }
 
+    /** Deletes the run of a discarded attempt (MLflow keeps it as deleted), so the trial has one run. */
+    private void withdraw(LiveTrial t) {
+        RunInfo run;
+        synchronized (t) {
+            run = t.run;
+            t.run = null;
+        }
+        if (run == null) {
+            return;
+        }
+        try {
+            runs.connection().client().deleteRun(run.getRunId());
+        } catch (RuntimeException e) {
+            LOG.warn("trial {}: cannot withdraw the MLflow run {} of a discarded attempt: {}", t.folder.id(), run.getRunId(),
+                    e.toString());
+        }
+    }
+
     /** True while the trial's log is open, for at most {@link #LOG_CLOSE_WAIT} after its end was seen. */
     private static boolean logStillOpen(LiveTrial t) {
         if (t.endSeenNanos == 0) {
@@ -280,10 +310,11 @@ public final class MlflowTracker implements Tracker {
 
     /** One trial's place in its metrics file, and its standing. */
     private final class LiveTrial implements TrialTracker {
-        final TrialFolder folder;
+        volatile TrialFolder folder;
         final MetricsTail tail;
         volatile SyncState state;
         volatile boolean broken;
+        volatile boolean discarded;
         volatile boolean completed;
         volatile TrialState end;
         RunInfo run;
@@ -304,6 +335,24 @@ public final class MlflowTracker implements Tracker {
         public void ended(TrialState state) {
             MlflowTracker.this.ended.add(state);
             end = state;
+            LockSupport.unpark(sender);
+        }
+
+        @Override
+        public TrialFolder moving(Move move) throws IOException {
+            synchronized (this) {
+                TrialFolder moved = move.run();
+                folder = moved;
+                tail.movedTo(moved.file(TrialFolder.METRICS));
+                return moved;
+            }
+        }
+
+        @Override
+        public void discard(String why) {
+            synchronized (this) {
+                discarded = true;
+            }
             LockSupport.unpark(sender);
         }
 

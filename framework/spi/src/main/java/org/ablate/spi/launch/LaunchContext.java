@@ -24,6 +24,12 @@ public interface LaunchContext {
     /** Set when the user stopped the sweep (Ctrl-C, SIGTERM): start nothing more, stop what runs. */
     Cancellation cancellation();
 
+    /**
+     * The experiment's results folder ({@code <results>/<experiment>}). A launcher that hands trials
+     * to a scheduler keeps what it submitted here (a batch script, the job ids), beside the trials.
+     */
+    java.nio.file.Path experimentDir();
+
     /** The launcher's options ({@code launcher:} in the file, {@code launcher.KEY=VALUE}), checked against its schema. */
     Parameters options();
 
@@ -38,6 +44,18 @@ public interface LaunchContext {
      * display shows it). False when the sweep is stopping: then do not start it, and start no more.
      */
     boolean starting(LaunchTrial trial);
+
+    /**
+     * Announces a trial that an earlier invocation handed to a scheduler and that still runs (or
+     * waits) there: as {@link #starting}, but its folder is left as it is, since its process writes it.
+     */
+    boolean attaching(LaunchTrial trial);
+
+    /**
+     * Says that a trial announced with {@link #starting} or {@link #attaching} runs on without this
+     * process (a detached submission): it has no end here; a later {@code ablate run} attaches to it.
+     */
+    void detached(LaunchTrial trial);
 
     /**
      * Whether a trial announced with {@link #starting} has recorded its own start (run elsewhere: its

@@ -27,4 +27,14 @@ public interface Launcher {
      */
     default void check(Resources resources, org.ablate.spi.Parameters options) {
     }
+
+    /**
+     * What this launcher's scheduler says now about the trials it was given for this experiment (a
+     * detached submission), one line each, for {@code ablate status}; none by default.
+     *
+     * @param experimentDir the experiment's results folder ({@link LaunchContext#experimentDir()})
+     */
+    default List<String> queue(java.nio.file.Path experimentDir) {
+        return List.of();
+    }
 }

@@ -40,6 +40,23 @@ public record TrialCommand(String javaExecutable, List<String> jvmOptions, Strin
         return new TrialCommand(javaExecutable, all, classpath, mainClass, arguments, environment);
     }
 
+    /**
+     * The same command run as one attempt ({@code --attempt TOKEN}): the trial writes a staged folder
+     * that the engine commits when the launcher reports the end with {@link TrialEnd#ofAttempt}, so
+     * a retried or duplicated attempt can never be committed twice. A duplicate started after the
+     * commit exits {@link #ALREADY_COMMITTED} without running. The token is 1 to 64 of letters,
+     * digits, '.', '_', '-' (first a letter or digit), unique among the trial's attempts.
+     */
+    public TrialCommand withAttempt(String token) {
+        List<String> args = new ArrayList<>(arguments);
+        args.add("--attempt");
+        args.add(token);
+        return new TrialCommand(javaExecutable, jvmOptions, classpath, mainClass, args, environment);
+    }
+
+    /** The exit code of an attempt that found its trial already committed FINISHED (it ran nothing). */
+    public static final int ALREADY_COMMITTED = 9;
+
     public TrialCommand withEnvironment(Map<String, String> more) {
         Map<String, String> all = new LinkedHashMap<>(environment);
         all.putAll(more);

@@ -39,11 +39,20 @@ public final class TrialProcess {
      */
     public static TrialProcess start(TrialCommand command, int outputLines, String name) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command.argv()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> WITHHELD_PREFIXES.stream().anyMatch(k::startsWith));
+        withoutTrackingVariables(builder.environment());
         builder.environment().putAll(command.environment());
         builder.environment().put(LAUNCHER_PID_VARIABLE, Long.toString(ProcessHandle.current().pid()));
         Process child = builder.start();
         return new TrialProcess(child, new OutputTail(child.getInputStream(), outputLines, name));
+    }
+
+    /**
+     * Removes tracking credentials and addresses from an environment a trial's process will inherit
+     * (a scheduler's submission passes its own environment on to the job).
+     */
+    public static Map<String, String> withoutTrackingVariables(Map<String, String> environment) {
+        environment.keySet().removeIf(k -> WITHHELD_PREFIXES.stream().anyMatch(k::startsWith));
+        return environment;
     }
 
     /** True once the child has exited, waiting at most this long. */

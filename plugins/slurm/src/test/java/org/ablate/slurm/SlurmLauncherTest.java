@@ -1,0 +1,509 @@
+package org.ablate.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.ablate.store.Json;
+import org.ablate.store.TrialFolder;
+import org.ablate.store.TrialState;
+import org.ablate.store.TrialStatus;
+import org.ablate.testing.CliProcess;
+import org.ablate.testing.InProcessCli;
+import org.ablate.testing.TrialRecords;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The slurm launcher on a real single-node cluster (bin/slurm-cluster), through the real CLI. */
+class SlurmLauncherTest {
+
+    /** Six quick trials of the example plugin's task: the estimates depend on each trial's seed. */
+    private static final String QUICK = """
+            name: pi
+            task: monte-carlo-pi
+            params: {samples: 20000, first_checkpoint: 1000}
+            sweep: {grid: {sampler: [uniform, antithetic, halton]}}
+            seeds: [3, 11]
+            """;
+    /** One line per attempt that the batch script prints into the task's output. */
+    private static final Pattern ATTEMPT = Pattern.compile(
+            "ablate: trial ([0-9a-f]{12}), task ([0-9]+)_([0-9]+), restart ([0-9]+), node \\S+, CUDA_VISIBLE_DEVICES=(\\S*)");
+
+    @TempDir
+    Path tmp;
+    SlurmCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        cluster = SlurmCluster.require();
+    }
+
+    @Test
+    void aQuickSweepThroughSlurmRecordsTheSameTrialsAndSummariesAsInProcess() throws Exception {
+        Path file = write("pi", QUICK);
+        long t0 = System.nanoTime();
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        long t1 = System.nanoTime();
+        assertEquals(0, threads.code(), threads.toString());
+        InProcessCli.Result slurm = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                "--no-report", "--launcher", "slurm");
+        long t2 = System.nanoTime();
+        assertEquals(0, slurm.code(), slurm.toString());
+        System.out.printf("6-trial sweep: in-process %d ms, slurm (one array, 2 CPUs) %d ms%n",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                slurm.summaryLine("pi").replaceAll(" -> .*", ""));
+        assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")),
+                "same trial ids, states, seeds, parameters, summaries and metrics");
+        assertEquals("slurm", Json.readMap(tmp.resolve("b/pi/sweep.json")).get("launcher"));
+        // the batch script is kept beside the trials, readable and resubmittable
+        List<Path> scripts = files(tmp.resolve("b/pi/slurm"), ".sbatch");
+        assertEquals(1, scripts.size());
+        String script = Files.readString(scripts.get(0));
+        assertTrue(script.contains("#SBATCH --array=0-5\n"), script);
+        assertTrue(script.contains(" run-trial "), script);
+        assertEquals(6, attempts(tmp.resolve("b/pi")).size(), "one attempt per trial");
+    }
+
+    @Test
+    void twoConcurrentOneGpuTrialsGetDifferentCudaVisibleDevices() throws Exception {
+        Path file = write("gpu", """
+                name: gpu
+                task: monte-carlo-pi
+                params: {samples: 100000000, first_checkpoint: 1000}
+                seeds: [1, 2]
+                resources: {gpus: 1}
+                """);
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "--launcher", "slurm");
+        assertEquals(0, r.code(), r.toString());
+        List<TrialFolder> trials = TrialRecords.trials(tmp.resolve("results"), "gpu");
+        assertEquals(2, trials.size());
+        // they ran at the same time ...
+        Instant s0 = Instant.parse((String) trials.get(0).config().get("started_at"));
+        Instant e0 = Instant.parse((String) trials.get(0).config().get("ended_at"));
+        Instant s1 = Instant.parse((String) trials.get(1).config().get("started_at"));
+        Instant e1 = Instant.parse((String) trials.get(1).config().get("ended_at"));
+        assertTrue(s0.isBefore(e1) && s1.isBefore(e0), "the two trials did not overlap: " + s0 + "-" + e0 + ", " + s1 + "-" + e1);
+        // ... each on its own (fake) GPU
+        Set<String> devices = new TreeSet<>();
+        for (Matcher m : attempts(tmp.resolve("results/gpu"))) {
+            devices.add(m.group(5));
+        }
+        assertEquals(Set.of("0", "1"), devices);
+        assertTrue(Files.readString(files(tmp.resolve("results/gpu/slurm"), ".sbatch").get(0)).contains("#SBATCH --gres=gpu:1\n"));
+    }
+
+    @Test
+    void scancelOfOneTaskMidTrialFailsThatTrialWithSlurmsReasonAndTheOthersFinish() throws Exception {
+        Path file = write("slow", """
+                name: slow
+                task: monte-carlo-pi
+                params: {first_checkpoint: 1000}
+                sweep: {grid: {samples: [20000, 1000000000000, 30000]}}
+                """);
+        Path results = tmp.resolve("results");
+        AtomicReference<String> cancelled = new AtomicReference<>();
+        Thread canceller = new Thread(() -> {
+            try {
+                while (cancelled.get() == null) {
+                    for (TrialFolder t : trialsOrNone(results, "slow")) {
+                        if (runningWithMetrics(t) && ((Number) TrialRecords.param(t, "samples")).longValue() > 1e9) {
+                            Matcher task = attemptOf(results.resolve("slow"), t.id());
+                            SlurmCluster.run("scancel", task.group(2) + "_" + task.group(3));
+                            cancelled.set(t.id());
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException done) {
+                // the sweep is over
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        canceller.setDaemon(true);
+        canceller.start();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        canceller.interrupt();
+        canceller.join(5000);
+        assertNotNull(cancelled.get(), "the long trial was never cancelled: " + r);
+        assertEquals(1, r.code(), r.toString());
+        int finished = 0;
+        for (TrialFolder t : TrialRecords.trials(results, "slow")) {
+            TrialStatus status = t.status().orElseThrow();
+            if (t.id().equals(cancelled.get())) {
+                assertEquals(TrialState.FAILED, status.state(), status.toString());
+                assertTrue(status.reason().startsWith("Slurm: the task was cancelled (CANCELLED"), status.reason());
+            } else {
+                assertEquals(TrialState.FINISHED, status.state(), status.toString());
+                finished++;
+            }
+        }
+        assertEquals(2, finished);
+    }
+
+    @Test
+    void killingSlurmdMidArrayAndRestartingItCompletesTheSweepWithEveryTrialFinishedOnce() throws Exception {
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 150000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        Path results = tmp.resolve("b");
+        AtomicReference<String> killedDuring = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread killer = new Thread(() -> {
+            try {
+                while (killedDuring.get() == null) {
+                    for (TrialFolder t : trialsOrNone(results, "pi")) {
+                        if (killedDuring.get() == null && runningWithMetrics(t)) {
+                            cluster.killSlurmd();
+                            killedDuring.set(t.id());
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+                Thread.sleep(2000);
+                cluster.startSlurmd();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        killer.setDaemon(true);
+        killer.start();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        killer.join(60_000);
+        assertEquals(null, failure.get());
+        assertNotNull(killedDuring.get(), "slurmd was not killed mid-trial: " + r);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("pi: 3 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                r.summaryLine("pi").replaceAll(" -> .*", ""));
+        // every trial FINISHED with the records of an undisturbed run, from one attempt each
+        assertEquals(recorded(tmp.resolve("a")), recorded(results));
+        List<String> ran = attempts(results.resolve("pi")).stream().map(m -> m.group(1)).sorted().toList();
+        assertEquals(ran.stream().distinct().toList(), ran, "a trial ran twice");
+        assertEquals(3, ran.size());
+        assertFalse(Files.exists(results.resolve("pi/.attempts")), "no attempt was moved aside");
+    }
+
+    @Test
+    void aRequeuedTaskRunsItsTrialAgainAndOnlyItsLastAttemptIsCommitted() throws Exception {
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 150000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        Path results = tmp.resolve("b");
+        AtomicReference<String> requeued = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread requeuer = new Thread(() -> {
+            try {
+                while (requeued.get() == null) {
+                    for (TrialFolder t : trialsOrNone(results, "pi")) {
+                        if (requeued.get() == null && runningWithMetrics(t)) {
+                            Matcher task = attemptOf(results.resolve("pi"), t.id());
+                            String key = task.group(2) + "_" + task.group(3);
+                            SlurmCluster.run("scontrol", "requeue", key);
+                            requeued.set(t.id());
+                            // a requeued job waits before it is eligible again: release it now
+                            for (int i = 0; i < 100 && attempts(results.resolve("pi")).stream()
+                                    .noneMatch(m -> m.group(1).equals(t.id()) && m.group(4).equals("1")); i++) {
+                                Thread.sleep(300);
+                                try {
+                                    SlurmCluster.run("scontrol", "update", "jobid=" + key, "StartTime=now");
+                                } catch (IllegalStateException notPendingYet) {
+                                    // still completing its first attempt
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        requeuer.setDaemon(true);
+        requeuer.start();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        requeuer.join(60_000);
+        assertEquals(null, failure.get());
+        assertNotNull(requeued.get(), "no task was requeued mid-trial: " + r);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(recorded(tmp.resolve("a")), recorded(results), "every trial FINISHED with undisturbed records");
+        // the requeued trial ran twice (restart 0 and 1); its first attempt was archived, not committed
+        List<String> restarts = attempts(results.resolve("pi")).stream().filter(m -> m.group(1).equals(requeued.get()))
+                .map(m -> m.group(4)).toList();
+        assertEquals(List.of("0", "1"), restarts);
+        try (Stream<Path> archived = Files.list(results.resolve("pi/.attempts"))) {
+            List<String> names = archived.map(p -> p.getFileName().toString()).toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith(requeued.get() + "."), names.toString());
+        }
+        assertFalse(Files.exists(results.resolve("pi/.staging/" + requeued.get())), "an attempt was left staged");
+    }
+
+    @Test
+    void aTaskPastItsSlurmTimeLimitIsRecordedFailedWithTimeLimit() throws Exception {
+        Path file = write("hours", """
+                name: hours
+                task: monte-carlo-pi
+                params: {samples: 1000000000000, first_checkpoint: 1000}
+                """);
+        long t0 = System.nanoTime();
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "--launcher", "slurm", "launcher.time_limit=1:00");
+        System.out.printf("a 1-minute Slurm time limit ended the trial after %d s%n", (System.nanoTime() - t0) / 1_000_000_000);
+        assertEquals(1, r.code(), r.toString());
+        TrialFolder t = TrialRecords.trials(tmp.resolve("results"), "hours").get(0);
+        TrialStatus status = t.status().orElseThrow();
+        assertEquals(TrialState.FAILED, status.state());
+        assertTrue(status.reason().startsWith("Slurm: time limit exceeded (TIMEOUT, limit 1:00)"), status.reason());
+        assertTrue(Files.readString(files(tmp.resolve("results/hours/slurm"), ".sbatch").get(0)).contains("#SBATCH --time=1:00\n"));
+    }
+
+    @Test
+    void aTrialPastTheSweepsTimeoutIsCancelledAndRecordedFailedWhileTheOtherFinishes() throws Exception {
+        Path file = write("slow", """
+                name: slow
+                task: monte-carlo-pi
+                params: {first_checkpoint: 1000}
+                sweep: {grid: {samples: [20000, 1000000000000]}}
+                """);
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "--launcher", "slurm", "--trial-timeout", "12s");
+        assertEquals(1, r.code(), r.toString());
+        for (TrialFolder t : TrialRecords.trials(tmp.resolve("results"), "slow")) {
+            TrialStatus status = t.status().orElseThrow();
+            if (((Number) TrialRecords.param(t, "samples")).longValue() > 1e9) {
+                assertEquals(TrialState.FAILED, status.state());
+                assertEquals("timed out after 12.0s", status.reason());
+                // counted from the trial's own start, not from the submission or the JVM's start-up
+                assertTrue(((Number) t.config().get("duration_s")).doubleValue() >= 11.9, t.config().toString());
+            } else {
+                assertEquals(TrialState.FINISHED, status.state());
+            }
+        }
+        // the batch script's time limit defaults from the timeout: 12 s + a minute for start-up, in whole minutes
+        assertTrue(Files.readString(files(tmp.resolve("results/slow/slurm"), ".sbatch").get(0)).contains("#SBATCH --time=2\n"));
+    }
+
+    @Test
+    void ctrlCCancelsTheArrayAndRecordsItsTrialsInterrupted() throws Exception {
+        write("hours", """
+                name: hours
+                task: monte-carlo-pi
+                params: {samples: 1000000000000, first_checkpoint: 1000}
+                seeds: [1, 2]
+                """);
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "hours.yaml", "--no-report", "--launcher", "slurm");
+        Path results = tmp.resolve("results");
+        for (int i = 0; i < 1200 && run.isAlive(); i++) {
+            if (trialsOrNone(results, "hours").stream().filter(SlurmLauncherTest::runningWithMetrics).count() == 2) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        String job = submittedJob(results.resolve("hours"));
+        assertNotNull(job, Files.readString(tmp.resolve("run.log")));
+        assertEquals(2, SlurmCluster.activeTasks(job).size(), Files.readString(tmp.resolve("run.log")));
+
+        CliProcess.signal(run, "INT");
+
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("run.log"));
+        assertEquals(130, run.exitValue(), log);
+        assertEquals(List.of(), SlurmCluster.activeTasks(job), "the array was not cancelled");
+        List<TrialFolder> trials = TrialRecords.trials(results, "hours");
+        assertEquals(2, trials.size());
+        for (TrialFolder t : trials) {
+            assertEquals(TrialState.INTERRUPTED, t.status().orElseThrow().state(), log);
+        }
+    }
+
+    @Test
+    void detachSubmitsAndExitsStatusShowsTheQueueAndRunAgainAttachesWithoutResubmitting() throws Exception {
+        // one task at a time, so that some are still queued when status and the second run look
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 100000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        Path results = tmp.resolve("b");
+        long t0 = System.nanoTime();
+        InProcessCli.Result detached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm", "launcher.throttle=1", "--detach");
+        long submitMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, detached.code(), detached.toString());
+        Path log = results.resolve("pi/sweep.log");
+        assertTrue(Files.readString(log).contains("detached: 3 trial(s) in Slurm's queue"), Files.readString(log));
+        String job = submittedJob(results.resolve("pi"));
+        assertNotNull(job);
+        assertFalse(SlurmCluster.activeTasks(job).isEmpty(), "nothing left in the queue after the detached run");
+
+        InProcessCli.Result status = InProcessCli.run("status", file.toString(), "--results-dir", results.toString());
+        assertEquals(0, status.code(), status.toString());
+        assertTrue(status.out().contains("slurm job " + job + " (array-"), status.out());
+        assertTrue(status.out().contains(" of 3 task(s); `ablate run` attaches"), status.out());
+
+        InProcessCli.Result attached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        assertEquals(0, attached.code(), attached.toString());
+        System.out.printf("detached submission of 3 trials: %d ms; re-attached run: %d ms%n", submitMillis,
+                (System.nanoTime() - t0) / 1_000_000 - submitMillis);
+        assertTrue(Files.readString(log).contains("is still in Slurm's queue as task " + job + "_"), Files.readString(log));
+        // nothing was submitted again: one script, one job, one attempt per trial
+        assertEquals(1, files(results.resolve("pi/slurm"), ".sbatch").size());
+        assertEquals(1, Files.readAllLines(results.resolve("pi/slurm/jobs.tsv")).size());
+        List<String> ran = attempts(results.resolve("pi")).stream().map(m -> m.group(1)).sorted().toList();
+        assertEquals(3, ran.size(), ran.toString());
+        assertEquals(3, ran.stream().distinct().count(), "a trial ran twice: " + ran);
+        assertEquals(recorded(tmp.resolve("a")), recorded(results));
+    }
+
+    @Test
+    void anUnknownPartitionOrABadOptionIsRefusedOnOneLineWithSlurmsMessageAndExit2() throws Exception {
+        Path file = write("pi", QUICK);
+        String results = tmp.resolve("results").toString();
+        InProcessCli.Result partition = InProcessCli.run("run", file.toString(), "--results-dir", results,
+                "--launcher", "slurm", "launcher.partition=nosuchpartition");
+        assertEquals(2, partition.code(), partition.toString());
+        assertEquals(1, partition.err().strip().lines().count(), partition.err());
+        assertTrue(partition.err().contains("sbatch refused the launcher's options or resources: sbatch: error:"
+                + " invalid partition specified: nosuchpartition"), partition.err());
+
+        InProcessCli.Result time = InProcessCli.run("run", file.toString(), "--results-dir", results,
+                "--launcher", "slurm", "launcher.time_limit=soon");
+        assertEquals(2, time.code(), time.toString());
+        assertEquals(1, time.err().strip().lines().count(), time.err());
+        assertTrue(time.err().contains("launcher.time_limit: 'soon' is not a Slurm time (accepted: MM,"), time.err());
+
+        InProcessCli.Result extra = InProcessCli.run("run", file.toString(), "--results-dir", results,
+                "--launcher", "slurm", "launcher.sbatch_args=[--no-such-option]");
+        assertEquals(2, extra.code(), extra.toString());
+        assertEquals(1, extra.err().strip().lines().count(), extra.err());
+        assertTrue(extra.err().contains("sbatch refused the launcher's options or resources: sbatch: unrecognized option"),
+                extra.err());
+
+        InProcessCli.Result unknown = InProcessCli.run("run", file.toString(), "--results-dir", results,
+                "--launcher", "slurm", "launcher.partiton=debug");
+        assertEquals(2, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("partiton") && unknown.err().contains("partition"), unknown.err());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    @Test
+    void sbatchMissingOnPathIsOneLineWithExit2() throws Exception {
+        write("pi", QUICK);
+        Path empty = Files.createDirectories(tmp.resolve("empty-path"));
+        Process run = CliProcess.start(tmp, tmp.resolve("run.log"), Map.of("PATH", empty.toString()),
+                "run", "pi.yaml", "--launcher", "slurm");
+        assertTrue(run.waitFor(120, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("run.log")).strip();
+        assertEquals(2, run.exitValue(), log);
+        assertEquals(1, log.lines().count(), log);
+        assertTrue(log.contains("sbatch not found on PATH"), log);
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
+    }
+
+    // --- helpers
+
+    /** The job id of the experiment's (first) submitted array, from the launcher's record. */
+    private static String submittedJob(Path experiment) throws IOException {
+        Path jobs = experiment.resolve(ArraySweep.FOLDER).resolve(SubmittedJobs.FILE);
+        return Files.isRegularFile(jobs) ? Files.readAllLines(jobs).get(0).split("\t")[0] : null;
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        Path file = tmp.resolve(name + ".yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static List<Path> files(Path dir, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    /** The attempt lines of every task's output in the experiment's slurm folder. */
+    private static List<Matcher> attempts(Path experiment) throws IOException {
+        List<Matcher> out = new ArrayList<>();
+        for (Path f : files(experiment.resolve(ArraySweep.FOLDER), ".out")) {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                Matcher m = ATTEMPT.matcher(line);
+                if (m.find()) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Matcher attemptOf(Path experiment, String trial) throws IOException {
+        return attempts(experiment).stream().filter(m -> m.group(1).equals(trial)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no task output names trial " + trial));
+    }
+
+    /** The trials' folders and the attempts staged while they run ({@code .staging/<id>/<attempt>/}). */
+    private static List<TrialFolder> trialsOrNone(Path results, String experiment) {
+        try {
+            if (!Files.isDirectory(results.resolve(experiment))) {
+                return List.of();
+            }
+            List<TrialFolder> out = new ArrayList<>(TrialRecords.trials(results, experiment));
+            org.ablate.store.ExperimentFolder folder = new org.ablate.store.ResultsStore(results).experiment(experiment);
+            for (String id : folder.stagedTrials()) {
+                out.addAll(folder.stagedAttempts(id));
+            }
+            return out;
+        } catch (IOException | RuntimeException notYet) {
+            return List.of();
+        }
+    }
+
+    private static boolean runningWithMetrics(TrialFolder t) {
+        try {
+            return t.status().map(st -> st.state() == TrialState.RUNNING).orElse(false)
+                    && !TrialRecords.metricRecords(t).isEmpty();
+        } catch (IOException | RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    /** Per trial: state, seed, params, summary and the metric points without their timestamps. */
+    private static Map<String, Object> recorded(Path results) throws IOException {
+        Map<String, Object> out = new TreeMap<>();
+        for (TrialFolder t : TrialRecords.trials(results, "pi")) {
+            List<String> points = new ArrayList<>();
+            for (Map<?, ?> m : TrialRecords.metricRecords(t)) {
+                points.add(m.get("step") + " " + m.get("name") + " " + m.get("value"));
+            }
+            Map<String, Object> summary = new TreeMap<>(t.summary());
+            summary.remove("samples_per_s"); // a timing, not a result
+            out.put(t.id(), List.of(t.status().orElseThrow().state(), t.config().get("seed"), t.config().get("params"),
+                    summary, points));
+        }
+        return out;
+    }
+}
