@@ -2,6 +2,7 @@ package org.ablate.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +39,8 @@ final class ExternalTrial implements RunningTrial {
     private final ExperimentFolder experimentFolder;
     /** The folder followed: the trial's own, or the staged attempt now running; the committed one once ended. */
     private volatile TrialFolder folder;
+    /** The folders followed before {@link #folder}. */
+    private final java.util.Set<Path> left = new java.util.HashSet<>();
     private final String experiment;
     private final Map<String, Object> provenance;
     private final Tracker tracker;
@@ -106,8 +109,9 @@ final class ExternalTrial implements RunningTrial {
     }
 
     /**
-     * Switches to the staged attempt that started last among those still running (a retry after the
-     * followed one was lost); what the tracker mirrored of the lost one is withdrawn.
+     * Switches to a staged attempt not followed before, among those that have started (a retry after
+     * the followed one was lost; the one active last if several); what the tracker mirrored of the
+     * one left is withdrawn. Never back to one it left: a lost attempt's folder may still change.
      */
     private void followNewestAttempt() {
         List<TrialFolder> attempts;
@@ -117,15 +121,32 @@ final class ExternalTrial implements RunningTrial {
             return; // listed again at the next poll
         }
         Optional<TrialFolder> newest = attempts.stream()
+                .filter(a -> !left.contains(a.dir()) && !a.dir().equals(folder.dir()))
                 .filter(a -> Files.isRegularFile(a.file(TrialFolder.CONFIG)))
-                .filter(a -> a.status().map(s -> s.state() == TrialState.RUNNING).orElse(true))
                 .max(java.util.Comparator.comparing(ExternalTrial::lastActive));
-        if (newest.isPresent() && !newest.get().dir().equals(folder.dir())) {
+        if (newest.isPresent()) {
             follow(newest.get(), "a later attempt of the trial started");
         }
     }
 
+    /** The token of the staged attempt followed (or, before one has started, the last one staged). */
+    private Optional<String> stagedAttemptFollowed() {
+        Path parent = folder.dir().getParent();
+        if (parent != null && parent.getParent() != null
+                && parent.getParent().getFileName().toString().equals(ExperimentFolder.STAGING)) {
+            return Optional.of(folder.dir().getFileName().toString());
+        }
+        try {
+            List<TrialFolder> staged = experimentFolder.stagedAttempts(spec.id());
+            return staged.isEmpty() ? Optional.empty()
+                    : Optional.of(staged.get(staged.size() - 1).dir().getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private void follow(TrialFolder attempt, String why) {
+        left.add(folder.dir());
         if (tracked) {
             trialTracker.discard(why);
             trialTracker = TrialTracker.NONE;
@@ -160,6 +181,13 @@ final class ExternalTrial implements RunningTrial {
     synchronized TrialOutcome end(TrialEnd end) {
         if (done.isDone()) {
             return done.join();
+        }
+        if (end.attempt().isEmpty()) {
+            // the launcher lost track of the attempt (its job failed, Ctrl-C): the one followed, if it was staged
+            Optional<String> followed = stagedAttemptFollowed();
+            if (followed.isPresent()) {
+                end = end.ofAttempt(followed.get());
+            }
         }
         TrialOutcome outcome = end.attempt().isEmpty() ? endInPlace(end) : endStaged(end);
         startTracking();

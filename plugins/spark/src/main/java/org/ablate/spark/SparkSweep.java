@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * One sweep on Spark, driver side: starts a Spark context for the sweep, submits one job per trial
  * (at most the sweep's parallelism at once) in a job group named after the trial id, and maps the
  * job's end to the trial's: the child's exit as the process launcher maps it, a timeout or Ctrl-C
- * as {@code cancelJobGroup}. The child writes the trial's folder itself, so this needs the results
- * folder on a filesystem the executors share (always so in local mode).
+ * as {@code cancelJobGroup}. Each task attempt writes a staged attempt folder, and the attempt the
+ * job returns is committed by the engine on this side (which holds the experiment's lock): a trial
+ * is committed once under task retries and executor loss. The child writes into the results folder
+ * itself, so this needs it on a filesystem the executors share (always so in local mode).
  */
 final class SparkSweep {
 
@@ -52,7 +54,8 @@ final class SparkSweep {
                 .setAppName("ablate")
                 // the driver is a CLI, not a service: no web UI port to take
                 .set("spark.ui.enabled", "false")
-                // two attempts of one trial would both write its folder (exactly-once commit is not built yet)
+                // a speculative copy could never be committed (the first attempt reported is, the others are
+                // archived): it would only take an executor from another trial
                 .set("spark.speculation", "false");
         String master = conf.get("spark.master");
         String driverHost = context.options().getString("driver_host");
@@ -190,8 +193,12 @@ final class SparkSweep {
     }
 
     private static TrialEnd ended(TrialTask.Result result) {
-        if (result.exitCode() == 0) {
-            return TrialEnd.recorded();
+        return endOf(result).ofAttempt(result.attempt());
+    }
+
+    private static TrialEnd endOf(TrialTask.Result result) {
+        if (result.exitCode() == 0 || result.exitCode() == TrialCommand.ALREADY_COMMITTED) {
+            return TrialEnd.recorded(); // already committed: the engine keeps the commit and archives nothing new
         }
         if (result.exitCode() < 0) {
             return TrialEnd.failed(result.output(), "");

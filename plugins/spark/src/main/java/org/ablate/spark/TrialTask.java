@@ -15,9 +15,13 @@ import org.apache.spark.resource.ResourceUtils;
 import org.apache.spark.api.java.function.Function;
 
 /**
- * The one task of a trial's Spark job, run on an executor: starts the trial's child JVM and waits
- * for it. The child's exit (0, or a trial's own failure) is returned as a {@link Result}, never
- * thrown, so Spark does not retry a trial that failed by itself. A cancelled job (timeout, Ctrl-C)
+ * The one task of a trial's Spark job, run on an executor: starts the trial's child JVM as one
+ * staged attempt ({@code run-trial --attempt <stage>.<partition>.<attempt number>}) and waits for
+ * it. The child's exit (0, or a trial's own failure) is returned as a {@link Result} naming the
+ * attempt, never thrown, so Spark does not retry a trial that failed by itself; the driver commits
+ * that attempt. A child killed by a signal (SIGKILL, SIGTERM, SIGHUP: the machine's or the
+ * cluster's doing, not the trial's) is thrown as {@link AttemptLost}, so Spark retries it like an
+ * executor it lost, up to {@code spark.task.maxFailures}. A cancelled job (timeout, Ctrl-C)
  * interrupts the task, which kills the child's whole process tree.
  */
 final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
@@ -60,16 +64,35 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
      * @param exitCode the child's exit code, or -1 when it could not be started
      * @param output the child's last output lines (only kept when it did not exit 0), or why it could not start
      */
-    record Result(int exitCode, String output) implements Serializable {
+    record Result(int exitCode, String output, String attempt) implements Serializable {
+    }
+
+    /** The attempt was lost to infrastructure (its process killed by a signal): Spark retries the task. */
+    static final class AttemptLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptLost(String message) {
+            super(message);
+        }
+    }
+
+    /** Exit codes of a child killed by SIGHUP, SIGKILL or SIGTERM (128 + signal): not the trial's own failure. */
+    private static final Set<Integer> LOST = Set.of(129, 137, 143);
+
+    /** The attempt's token: unique among the trial's attempts (one job per trial, one task per job). */
+    static String attemptToken(TaskContext task) {
+        return task == null ? "0.0.0" : task.stageId() + "." + task.partitionId() + "." + task.attemptNumber();
     }
 
     @Override
     public Result call(Input input) throws InterruptedException {
+        String attempt = attemptToken(TaskContext.get());
         TrialProcess child;
         try {
-            child = TrialProcess.start(input.command(TaskContext.get()), input.outputLines(), "trial-output-" + input.trialId());
+            child = TrialProcess.start(input.command(TaskContext.get()).withAttempt(attempt), input.outputLines(),
+                    "trial-output-" + input.trialId());
         } catch (IOException e) {
-            return new Result(-1, "cannot start the trial's process: " + e.getMessage());
+            return new Result(-1, "cannot start the trial's process: " + e.getMessage(), attempt);
         }
         RUNNING.add(child);
         try {
@@ -87,6 +110,11 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
             RUNNING.remove(child);
         }
         int code = child.exitValue();
-        return new Result(code, code == 0 ? "" : child.output());
+        if (LOST.contains(code)) {
+            child.killTree(); // what the child started dies with it
+            throw new AttemptLost("attempt " + attempt + " of trial " + input.trialId() + " lost: "
+                    + TrialProcess.exitReason(code));
+        }
+        return new Result(code, code == 0 ? "" : child.output(), attempt);
     }
 }

@@ -100,7 +100,7 @@ class SparkLauncherTest {
                 try {
                     while (runningAtKill.isEmpty()) {
                         runTrialChildren().stream().filter(p -> !children.contains(p)).forEach(children::add);
-                        for (TrialFolder t : trialsOrNone(tmp.resolve("b"))) {
+                        for (TrialFolder t : attemptsOrNone(tmp.resolve("b"))) {
                             if (t.status().map(st -> st.state() == TrialState.RUNNING).orElse(false)
                                     && !metricsOrNone(t).isEmpty()) {
                                 runningAtKill.add(t.id()); // recording metrics, not yet ended
@@ -140,10 +140,16 @@ class SparkLauncherTest {
             for (ProcessHandle child : children) {
                 assertTrue(child.onExit().isDone() || !child.isAlive(), "a trial's child outlived its executor: " + child.pid());
             }
+            // the lost attempts were never committed: they are kept aside, each trial's folder is one attempt's
+            for (String id : runningAtKill) {
+                assertTrue(Files.exists(tmp.resolve("b/pi/.attempts/" + id + ".1")), "the lost attempt of " + id + " is not archived");
+            }
         }
-        // every trial ends FINISHED with the metrics and summary of an undisturbed run (no duplicate or torn record);
-        // the killed attempt's own child may have recorded INTERRUPTED first (a staging-folder commit is not built yet)
+        // every trial ends FINISHED with the metrics and summary of an undisturbed run (no duplicate or torn record)
         assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")));
+        try (java.util.stream.Stream<Path> left = Files.list(tmp.resolve("b/pi/.staging"))) {
+            assertEquals(List.of(), left.toList(), "nothing left staged");
+        }
     }
 
     @Test
@@ -242,9 +248,15 @@ class SparkLauncherTest {
                 && Long.parseLong(b.get("start")) < Long.parseLong(a.get("end"));
     }
 
-    private static List<TrialFolder> trialsOrNone(Path results) {
+    /** The staged attempts now in the results (the running trials write there until committed). */
+    private static List<TrialFolder> attemptsOrNone(Path results) {
         try {
-            return Files.isDirectory(results.resolve("pi")) ? TrialRecords.trials(results, "pi") : List.of();
+            org.ablate.store.ExperimentFolder pi = new org.ablate.store.ResultsStore(results).experiment("pi");
+            List<TrialFolder> out = new ArrayList<>();
+            for (String id : pi.stagedTrials()) {
+                out.addAll(pi.stagedAttempts(id));
+            }
+            return out;
         } catch (IOException | RuntimeException notYet) {
             return List.of();
         }
