@@ -75,6 +75,11 @@ final class RunTrialCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return ExitCodes.UNKNOWN_TRIAL;
         }
+        if (org.ablate.provenance.Nd4jBackend.cudaOnClasspath()) {
+            // ND4J started here, not on the task's first use: its stack trace for a CUDA backend that
+            // cannot run stays out of the trial's output (the parent said why, once)
+            org.ablate.provenance.Nd4jBackend.loaded();
+        }
         Map<String, Object> recorded = provenance == null
                 ? org.ablate.provenance.Provenance.collect(file.toAbsolutePath().getParent(), engine.plugins())
                 : readProvenance(provenance);
