@@ -1,13 +1,21 @@
 package org.ablate.launch;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.ablate.provenance.Nd4jBackend;
 
 /**
- * The GPUs a trial running on this machine can use without being handed devices: those of ND4J's
- * CUDA backend, where it runs. A sweep asking for more is refused before anything is written, with
- * the reason (CPU build, CUDA backend that cannot run, too few devices), rather than run on the CPU.
+ * The GPUs a trial running on this machine can use without being handed devices: those ND4J's
+ * CUDA backend runs on, or, for tasks that drive a GPU themselves (a PyTorch program; Hopper-class
+ * GPUs, which ND4J's CUDA build cannot serve), those the NVIDIA driver shows. A sweep asking for
+ * more is refused before anything is written, with the reason, rather than run on the CPU.
  */
 final class LocalGpus {
+
+    /** One folder per GPU the NVIDIA kernel driver has bound. */
+    private static final Path DRIVER_GPUS = Path.of("/proc/driver/nvidia/gpus");
 
     private LocalGpus() {
     }
@@ -18,7 +26,8 @@ final class LocalGpus {
             return;
         }
         Nd4jBackend nd4j = Nd4jBackend.loaded();
-        if (nd4j.gpus() >= gpus) {
+        int driver = driverGpus();
+        if (nd4j.gpus() >= gpus || driver >= gpus) {
             return;
         }
         String why;
@@ -32,6 +41,24 @@ final class LocalGpus {
             why = "ND4J's CUDA backend sees " + nd4j.gpus() + ": " + nd4j.device();
         }
         throw new IllegalArgumentException("resources.gpus: " + gpus + " requested, but no GPU is usable here: " + why
+                + "; the NVIDIA driver shows " + driver + " (" + DRIVER_GPUS + ")"
                 + " (a task that drives its own GPU work: --launcher process launcher.devices=0,1,...)");
+    }
+
+    /** The GPUs the NVIDIA driver has bound, as many as CUDA_VISIBLE_DEVICES lets through. */
+    static int driverGpus() {
+        int bound;
+        try (Stream<Path> gpus = Files.list(DRIVER_GPUS)) {
+            bound = (int) gpus.count();
+        } catch (IOException e) {
+            return 0;
+        }
+        String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+        if (visible == null) {
+            return bound;
+        }
+        visible = visible.strip();
+        int listed = visible.isEmpty() || visible.startsWith("-1") ? 0 : visible.split(",").length;
+        return Math.min(bound, listed);
     }
 }

@@ -49,7 +49,8 @@ class LauncherBackendTest {
                 echo "$*" >> "$LOG_DIR/mvn.log"
                 root="$(dirname "$4")"
                 jar=/repo/org/nd4j/nd4j-native/nd4j-native.jar
-                case " $* " in *" -Pcuda "*) jar="$jar:/repo/org/nd4j/nd4j-cuda-11.6/nd4j-cuda-11.6.jar" ;; esac
+                case " $* " in *" -Pcuda "*|*" -Pcuda,cuda-redist "*) jar="$jar:/repo/org/nd4j/nd4j-cuda-11.6/nd4j-cuda-11.6.jar" ;; esac
+                case " $* " in *"cuda-redist"*) jar="$jar:/repo/org/bytedeco/cuda/cuda-11.6-8.3-1.5.7-linux-x86_64-redist.jar" ;; esac
                 for m in "$root/framework/engine" "$root/plugins/one"; do
                   mkdir -p "$m/target" && echo "$jar" > "$m/target/runtime-classpath.txt"
                 done
@@ -100,13 +101,24 @@ class LauncherBackendTest {
     }
 
     @Test
+    void theRedistBuildIsKeptToo() throws Exception {
+        ok(Map.of(), "--backend", "cuda-redist", "plugins");
+        assertTrue(lastLine("mvn").contains(" -Pcuda,cuda-redist "), lastLine("mvn"));
+        Files.delete(stamp());
+        ok(Map.of(), "plugins");
+        assertEquals(2, log("mvn").size());
+        assertTrue(lastLine("mvn").contains(" -Pcuda,cuda-redist "), "read from the classpath: " + lastLine("mvn"));
+        assertEquals("backend=cuda-redist\n", Files.readString(stamp()));
+    }
+
+    @Test
     void anUnknownBackendIsOneLineNamingTheAcceptedOnes() throws Exception {
         Result bad = ablate(Map.of(), "--backend", "gpu", "plugins");
         assertEquals(2, bad.code);
-        assertEquals("ablate: error: --backend gpu: unknown ND4J backend 'gpu' (accepted: cpu, cuda)\n", bad.err);
+        assertEquals("ablate: error: --backend gpu: unknown ND4J backend 'gpu' (accepted: cpu, cuda, cuda-redist)\n", bad.err);
         Result env = ablate(Map.of("ABLATE_BACKEND", "rocm"), "plugins");
         assertEquals(2, env.code);
-        assertEquals("ablate: error: ABLATE_BACKEND=rocm: unknown ND4J backend 'rocm' (accepted: cpu, cuda)\n", env.err);
+        assertEquals("ablate: error: ABLATE_BACKEND=rocm: unknown ND4J backend 'rocm' (accepted: cpu, cuda, cuda-redist)\n", env.err);
         assertFalse(Files.exists(tmp.resolve("mvn.log")), "nothing built");
     }
 

@@ -69,6 +69,7 @@ class Nd4jBackendTest {
             assertEquals("", run.out());
             String line = "ablate: error: launcher '" + launcher + "': resources.gpus: 1 requested, but no GPU is usable here: " + why;
             assertTrue(run.err().startsWith(line), run.err());
+            assertTrue(run.err().contains("; the NVIDIA driver shows 0 (/proc/driver/nvidia/gpus)"), run.err());
             assertEquals(1, run.err().lines().count(), run.err());
             assertFalse(Files.exists(tmp.resolve("results/gpu")), "nothing written");
         }
@@ -105,8 +106,9 @@ class Nd4jBackendTest {
         return (Map<String, Object>) Json.readMap(t.file(TrialFolder.CONFIG)).get("provenance");
     }
 
-    /** These tests describe a machine whose GPU (if any) ND4J cannot use, as this one. */
+    /** These tests describe a machine without a GPU, as this one. */
     private static void assumeNoUsableGpu() {
         assumeTrue(Nd4jBackend.loaded().gpus() == 0, "a usable GPU: " + Nd4jBackend.loaded().describe());
+        assumeTrue(!Files.exists(Path.of("/proc/driver/nvidia/gpus")), "an NVIDIA driver with GPUs");
     }
 }
