@@ -64,6 +64,11 @@ final class RunTrialCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = ExperimentLocator.locate(experiment);
         PluginRuntime engine = PluginRuntime.start();
+        if (org.ablate.provenance.Nd4jBackend.cudaOnClasspath()) {
+            // ND4J started here, not on the task's first use: its stack trace for a CUDA backend that
+            // cannot run stays out of the trial's output (the parent said why, once)
+            org.ablate.provenance.Nd4jBackend.loaded();
+        }
         // the sweep section is read by this engine's sweepers, as the parent's plan was
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file, engine::registry), overrides);
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);
@@ -74,11 +79,6 @@ final class RunTrialCommand implements Callable<Integer> {
                     + " --dry-run` lists their ids)");
             spec.commandLine().getErr().flush();
             return ExitCodes.UNKNOWN_TRIAL;
-        }
-        if (org.ablate.provenance.Nd4jBackend.cudaOnClasspath()) {
-            // ND4J started here, not on the task's first use: its stack trace for a CUDA backend that
-            // cannot run stays out of the trial's output (the parent said why, once)
-            org.ablate.provenance.Nd4jBackend.loaded();
         }
         Map<String, Object> recorded = provenance == null
                 ? org.ablate.provenance.Provenance.collect(file.toAbsolutePath().getParent(), engine.plugins())
