@@ -101,6 +101,17 @@ class LauncherBackendTest {
     }
 
     @Test
+    void aCpuBuildByHandAfterChoosingCudaIsRebuiltForCuda() throws Exception {
+        ok(Map.of(), "--backend", "cuda", "plugins");
+        for (String m : List.of("framework/engine", "plugins/one")) {
+            Files.writeString(root.resolve(m + "/target/runtime-classpath.txt"), "/repo/org/nd4j/nd4j-native/nd4j-native.jar\n");
+        }
+        ok(Map.of(), "plugins");
+        assertEquals(2, log("mvn").size(), "the classpath is not of the remembered backend: a build");
+        assertTrue(lastLine("mvn").contains(" -Pcuda "), lastLine("mvn"));
+    }
+
+    @Test
     void theRedistBuildIsKeptToo() throws Exception {
         ok(Map.of(), "--backend", "cuda-redist", "plugins");
         assertTrue(lastLine("mvn").contains(" -Pcuda,cuda-redist "), lastLine("mvn"));
