@@ -11,6 +11,7 @@ import org.ablate.config.Suggestions;
 import org.ablate.config.Values;
 import org.ablate.plugin.PluginRuntime;
 import org.ablate.plugin.LoadedPlugin;
+import org.ablate.provenance.Nd4jBackend;
 import org.ablate.spi.ComponentDefinition;
 import org.ablate.spi.ComponentRegistry;
 import org.ablate.spi.MetricSchema;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = {"Lists the plugins on the classpath and every component with its parameters and, for a task, "
-                + "the metrics it declares.",
+        description = {"Lists the plugins on the classpath, the ND4J backend ND4J loads here (device, CUDA versions), "
+                + "and every component with its parameters and, for a task, the metrics it declares.",
                 "With FILTER, only the components whose kind or name contains it (e.g. 'ablate plugins quantizer')."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed", "2:no component matches FILTER", "3:a plugin failed to load"})
@@ -61,6 +62,8 @@ final class PluginsCommand implements Callable<Integer> {
                 plugins.add("  " + p.name(), p.version(), p.className(), p.location());
             }
             out.print(plugins.naturalWidth() <= cols ? plugins.render() : plugins.withoutLastColumnUnder(cols, Set.of(), 6));
+            out.println();
+            hanging(out, "ND4J backend: ", nd4jBackend(), cols, 2);
         }
         boolean first = filter != null;
         for (Class<?> kind : registry.kinds()) {
@@ -113,6 +116,15 @@ final class PluginsCommand implements Callable<Integer> {
                             .map(e -> e.getKey() + " (pool: " + e.getValue() + ")").toList()), cols, 8);
                 }
             }
+        }
+    }
+
+    /** The backend ND4J loads here (starting it: what a trial would run on), or why it cannot start. */
+    private static String nd4jBackend() {
+        try {
+            return Nd4jBackend.loaded().describe();
+        } catch (IllegalStateException e) {
+            return e.getMessage();
         }
     }
 

@@ -76,6 +76,11 @@ final class RunTrialCommand implements Callable<Integer> {
         }
         Path file = ExperimentLocator.locate(experiment);
         PluginRuntime engine = PluginRuntime.start();
+        if (org.ablate.provenance.Nd4jBackend.cudaOnClasspath()) {
+            // ND4J started here, not on the task's first use: its stack trace for a CUDA backend that
+            // cannot run stays out of the trial's output (the parent said why, once)
+            org.ablate.provenance.Nd4jBackend.loaded();
+        }
         // the sweep section is read by this engine's sweepers, as the parent's plan was
         ExperimentSpec parsed = CommandLineOverrides.apply(ExperimentParser.parse(file, engine::registry), overrides);
         SweepPlan plan = new SweepExpander(engine.registry()).expand(parsed, maxTrials);

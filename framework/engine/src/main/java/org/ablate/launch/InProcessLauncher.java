@@ -10,10 +10,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.ablate.config.Durations;
 import org.ablate.spi.ParameterSchema;
+import org.ablate.spi.Parameters;
 import org.ablate.spi.launch.InProcessTrial;
 import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.spi.launch.Launcher;
+import org.ablate.spi.launch.Resources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,12 @@ public final class InProcessLauncher implements Launcher {
     public static final String NAME = "in-process";
     public static final ParameterSchema SCHEMA = ParameterSchema.empty();
     private static final Logger LOG = LoggerFactory.getLogger(InProcessLauncher.class);
+
+    /** Trials run in this JVM: a GPU request needs a GPU that ND4J here can use. */
+    @Override
+    public void check(Resources resources, Parameters options) {
+        LocalGpus.require(resources.gpus());
+    }
 
     @Override
     public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {

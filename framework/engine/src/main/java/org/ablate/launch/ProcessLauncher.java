@@ -15,9 +15,10 @@ import org.ablate.spi.Parameters;
 import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.spi.launch.Launcher;
+import org.ablate.spi.launch.Resources;
 import org.ablate.spi.launch.TrialCommand;
-import org.ablate.spi.launch.TrialEnd;
 import org.ablate.spi.launch.TrialDeadline;
+import org.ablate.spi.launch.TrialEnd;
 import org.ablate.spi.launch.TrialProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,17 @@ public final class ProcessLauncher implements Launcher {
                     .doc("Last lines of a child's output kept in the status of a trial whose process died."));
     private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
     private static final long POLL_MS = 50;
+
+    /**
+     * Children run on this machine: without {@code devices} to hand out, a GPU request needs a GPU
+     * that ND4J here can use (the children see the same); with them, the devices are the user's word.
+     */
+    @Override
+    public void check(Resources resources, Parameters options) {
+        if (options.getString("devices").isBlank()) {
+            LocalGpus.require(resources.gpus());
+        }
+    }
 
     @Override
     public void launch(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {

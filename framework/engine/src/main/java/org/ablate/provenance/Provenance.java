@@ -12,7 +12,8 @@ import org.ablate.plugin.LoadedPlugin;
 
 /**
  * Where a result came from, recorded in every trial's config.json: the code (git commit and
- * whether the tree was dirty), the runtime (Java, ND4J backend, host) and each plugin's version.
+ * whether the tree was dirty), the runtime (Java, the ND4J backend ND4J loads and its device, host)
+ * and each plugin's version.
  */
 public final class Provenance {
 
@@ -34,7 +35,9 @@ public final class Provenance {
         p.put("java_version", System.getProperty("java.version"));
         p.put("java_vendor", System.getProperty("java.vendor"));
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        p.put("nd4j_backend", nd4jBackend());
+        Nd4jBackend nd4j = Nd4jBackend.forProvenance();
+        p.put("nd4j_backend", nd4j.backend());
+        p.putAll(nd4j.provenanceFields());
         p.put("host", hostName());
         p.put("user", System.getProperty("user.name"));
         p.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -55,21 +58,6 @@ public final class Provenance {
         StringBuilder b = new StringBuilder(program);
         args.forEach(a -> b.append(' ').append(Redaction.redactArgument(a)));
         return b.toString();
-    }
-
-    /**
-     * The ND4J backend on the classpath, found by its class file without initialising ND4J (which
-     * would load native libraries into a process that may not need them).
-     */
-    public static String nd4jBackend() {
-        ClassLoader loader = Provenance.class.getClassLoader();
-        if (loader.getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null) {
-            return "nd4j-cuda";
-        }
-        if (loader.getResource("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class") != null) {
-            return "nd4j-native";
-        }
-        return "none";
     }
 
     public static String hostName() {

@@ -86,6 +86,10 @@ public final class SweepRunner {
                 Provenance.collect(experimentFile.getParent() == null ? Path.of(".") : experimentFile.getParent(),
                         engine.plugins()));
         provenance.put("command", invocation);
+        if (provenance.get("nd4j_fallback") != null) {
+            // the CUDA build on a machine whose GPU ND4J cannot use: one line instead of ND4J's stack trace
+            LOG.warn("ND4J runs on the CPU (nd4j-native): its CUDA backend cannot run here: {}", provenance.get("nd4j_fallback"));
+        }
         // the tracker first: a server that refuses the credentials stops the sweep before it writes anything
         try (Tracker tracker = options.tracking().open(folder, plan, provenance)) {
             writeSweepRecord(plan, folder, invocation, options.launcher().name());
