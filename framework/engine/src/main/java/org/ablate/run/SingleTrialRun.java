@@ -45,7 +45,8 @@ public final class SingleTrialRun {
             return new TrialOutcome(trial, TrialState.INTERRUPTED, LAUNCHER_ENDED, Duration.ZERO, Map.of());
         }
         ExperimentFolder folder = store.experiment(plan.experiment().name());
-        TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), provenance, null, Tracker.NONE, engine.clock());
+        TrialExecution execution = new TrialExecution(trial, folder, engine.registry(), plan.experiment().taskOptions(),
+                provenance, null, Tracker.NONE, engine.clock());
         Thread stop = new Thread(() -> stop(execution, "interrupted: the trial's process was stopped (SIGINT or SIGTERM)"),
                 "trial-interruption");
         Runtime.getRuntime().addShutdownHook(stop);
