@@ -200,6 +200,19 @@ class ExternalProgramTest {
     }
 
     @Test
+    void underTheProcessLauncherTheTimeoutKillsTheProgramWithItsChildJvm() throws Exception {
+        InProcessCli.Result r = run(experiment("hangs", "protocol_probe.py", "mode: hang"), "--trial-timeout", "15s",
+                "--launcher", "process");
+        assertEquals(1, r.code(), r.toString());
+        TrialFolder trial = onlyTrial("hangs");
+        TrialStatus status = trial.status().orElseThrow();
+        assertEquals(TrialState.FAILED, status.state());
+        assertTrue(status.reason().contains("timed out"), status.reason());
+        assertGone(Long.parseLong(Files.readString(trial.file("sleeper.pid")).strip()));
+        assertTrue(Files.readAllLines(trial.file(TrialFolder.METRICS)).size() > 5, "points were relayed while it ran");
+    }
+
+    @Test
     void ctrlCKillsTheProgramsGroupAndRecordsTheTrialInterrupted() throws Exception {
         Path file = experiment("ctrlc", "protocol_probe.py", "mode: hang");
         Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", file.toString(), "--results-dir",
