@@ -2,6 +2,7 @@
 
 Its hyperparameters come as arguments (the experiment file's {placeholders}); its seed, folder
 and reporting come from the trial protocol (ablate_client, which Ablate puts on PYTHONPATH).
+With --trial-dir it runs on its own against a prepared trial folder instead.
 """
 import argparse
 import json
@@ -13,9 +14,10 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--lr", type=float, required=True)
 parser.add_argument("--steps", type=int, required=True)
 parser.add_argument("--batch", type=int, required=True)
+parser.add_argument("--trial-dir", help="run on its own against this prepared trial folder (its task.json)")
 args = parser.parse_args()
 
-trial = ablate_client.Trial.from_env()
+trial = ablate_client.Trial.from_dir(args.trial_dir) if args.trial_dir else ablate_client.Trial.from_env()
 noise = trial.params["noise"]
 rng = random.Random(trial.seed)
 data = [(x, 3.0 * x - 1.0 + rng.gauss(0.0, noise)) for x in (rng.uniform(-1.0, 1.0) for _ in range(2000))]
