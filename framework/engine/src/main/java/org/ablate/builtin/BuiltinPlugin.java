@@ -10,7 +10,10 @@ import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.launch.Launcher;
 import org.ablate.spi.sweep.Sweeper;
 
-/** The framework's own components: the two sweep dialects, the two launchers, a no-op task and the benchmark of the runner's overhead. */
+/**
+ * The framework's own components: the two sweep dialects, the two launchers, a no-op task, the
+ * command task (programs in any language) and the benchmark of the runner's overhead.
+ */
 public final class BuiltinPlugin extends AbstractPlugin {
 
     /** "core": the name `ablate plugins` and recorded provenance have always shown. */
@@ -23,6 +26,10 @@ public final class BuiltinPlugin extends AbstractPlugin {
     protected void configure() {
         registerTask("noop", "Does no work; logs `points` metric points. Measures the framework's own cost per trial.",
                 NoopTask.SCHEMA, NoopTask.METRICS, NoopTask.class);
+        registerTask(org.ablate.experiment.CommandSpec.TASK, "Runs the experiment file's program (command: [python3, train.py,"
+                        + " \"{lr}\"], any language) once per trial; its parameters are the file's schema:. The program reads"
+                        + " task.json and reports through the trial protocol (ablate_client for Python).",
+                ParameterSchema.empty(), CommandTask.class);
         registerComponent(Launcher.class, InProcessLauncher.NAME,
                 "Runs each trial on a thread of this JVM (the default).", InProcessLauncher.SCHEMA, InProcessLauncher.class);
         registerComponent(Launcher.class, ProcessLauncher.NAME,

@@ -65,7 +65,8 @@ public final class ExperimentParser {
 
     static final Set<String> TOP_LEVEL_KEYS = new java.util.LinkedHashSet<>(List.of(
             "name", "description", "task", "params", "sweep", "seed", "seeds", "repeats",
-            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims", "launcher", "resources"));
+            "overrides", "exclude", "timeout", "headline", "tracking", "report", "claims", "launcher", "resources",
+            "command", "schema"));
     private static final Set<String> TRACKING_KEYS = new java.util.LinkedHashSet<>(List.of("uri", "experiment"));
     private static final Set<String> OVERRIDE_KEYS = new java.util.LinkedHashSet<>(List.of("when", "set"));
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -138,6 +139,8 @@ public final class ExperimentParser {
             return t;
         }, null);
 
+        CommandSpec command = task == null ? null : errors.get(() -> command(top, task, source), null);
+
         Map<String, Sourced> params = new LinkedHashMap<>();
         boolean paramsRead = !top.containsKey("params") || errors.collect(() -> flatten(top.get("params"), "", params));
 
@@ -181,7 +184,21 @@ public final class ExperimentParser {
                 LaunchSettings.NONE);
         errors.throwIfAny();
         return new ExperimentSpec(name, description, task.toSourced(), source, textOrEmpty(text), params,
-                grid, zips, seeding, overrides, excludes, timeout, headline, tracking, report, launch);
+                grid, zips, seeding, overrides, excludes, timeout, headline, tracking, report, launch, command);
+    }
+
+    /** {@code command:} and {@code schema:} belong to {@code task: command}, and it needs them. */
+    private static CommandSpec command(Map<String, YamlNode> top, YamlNode task, String source) {
+        if (CommandSpec.TASK.equals(task.value())) {
+            return CommandSpec.parse(top.get("command"), top.get("schema"), task.origin(), source);
+        }
+        for (String key : List.of("command", "schema")) {
+            if (top.containsKey(key)) {
+                throw new ConfigException(top.get(key).origin(), "only for task: command (this file's task is '"
+                        + task.value() + "', whose parameters its plugin declares)");
+            }
+        }
+        return null;
     }
 
     private static String name(Map<String, YamlNode> top, String source, String defaultName) {

@@ -130,6 +130,16 @@ public final class SweepExpander {
     }
 
     private ComponentDefinition task(ExperimentSpec spec) {
+        ComponentDefinition registered = registered(spec);
+        if (spec.command() == null) {
+            return registered;
+        }
+        // the file declares the program's parameters: they are validated, defaulted and hashed as a plugin's are
+        return new ComponentDefinition(registered.key(), registered.description(), spec.command().schema(),
+                registered.implementation(), registered.origin(), registered.metrics());
+    }
+
+    private ComponentDefinition registered(ExperimentSpec spec) {
         return registry.find(Task.class, spec.taskName()).orElseThrow(() -> {
             List<String> names = registry.names(Task.class);
             return new ConfigException(spec.task().origin(), "unknown task '" + spec.taskName() + "'"

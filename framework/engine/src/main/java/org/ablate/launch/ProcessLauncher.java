@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -118,10 +119,14 @@ public final class ProcessLauncher implements Launcher {
 
     private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices, List<String> classOptions) {
         Parameters options = context.options();
+        Map<String, String> environment = new LinkedHashMap<>(TrialProcess.environment(trial.resources(), devices));
+        if (devices.isEmpty() && !options.getString("devices").isBlank()) {
+            environment.put("CUDA_VISIBLE_DEVICES", ""); // handing out GPUs, none to this trial: it must not use another's
+        }
         TrialCommand command = context.command(trial)
                 .withJvmOptions(classOptions)
                 .withJvmOptions(TrialProcess.jvmOptions(trial.resources(), options.getString("jvm_options")))
-                .withEnvironment(TrialProcess.environment(trial.resources(), devices));
+                .withEnvironment(environment);
         TrialProcess child;
         try {
             child = TrialProcess.start(command, options.getInt("output_lines"), "trial-output-" + trial.id());

@@ -57,8 +57,8 @@ public final class SingleTrialRun {
         }
         ExperimentFolder folder = store.experiment(plan.experiment().name());
         TrialFolder writes = attempt == null ? folder.trial(trial.id()) : folder.staged(trial.id(), attempt);
-        TrialExecution execution = new TrialExecution(trial, folder, writes, engine.registry(), provenance, null, Tracker.NONE,
-                engine.clock());
+        TrialExecution execution = new TrialExecution(trial, folder, writes, engine.registry(), plan.experiment().taskOptions(),
+                provenance, null, Tracker.NONE, engine.clock());
         Thread stop = new Thread(() -> stop(execution, "interrupted: the trial's process was stopped (SIGINT or SIGTERM)"),
                 "trial-interruption");
         Runtime.getRuntime().addShutdownHook(stop);

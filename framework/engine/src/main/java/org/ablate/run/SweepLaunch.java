@@ -49,6 +49,7 @@ final class SweepLaunch implements LaunchContext {
     private final int parallel;
     private final Parameters options;
     private final TrialCommands commands;
+    private final Parameters taskOptions;
     private final Map<String, TrialSpec> specs = new LinkedHashMap<>();
     private final Set<RunningTrial> running = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Map<String, ExternalTrial> external = new ConcurrentHashMap<>();
@@ -61,8 +62,10 @@ final class SweepLaunch implements LaunchContext {
     private volatile SweepMonitor monitor;
 
     SweepLaunch(List<TrialSpec> pending, ExperimentFolder folder, ComponentRegistry registry, java.time.InstantSource clock,
-                Map<String, Object> provenance, Tracker tracker, Duration timeout, RunOptions options, Parameters launcherOptions, TrialCommands commands) {
+                Map<String, Object> provenance, Tracker tracker, Duration timeout, RunOptions options, Parameters launcherOptions, TrialCommands commands,
+                Parameters taskOptions) {
         pending.forEach(t -> specs.put(t.id(), t));
+        this.taskOptions = taskOptions;
         this.folder = folder;
         this.registry = registry;
         this.clock = clock;
@@ -150,7 +153,8 @@ final class SweepLaunch implements LaunchContext {
 
     @Override
     public InProcessTrial inProcess(LaunchTrial trial) {
-        TrialExecution execution = new TrialExecution(spec(trial), folder, registry, provenance, timeout, tracker, clock);
+        TrialExecution execution = new TrialExecution(spec(trial), folder, registry, taskOptions, provenance, timeout, tracker,
+                clock);
         return new InProcessTrial() {
             @Override
             public boolean start() {

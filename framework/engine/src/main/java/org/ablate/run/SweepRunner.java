@@ -136,7 +136,7 @@ public final class SweepRunner {
                 plan.trials().size(), plan.configurations(), plan.experiment().seeding().seeds().size(), folder.dir());
 
         SweepLaunch launch = new SweepLaunch(pending, folder, engine.registry(), engine.clock(), provenance, tracker, timeout, options,
-                options.launcher().options(), commands(options, folder, provenance));
+                options.launcher().options(), commands(options, folder, provenance), plan.experiment().taskOptions());
         org.ablate.spi.launch.Resources resources = plan.experiment().launch().resources();
         List<LaunchTrial> trials = pending.stream()
                 .map(t -> new LaunchTrial(t.id(), t.index(), t.displayName(), resources)).toList();

@@ -39,6 +39,7 @@ final class TrialExecution implements Runnable, RunningTrial {
     private final ExperimentFolder experiment;
     private final TrialFolder folder;
     private final ComponentRegistry registry;
+    private final org.ablate.spi.Parameters taskOptions;
     private final Map<String, Object> provenance;
     private final Duration timeout;
     private final Tracker tracker;
@@ -56,12 +57,24 @@ final class TrialExecution implements Runnable, RunningTrial {
 
     TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry,
                    Map<String, Object> provenance, Duration timeout, Tracker tracker, InstantSource clock) {
-        this(spec, experiment, experiment.trial(spec.id()), registry, provenance, timeout, tracker, clock);
+        this(spec, experiment, experiment.trial(spec.id()), registry, new org.ablate.spi.Parameters(Map.of()), provenance,
+                timeout, tracker, clock);
     }
 
-    /** @param folder where the trial writes: its own folder, or a staged attempt at it */
-    TrialExecution(TrialSpec spec, ExperimentFolder experiment, TrialFolder folder, ComponentRegistry registry,
+    /** @param taskOptions what the task is created with (a command task's program), beside the trial's parameters */
+    TrialExecution(TrialSpec spec, ExperimentFolder experiment, ComponentRegistry registry, org.ablate.spi.Parameters taskOptions,
                    Map<String, Object> provenance, Duration timeout, Tracker tracker, InstantSource clock) {
+        this(spec, experiment, experiment.trial(spec.id()), registry, taskOptions, provenance, timeout, tracker, clock);
+    }
+
+    /**
+     * @param folder where the trial writes: its own folder, or a staged attempt at it
+     * @param taskOptions what the task is created with (a command task's program), beside the trial's parameters
+     */
+    TrialExecution(TrialSpec spec, ExperimentFolder experiment, TrialFolder folder, ComponentRegistry registry,
+                   org.ablate.spi.Parameters taskOptions, Map<String, Object> provenance, Duration timeout, Tracker tracker,
+                   InstantSource clock) {
+        this.taskOptions = taskOptions;
         this.spec = spec;
         this.experiment = experiment;
         this.folder = folder;
@@ -148,7 +161,8 @@ final class TrialExecution implements Runnable, RunningTrial {
     }
 
     private Map<String, Double> runTask() throws Exception {
-        Task task = registry.create(Task.class, spec.task());
+        Task task = taskOptions.asMap().isEmpty() ? registry.create(Task.class, spec.task())
+                : registry.create(Task.class, spec.task(), taskOptions);
         DefaultTrialContext context = new DefaultTrialContext(spec, folder, registry, metrics, progress, token);
         Map<String, Double> returned = task.run(context);
         if (token.isCancelled()) {

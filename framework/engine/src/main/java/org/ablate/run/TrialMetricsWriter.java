@@ -27,6 +27,17 @@ import org.ablate.tracking.TrialTracker;
 final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
 
     private static final long FLUSH_INTERVAL_MS = 1_000;
+    /**
+     * Flushes points that wait in a buffer: a task that logs a burst and then computes (or a program
+     * whose points are relayed) would otherwise keep them from the file's followers (MLflow, the
+     * process launcher's parent) until its next point.
+     */
+    private static final java.util.concurrent.ScheduledExecutorService FLUSHER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "metrics-flush");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final TrialFolder folder;
     private final TrialTracker mirror;
@@ -36,6 +47,8 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
     private long lastFlush = System.currentTimeMillis();
     private long points;
     private boolean closed;
+    private boolean unflushed;
+    private final java.util.concurrent.ScheduledFuture<?> flusher;
 
     TrialMetricsWriter(TrialFolder folder, TrialTracker mirror) throws IOException {
         this.folder = folder;
@@ -47,6 +60,21 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
             throw StoreException.cannotWrite(folder.file(TrialFolder.METRICS), e);
         }
         this.out = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), 1 << 16);
+        this.flusher = FLUSHER.scheduleWithFixedDelay(this::flushIfDue, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void flushIfDue() {
+        if (closed || !unflushed || System.currentTimeMillis() - lastFlush < FLUSH_INTERVAL_MS) {
+            return;
+        }
+        try {
+            out.flush();
+            unflushed = false;
+            lastFlush = System.currentTimeMillis();
+        } catch (IOException e) {
+            // the trial's next write or its close reports the failure
+        }
     }
 
     @Override
@@ -61,10 +89,12 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
             out.write(new MetricPoint(step, name, value, timestamp).toLine());
             out.write('\n');
             points++;
+            unflushed = true;
             mirror.metric(step, name, value, timestamp); // after the store has it: the store is the truth
             long now = System.currentTimeMillis();
             if (now - lastFlush >= FLUSH_INTERVAL_MS) {
                 out.flush();
+                unflushed = false;
                 lastFlush = now;
             }
         } catch (IOException e) {
@@ -107,6 +137,7 @@ final class TrialMetricsWriter implements MetricsSink, AutoCloseable {
             return;
         }
         closed = true;
+        flusher.cancel(false);
         try {
             out.flush();
             file.getFD().sync();

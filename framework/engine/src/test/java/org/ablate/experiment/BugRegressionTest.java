@@ -216,7 +216,7 @@ class BugRegressionTest {
                   grid:
                     x: [1]
                 """, 2, "sweeep", "exp.yaml:2: sweeep: unknown key; did you mean 'sweep'? (accepted: name, description, "
-                + "task, params, sweep, seed, seeds, repeats, overrides, exclude, timeout, headline, tracking, report, claims, launcher, resources)");
+                + "task, params, sweep, seed, seeds, repeats, overrides, exclude, timeout, headline, tracking, report, claims, launcher, resources, command, schema)");
     }
 
     @Test

@@ -233,7 +233,7 @@ class ValidationErrorTest {
                         task: probe
                         sweeep: {grid: {x: [1, 2]}}
                         """, "exp.yaml:2: sweeep: unknown key; did you mean 'sweep'? (accepted: name, description, task, "
-                        + "params, sweep, seed, seeds, repeats, overrides, exclude, timeout, headline, tracking, report, claims, launcher, resources)"),
+                        + "params, sweep, seed, seeds, repeats, overrides, exclude, timeout, headline, tracking, report, claims, launcher, resources, command, schema)"),
                 yaml("exp.yaml:1", "name", """
                         name: runs/quick
                         task: probe

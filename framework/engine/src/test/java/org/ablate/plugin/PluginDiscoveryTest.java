@@ -48,7 +48,7 @@ class PluginDiscoveryTest {
         PluginRuntime engine = PluginRuntime.start();
         ComponentRegistry registry = engine.registry();
         assertTrue(engine.plugins().stream().anyMatch(p -> p.plugin() instanceof TestPlugin));
-        assertEquals(List.of("child-fault", "formula", "needs-label", "noop", "probe", "program", "spin"), registry.names(Task.class));
+        assertEquals(List.of("child-fault", "command", "formula", "needs-label", "noop", "probe", "program", "spin"), registry.names(Task.class));
         assertEquals(List.of("plain", "scaled"), registry.names(Gadget.class));
         assertInstanceOf(TestPlugin.ScaledGadget.class, registry.create(Gadget.class, "scaled", new Parameters(Map.of("factor", 2.0))));
         assertEquals("A controllable task for framework tests.", registry.definition(Task.class, "probe").description());
@@ -61,7 +61,7 @@ class PluginDiscoveryTest {
                 plugin("com.acme", "ExtraPlugin", "registerTask(\"extra\", \"An extra task.\", ParameterSchema.empty(), T.class);")),
                 List.of("com.acme.ExtraPlugin"));
         PluginRuntime engine = PluginRuntime.start(PluginDiscovery.discover(loaderOf(jar)));
-        assertEquals(List.of("child-fault", "extra", "formula", "needs-label", "noop", "probe", "program", "spin"), engine.registry().names(Task.class));
+        assertEquals(List.of("child-fault", "command", "extra", "formula", "needs-label", "noop", "probe", "program", "spin"), engine.registry().names(Task.class));
         LoadedPlugin extra = engine.plugins().stream().filter(p -> p.className().equals("com.acme.ExtraPlugin")).findFirst().orElseThrow();
         assertEquals(jar.toString(), extra.location());
     }

@@ -200,6 +200,19 @@ class ExternalProgramTest {
     }
 
     @Test
+    void underTheProcessLauncherTheTimeoutKillsTheProgramWithItsChildJvm() throws Exception {
+        InProcessCli.Result r = run(experiment("hangs", "protocol_probe.py", "mode: hang"), "--trial-timeout", "15s",
+                "--launcher", "process");
+        assertEquals(1, r.code(), r.toString());
+        TrialFolder trial = onlyTrial("hangs");
+        TrialStatus status = trial.status().orElseThrow();
+        assertEquals(TrialState.FAILED, status.state());
+        assertTrue(status.reason().contains("timed out"), status.reason());
+        assertGone(Long.parseLong(Files.readString(trial.file("sleeper.pid")).strip()));
+        assertTrue(Files.readAllLines(trial.file(TrialFolder.METRICS)).size() > 5, "points were relayed while it ran");
+    }
+
+    @Test
     void ctrlCKillsTheProgramsGroupAndRecordsTheTrialInterrupted() throws Exception {
         Path file = experiment("ctrlc", "protocol_probe.py", "mode: hang");
         Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", file.toString(), "--results-dir",
@@ -221,6 +234,41 @@ class ExternalProgramTest {
         assertEquals(130, run.exitValue(), Files.readString(tmp.resolve("run.log")));
         TrialStatus status = onlyTrial("ctrlc").status().orElseThrow();
         assertEquals(TrialState.INTERRUPTED, status.state(), status.reason());
+        assertGone(sleeper);
+    }
+
+    /**
+     * Ctrl-C at a terminal signals its whole foreground process group: the program, in a session of
+     * its own, must not get it (it would die of KeyboardInterrupt first and race the INTERRUPTED record).
+     */
+    @Test
+    void ctrlCAtATerminalReachesOnlyAblateAndTheTrialIsInterruptedNotFailed() throws Exception {
+        Path file = experiment("terminal", "protocol_probe.py", "mode: hang");
+        Process script = CliProcess.startOnTerminal(tmp, tmp.resolve("run.log"), "run", file.toString(), "--results-dir",
+                tmp.resolve("results").toString(), "--no-report");
+        ProcessHandle jvm = CliProcess.cliOf(script);
+        Path pidFile = null;
+        for (int i = 0; i < 600 && pidFile == null; i++) {
+            try (var found = Files.find(tmp.resolve("results"), 3, (p, a) -> p.endsWith("sleeper.pid"))) {
+                pidFile = found.findFirst().orElse(null);
+            } catch (IOException notYet) {
+                // the results folder is not there yet
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(pidFile != null, Files.readString(tmp.resolve("run.log")));
+        Thread.sleep(300);
+        long sleeper = Long.parseLong(Files.readString(pidFile).strip());
+        Process ps = new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(jvm.pid())).start();
+        String group = new String(ps.getInputStream().readAllBytes()).strip();
+        assertTrue(ps.waitFor(10, TimeUnit.SECONDS) && !group.isEmpty());
+        assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + group).start().waitFor()); // what the terminal does
+        assertTrue(script.waitFor(60, TimeUnit.SECONDS));
+        TrialFolder trial = onlyTrial("terminal");
+        TrialStatus status = trial.status().orElseThrow();
+        assertEquals(TrialState.INTERRUPTED, status.state(), status.reason());
+        assertFalse(Files.readString(trial.file(TrialFolder.LOG)).contains("KeyboardInterrupt"),
+                "the program got the terminal's SIGINT: " + Files.readString(trial.file(TrialFolder.LOG)));
         assertGone(sleeper);
     }
 
