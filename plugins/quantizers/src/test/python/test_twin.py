@@ -11,7 +11,7 @@ from ablate_vq_torch import metrics, model as models, quantizers, train
 
 def enumerated_joint_entropy(z):
     """Mean per-token entropy minus the entropy of the batch-averaged distribution over all 2^bits codes,
-    by listing every code (float64), with the same +1e-6 inside the logs."""
+    by listing every code (float64), with the same constants inside the logs (+1e-6 per token, +1e-30 in the codebook term)."""
     p = torch.sigmoid(4 * z.double())
     n, bits = p.shape
     average = []
@@ -27,7 +27,7 @@ def enumerated_joint_entropy(z):
                 prob *= float(p[i, j]) if (code >> j) & 1 else 1 - float(p[i, j])
             total += prob
         average.append(total / n)
-    codebook = -sum(a * math.log(a + 1e-6) for a in average)
+    codebook = -sum(a * math.log(a + 1e-30) for a in average)
     return per_token / n - codebook, codebook
 
 

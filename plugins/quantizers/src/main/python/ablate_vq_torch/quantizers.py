@@ -313,8 +313,11 @@ def lfq_entropy_term(z_pre, form, bound=1 << 24):
         return per_token - binary_entropy(p.mean(0)).sum()
     n, bits = z_pre.shape
     k = 1 << bits
-    log_one = F.logsigmoid(4 * z_pre)    # log p(bit = 1)
-    log_zero = F.logsigmoid(-4 * z_pre)  # log p(bit = 0)
+    # as the Java side (JointEntropy): logits clipped to ±40 and +1e-30 inside the codebook term's log,
+    # so both implementations compute the same number
+    logits = (4 * z_pre).clamp(-40, 40)
+    log_one = F.logsigmoid(logits)    # log p(bit = 1)
+    log_zero = F.logsigmoid(-logits)  # log p(bit = 0)
     chunk = max(1, min(k, bound // max(1, n)))
     weights = 2 ** torch.arange(bits, device=z_pre.device)
     total = z_pre.new_zeros(())
@@ -328,7 +331,7 @@ def lfq_entropy_term(z_pre, form, bound=1 << 24):
 def _chunk_entropy(log_one, log_zero, pattern):
     # log P(token i picks code k) = sum_j [b_kj log p_ij + (1 - b_kj) log(1 - p_ij)]
     average = torch.exp(log_one @ pattern.T + log_zero @ (1 - pattern).T).mean(0)
-    return -(average * torch.log(average + 1e-6)).sum()
+    return -(average * torch.log(average + 1e-30)).sum()
 
 
 FAMILIES = {"vq": VanillaVq, "simvq": SimVq, "vq-ema": EmaVq, "vq-fc": FactorizedVq, "fsq": Fsq, "lfq": Lfq}

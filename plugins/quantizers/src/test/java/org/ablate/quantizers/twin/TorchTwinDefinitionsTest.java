@@ -161,7 +161,7 @@ class TorchTwinDefinitionsTest {
         QuantizerState lfq = new Lfq(new Parameters(Map.of("entropy_weight", 1.0, "entropy", "per_bit"))).create(setup(8, 1 << bits));
         checkCodes(lfq, zl, n, bits, t.get("lfq"));
 
-        // today's Java entropy term (per bit), through the graph the trainer builds
+        // the per-bit entropy term, through the graph the trainer builds
         SameDiff sd = SameDiff.create();
         SDVariable z = sd.placeHolder("z", DataType.FLOAT, -1, bits);
         SDVariable term = lfq.extraLoss(sd, z);
@@ -169,6 +169,15 @@ class TorchTwinDefinitionsTest {
         assertEquals(value.getDouble(0), t.get("lfq").get("per_bit").asDouble(), 2e-5);
         assertTrue(t.get("lfq").get("joint").asDouble() > t.get("lfq").get("per_bit").asDouble(),
                 "the joint codebook entropy never exceeds the per-bit sum: " + t.get("lfq"));
+
+        // the joint form (the default): the same number on both sides (Java in float, the twin in double)
+        QuantizerState joint = new Lfq(new Parameters(Map.of("entropy_weight", 1.0, "entropy", "joint"))).create(setup(8, 1 << bits));
+        SameDiff sdJoint = SameDiff.create();
+        SDVariable zJoint = sdJoint.placeHolder("z", DataType.FLOAT, -1, bits);
+        SDVariable jointTerm = joint.extraLoss(sdJoint, zJoint);
+        INDArray jointValue = sdJoint.output(Map.of("z", Nd4j.create(zl, new long[] {n, bits}, 'c')), jointTerm.name())
+                .get(jointTerm.name());
+        assertEquals(t.get("lfq").get("joint").asDouble(), jointValue.getDouble(0), 1e-4);
     }
 
     private static void checkCodes(QuantizerState q, float[] z, int n, int dim, JsonNode twin) {
