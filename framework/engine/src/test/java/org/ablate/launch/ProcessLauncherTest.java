@@ -114,8 +114,7 @@ class ProcessLauncherTest {
         Process run = CliProcess.start(tmp, tmp.resolve("run.log"), "run", "slow.yaml", "--launcher", "process", "--no-report");
         ProcessHandle[] child = {null};
         waitUntil(() -> {
-            child[0] = run.descendants().filter(h -> h.info().commandLine().map(c -> c.contains(" run-trial ")).orElse(false))
-                    .findFirst().orElse(null);
+            child[0] = run.descendants().filter(ProcessLauncherTest::isTrialChild).findFirst().orElse(null);
             return child[0] != null;
         }, run);
         CliProcess.signal(run, "KILL");
@@ -124,6 +123,20 @@ class ProcessLauncherTest {
         String log = Files.readString(tmp.resolve("run.log"));
         assertEquals(0, count(folder, TrialState.FINISHED), "an orphan ran its trial to the end: " + log);
         assertEquals(0, count(folder, TrialState.RUNNING), log);
+    }
+
+    /**
+     * Whether a process is a trial's {@code run-trial} child. Read from /proc, not ProcessHandle.Info:
+     * that sees only the first 4 KiB of the command line, which the test classpath of a checkout in a
+     * longer path fills before {@code run-trial} (the test then never found its child).
+     */
+    private static boolean isTrialChild(ProcessHandle h) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).contains("\0run-trial\0");
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     @Test
