@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.ablate.store.Json;
 import org.ablate.store.ResultsStore;
 import org.ablate.store.TrialFolder;
@@ -75,5 +76,26 @@ public final class TrialRecords {
             }
         }
         return records;
+    }
+
+    /**
+     * Per trial id: state, seed, params, summary (less the named timing keys) and the metric points
+     * without their timestamps — what two launchers running the same sweep must agree on.
+     */
+    public static Map<String, Object> results(Path results, String experiment, String... timings) throws IOException {
+        Map<String, Object> out = new TreeMap<>();
+        for (TrialFolder t : trials(results, experiment)) {
+            List<String> points = new ArrayList<>();
+            for (Map<?, ?> m : metricRecords(t)) {
+                points.add(m.get("step") + " " + m.get("name") + " " + m.get("value"));
+            }
+            Map<String, Object> summary = new TreeMap<>(t.summary());
+            for (String timing : timings) {
+                summary.remove(timing);
+            }
+            out.put(t.id(), List.of(t.status().orElseThrow().state(), t.config().get("seed"), t.config().get("params"),
+                    summary, points));
+        }
+        return out;
     }
 }

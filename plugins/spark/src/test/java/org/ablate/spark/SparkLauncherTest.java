@@ -457,17 +457,6 @@ class SparkLauncherTest {
 
     /** Per trial: state, seed, params, summary and the metric points without their timestamps. */
     private static Map<String, Object> recorded(Path results) throws IOException {
-        Map<String, Object> out = new TreeMap<>();
-        for (TrialFolder t : TrialRecords.trials(results, "pi")) {
-            List<String> points = new ArrayList<>();
-            for (Map<?, ?> m : TrialRecords.metricRecords(t)) {
-                points.add(m.get("step") + " " + m.get("name") + " " + m.get("value"));
-            }
-            Map<String, Object> summary = new TreeMap<>(t.summary());
-            summary.remove("samples_per_s"); // a timing, not a result
-            out.put(t.id(), List.of(t.status().orElseThrow().state(), t.config().get("seed"), t.config().get("params"),
-                    summary, points));
-        }
-        return out;
+        return TrialRecords.results(results, "pi", "samples_per_s"); // samples_per_s: a timing, not a result
     }
 }
