@@ -43,6 +43,8 @@ class SlurmLauncherTest {
             sweep: {grid: {sampler: [uniform, antithetic, halton]}}
             seeds: [3, 11]
             """;
+    /** Samples of the trials that a fault test disturbs mid-run: a few seconds of work each. */
+    private static final long SAMPLES_LONG = 150_000_000L;
     /** One line per attempt that the batch script prints into the task's output. */
     private static final Pattern ATTEMPT = Pattern.compile(
             "ablate: trial ([0-9a-f]{12}), task ([0-9]+)_([0-9]+), restart ([0-9]+), node \\S+, CUDA_VISIBLE_DEVICES=(\\S*)");
@@ -165,7 +167,7 @@ class SlurmLauncherTest {
 
     @Test
     void killingSlurmdMidArrayAndRestartingItCompletesTheSweepWithEveryTrialFinishedOnce() throws Exception {
-        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 150000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: " + SAMPLES_LONG + ",").replace("seeds: [3, 11]", "seeds: [3]"));
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
                 "--no-report");
         assertEquals(0, threads.code(), threads.toString());
@@ -209,7 +211,7 @@ class SlurmLauncherTest {
 
     @Test
     void aRequeuedTaskRunsItsTrialAgainAndOnlyItsLastAttemptIsCommitted() throws Exception {
-        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 150000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: " + SAMPLES_LONG + ",").replace("seeds: [3, 11]", "seeds: [3]"));
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
                 "--no-report");
         assertEquals(0, threads.code(), threads.toString());
@@ -220,7 +222,8 @@ class SlurmLauncherTest {
             try {
                 while (requeued.get() == null) {
                     for (TrialFolder t : trialsOrNone(results, "pi")) {
-                        if (requeued.get() == null && runningWithMetrics(t)) {
+                        // early in the trial, so the requeue cannot land after its first attempt already ended
+                        if (requeued.get() == null && runningWithMetrics(t) && lastStep(t) <= SAMPLES_LONG / 16) {
                             Matcher task = attemptOf(results.resolve("pi"), t.id());
                             String key = task.group(2) + "_" + task.group(3);
                             SlurmCluster.run("scontrol", "requeue", key);
@@ -479,6 +482,16 @@ class SlurmLauncherTest {
             return out;
         } catch (IOException | RuntimeException notYet) {
             return List.of();
+        }
+    }
+
+    /** The highest step in the trial's metrics so far, or Long.MAX_VALUE when they cannot be read yet. */
+    private static long lastStep(TrialFolder t) {
+        try {
+            return TrialRecords.metricRecords(t).stream().mapToLong(r -> ((Number) r.get("step")).longValue()).max()
+                    .orElse(Long.MAX_VALUE);
+        } catch (IOException | RuntimeException notYet) {
+            return Long.MAX_VALUE;
         }
     }
 
