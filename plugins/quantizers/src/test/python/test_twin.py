@@ -95,6 +95,9 @@ class Codes(unittest.TestCase):
         expected = torch.cdist(z.double(), c.double()).argmin(1)
         for bound in (1 << 24, 50 * 5, 1):
             self.assertTrue(torch.equal(expected, quantizers.nearest(z, c, bound)), f"bound {bound}")
+            # the benchmark's peer times the search on codes augmented once
+            self.assertTrue(torch.equal(expected, quantizers.nearest_augmented(z, quantizers.augment(c), bound)),
+                            f"augmented, bound {bound}")
 
 
 class Metrics(unittest.TestCase):

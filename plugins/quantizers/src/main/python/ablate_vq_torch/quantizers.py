@@ -23,14 +23,24 @@ class ConfigError(ValueError):
 
 
 def nearest(z, codebook, bound):
-    """Indices of the nearest rows of `codebook` [K, D] (squared L2) for the rows of z [N, D].
+    """Indices of the nearest rows of `codebook` [K, D] (squared L2) for the rows of z [N, D]."""
+    return nearest_augmented(z, augment(codebook), bound)
+
+
+def augment(codebook):
+    """[2c, -||c||^2] per row of `codebook` [K, D]: the codes' side of NearestCode.augment, [K, D + 1]."""
+    with torch.no_grad():
+        return torch.cat([2 * codebook, -(codebook * codebook).sum(1, keepdim=True)], 1)
+
+
+def nearest_augmented(z, augmented, bound):
+    """`nearest` against codes already augmented (the benchmark times the search alone).
 
     As NearestCode.searchAugmented: argmax over codes of [z, 1] . [2c, -||c||^2], the codes scanned in
     chunks so the score block holds at most `bound` values.
     """
     with torch.no_grad():
-        n, k = z.shape[0], codebook.shape[0]
-        augmented = torch.cat([2 * codebook, -(codebook * codebook).sum(1, keepdim=True)], 1)
+        n, k = z.shape[0], augmented.shape[0]
         z_aug = torch.cat([z, torch.ones(n, 1, dtype=z.dtype, device=z.device)], 1)
         chunk = max(1, min(k, bound // max(1, n)))
         best_score = torch.full((n,), float("-inf"), dtype=z.dtype, device=z.device)

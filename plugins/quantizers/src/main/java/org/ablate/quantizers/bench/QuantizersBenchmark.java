@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Nearest-code search throughput at growing K (and its share of the sgemm rate measured in the same
  * run), the Fashion-MNIST autoencoder's training step time per quantizer and K, and steady-state
- * memory over many steps — each next to a PyTorch copy of the same computation ({@link TorchPeer})
+ * memory over many steps — each next to the PyTorch twin's same computation ({@link TorchPeer})
  * when a python with torch is found.
  */
 public final class QuantizersBenchmark implements Benchmark {
@@ -50,7 +50,7 @@ public final class QuantizersBenchmark implements Benchmark {
                     .doc("K values for the search."),
             Param.integerList("train_codebook_sizes").defaultValue(List.of(1024L, 16384L)).range(2, 1 << 22)
                     .doc("K values for the training-step measurement."),
-            Param.choice("model", "conv", "mlp").defaultValue("conv").doc("Autoencoder architecture (the peer copies conv only)."),
+            Param.choice("model", "conv", "mlp").defaultValue("conv").doc("Autoencoder architecture (the peer times conv only)."),
             Param.integer("batch_size").defaultValue(128).range(1, 4096).doc("Images per training step."),
             Param.integer("steps").defaultValue(10).range(1, 10_000).doc("Timed training steps (after 3 warm-up steps)."),
             Param.integer("runs").defaultValue(3).range(1, 100).doc("Timed search runs; the best is reported."),
@@ -168,7 +168,7 @@ public final class QuantizersBenchmark implements Benchmark {
             return null;
         }
         if (!params.getString("model").equals("conv")) {
-            out.println("  PyTorch peer: copies the conv autoencoder only; its step times are for model=conv");
+            out.println("  PyTorch peer: times the conv autoencoder only; its step times are for model=conv");
         }
         List<String> args = new ArrayList<>(List.of(
                 "--dim", Integer.toString(params.getInt("dim")),

@@ -1,9 +1,11 @@
 package org.ablate.quantizers.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.ablate.quantizers.twin.TwinSources;
 
 /**
- * The benchmark's PyTorch peer: a copy of the conv VQ autoencoder step and of the chunked search
- * ({@code ablate_peer_vq.py}, shipped in this jar), run by the first python that imports torch, so
- * one bench invocation prints both sides. Used only by {@link QuantizersBenchmark}.
+ * The benchmark's PyTorch peer: {@code ablate_peer_vq.py} (shipped in this jar) times the PyTorch
+ * twin's conv VQ autoencoder step and chunked search (the {@link TwinSources} package, on its
+ * PYTHONPATH), run by the first python that imports torch, so one bench invocation prints both
+ * sides. Used by {@link QuantizersBenchmark}; {@link #find} also picks the twin's python.
  */
 public final class TorchPeer {
 
@@ -116,6 +120,10 @@ public final class TorchPeer {
             List<String> command = new ArrayList<>(List.of(python, "-u", script.toString(), "--threads", Integer.toString(threads)));
             command.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(command);
+            // the peer imports the network, quantizers and search from the twin
+            String inherited = pb.environment().get("PYTHONPATH");
+            pb.environment().put("PYTHONPATH", twinFolder()
+                    + (inherited == null || inherited.isEmpty() ? "" : File.pathSeparator + inherited));
             // torch's own pool, OpenMP and the system BLAS each read their own variable
             pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
             pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
@@ -148,6 +156,17 @@ public final class TorchPeer {
             return parse(lines);
         } finally {
             Files.deleteIfExists(script);
+        }
+    }
+
+    /** {@link TwinSources#pythonPath}, its failure to extract as the IOException {@link #run} declares. */
+    private static Path twinFolder() throws IOException {
+        try {
+            return TwinSources.pythonPath();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e); // a file of the twin missing from the jar
         }
     }
 
