@@ -119,6 +119,10 @@ public final class ReportWriter {
                 ClaimSpec s = c.claim();
                 b.append("### ").append(s.name()).append(": ").append(c.verdict()).append("\n\n");
                 b.append("`").append(s.kind().yamlName()).append("` on `").append(s.metric()).append('`');
+                if (s.curve() != null) {
+                    b.append(", per trial from its step curve: `").append(s.curve().yamlName()).append("`, ")
+                            .append(s.curve().meaning());
+                }
                 if (!s.where().isEmpty()) {
                     b.append(" where ").append(new Configuration(s.where(), 0, 0, Map.of()).label());
                 }
@@ -225,7 +229,7 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder("claim,check,metric,verdict,paper,measured,source\n");
         for (ClaimResult c : r.claims()) {
             ClaimSpec s = c.claim();
-            b.append(csv(s.name())).append(',').append(s.kind().yamlName()).append(',').append(csv(s.metric())).append(',')
+            b.append(csv(s.name())).append(',').append(s.kind().yamlName()).append(',').append(csv(s.measure())).append(',')
                     .append(c.verdict()).append(',').append(csv(orDash(s.paper()))).append(',').append(csv(c.measuredSummary()))
                     .append(',').append(csv(orDash(s.source()))).append('\n');
         }
