@@ -161,7 +161,8 @@ public final class ReportPlanCheck {
         if (metrics.hasSummary(metric)) {
             return;
         }
-        String hint = metrics.hasStep(metric) ? "; it is logged per step: plot it with x: step" : isParameter(metric);
+        String hint = metrics.hasStep(metric) ? "; it is logged per step: plot it with x: step"
+                + (what.equals("plot") ? "" : ", or claim on its curve with curve: (last_change, drop, ...)") : isParameter(metric);
         throw new ConfigException(origin, what + ": '" + metric + "' is not a summary metric of task '" + plan.task().name()
                 + "'" + hint + Suggestions.didYouMean(metric, metrics.summaryNames())
                 + " (declared: " + String.join(", ", metrics.summaryNames()) + ")");
@@ -197,7 +198,7 @@ public final class ReportPlanCheck {
         if (metrics.hasStep(claim.metric())) {
             return;
         }
-        String hint = metrics.hasSummary(claim.metric()) ? "; it is a summary metric: drop curve: to check the summary"
+        String hint = metrics.hasSummary(claim.metric()) ? "; it is a summary metric: without curve: the claim checks it"
                 : isParameter(claim.metric());
         throw new ConfigException(claim.origin("metric"), "claim '" + claim.name() + "': curve: " + claim.curve().yamlName()
                 + " reads a step curve, but '" + claim.metric() + "' is not a metric task '" + plan.task().name() + "' logs per step"
