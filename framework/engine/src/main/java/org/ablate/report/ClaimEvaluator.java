@@ -143,7 +143,7 @@ public final class ClaimEvaluator {
                 Stat sb = stat(b, c);
                 String subject = (e.getKey().equals("(all)") ? "" : e.getKey() + ": ")
                         + c.along() + " " + Values.format(a.values().get(c.along())) + " → " + Values.format(b.values().get(c.along()));
-                String measured = measured(a, c) + " → " + measured(b, c);
+                String measured = measuredPair(a, b, c, " → ");
                 String threshold = down ? "falls" : "rises";
                 if (!enough(sa, c) || !enough(sb, c)) {
                     rows.add(withShortCurves(c, new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE,
@@ -187,7 +187,7 @@ public final class ClaimEvaluator {
             Stat sa = stat(a, c);
             Stat sb = stat(b, c);
             String subject = a.label() + " vs " + b.label();
-            String measured = measured(a, c) + " vs " + measured(b, c)
+            String measured = measuredPair(a, b, c, " vs ")
                     + (sa != null && sb != null && sb.mean() != 0 ? String.format(Locale.ROOT, " (ratio %.3g)", sa.mean() / sb.mean()) : "");
             String threshold = (atLeast ? "≥ " : "≤ ") + num(c.factor()) + " × baseline";
             if (!enough(sa, c) || !enough(sb, c)) {
@@ -282,6 +282,14 @@ public final class ClaimEvaluator {
         }
         return num(p.proportion()) + " [" + num(p.low()) + ", " + num(p.high()) + "] (" + p.events() + "/" + p.draws() + " "
                 + c.pool() + " of " + p.seeds() + " seeds pooled, " + PooledRate.METHOD + "; per-seed t: " + describe(perSeed) + ")";
+    }
+
+    /** Two configurations' figures; a curve read at the same steps on both sides says so once, at the end. */
+    private String measuredPair(Configuration a, Configuration b, ClaimSpec c, String separator) {
+        if (c.curve() != null && curve(a, c).derivation().equals(curve(b, c).derivation())) {
+            return describe(curve(a, c).stat()) + separator + describe(curve(b, c).stat()) + " (" + curve(a, c).derivation() + ")";
+        }
+        return measured(a, c) + separator + measured(b, c);
     }
 
     private static String seedsNote(Stat s, ClaimSpec c) {

@@ -119,10 +119,6 @@ public final class ReportWriter {
                 ClaimSpec s = c.claim();
                 b.append("### ").append(s.name()).append(": ").append(c.verdict()).append("\n\n");
                 b.append("`").append(s.kind().yamlName()).append("` on `").append(s.metric()).append('`');
-                if (s.curve() != null) {
-                    b.append(", per trial from its step curve: `").append(s.curve().yamlName()).append("`, ")
-                            .append(s.curve().meaning());
-                }
                 if (!s.where().isEmpty()) {
                     b.append(" where ").append(new Configuration(s.where(), 0, 0, Map.of()).label());
                 }
@@ -131,6 +127,10 @@ public final class ReportWriter {
                 }
                 if (s.baseline() != null) {
                     b.append(" against ").append(new Configuration(s.baseline(), 0, 0, Map.of()).label());
+                }
+                if (s.curve() != null) {
+                    b.append("; each trial's value from its step curve: `").append(s.curve().yamlName()).append("` = ")
+                            .append(s.curve().meaning());
                 }
                 b.append(". Paper: ").append(orDash(s.paper())).append(". Source: ").append(orDash(s.source())).append(".\n\n");
                 // which interval decided the verdict: the claim says, the table shows both

@@ -73,6 +73,7 @@ class CurveClaimTest {
         ClaimResult more = claims.get("falls-more-for-larger-k");
         assertEquals(Verdict.PASS, more.verdict(), more.rows().toString());
         assertEquals("k 1 → 4", more.rows().get(0).subject());
+        // the curves end at different steps: each side says where it was read
         assertEquals("1 ± 0.2484 (n=3) (eval/rank, drop from step 50 to step 150) → 4 ± 0.2484 (n=3) (eval/rank, drop from step 50 to step 100)",
                 more.rows().get(0).measured());
 
@@ -104,8 +105,8 @@ class CurveClaimTest {
         f.writeSweep();
         Report r = Report.build(ExperimentParser.parse(FILE, "e.yaml", "e"), f.folder());
         String md = ReportWriter.markdown(r, List.of());
-        assertTrue(md.contains("`at_most` on `eval/u`, per trial from its step curve: `last_change`, |last − previous evaluation|"
-                + " where k=1."), md);
+        assertTrue(md.contains("`at_most` on `eval/u` where k=1; each trial's value from its step curve: `last_change` ="
+                + " |last − previous evaluation|. Paper:"), md);
         assertTrue(ReportWriter.claimsCsv(r).contains("converged,at_most,eval/u (curve: last_change),PASS,"), ReportWriter.claimsCsv(r));
     }
 }

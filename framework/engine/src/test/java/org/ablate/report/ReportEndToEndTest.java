@@ -324,8 +324,8 @@ class ReportEndToEndTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("PASS         steps-of-one-at-x-1: 1 ± 0 (n=3) (train/value, last change between steps 18 and 19)"),
                 r.out());
-        assertTrue(r.out().contains("PASS         steeper-for-larger-x: 1 ± 0 (n=3) (train/value, last change between steps 18 and 19)"
-                + " → 4 ± 0 (n=3)"), r.out());
+        assertTrue(r.out().contains("PASS         steeper-for-larger-x: 1 ± 0 (n=3) → 4 ± 0 (n=3) (train/value, last change between"
+                + " steps 18 and 19)"), r.out());
         assertTrue(r.out().contains("INCONCLUSIVE not-logged-by-these-trials: 0 of 6 comparisons pass"), r.out());
         String md = Files.readString(copy.resolve("e2e/report/report.md"));
         assertTrue(md.contains("no finished trial logged step metric 'eval/value' at 2 or more steps"), md);
