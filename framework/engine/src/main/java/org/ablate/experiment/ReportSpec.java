@@ -30,6 +30,11 @@ import org.ablate.config.YamlNode;
  *     along: codebook_size
  *     where: {quantizer: vq}
  *     paper: 1.4% of 65,536 codes used on ImageNet
+ *   - name: simvq-converged          # each trial's value from its step curve ({@link CurveStatistic})
+ *     check: at_most
+ *     metric: eval/utilization
+ *     curve: last_change
+ *     value: 0.01
  * </pre>
  */
 public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
