@@ -101,7 +101,7 @@ class Step:
 
 @torch.no_grad()
 def evaluate(net, quantizer, images, device):
-    """Utilisation, perplexity, MSE, PSNR, SSIM over every image given (batches of 500), and the code counts."""
+    """Utilisation, perplexity (and perplexity / K), MSE, PSNR, SSIM over every image given (batches of 500), and the code counts."""
     counts = torch.zeros(quantizer.size, dtype=torch.long, device=device)
     sse = psnr = ssim = 0.0
     for start in range(0, images.shape[0], EVAL_BATCH):
@@ -114,7 +114,8 @@ def evaluate(net, quantizer, images, device):
         ssim += float(metrics.per_image_ssim(x, recon).sum())
     n = images.shape[0]
     _, utilisation, perplexity = metrics.usage(counts)
-    out = {"utilization": utilisation, "perplexity": perplexity, "mse": sse / n, "psnr": psnr / n, "ssim": ssim / n}
+    out = {"utilization": utilisation, "perplexity": perplexity, "perplexity_fraction": perplexity / quantizer.size,
+           "mse": sse / n, "psnr": psnr / n, "ssim": ssim / n}
     out.update(quantizer.diagnostics())
     return out, counts
 

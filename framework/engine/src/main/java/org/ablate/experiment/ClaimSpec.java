@@ -18,15 +18,25 @@ import org.ablate.config.Origin;
  * wholly on the wrong side, and is inconclusive otherwise or with fewer than {@code min_seeds} seeds.
  * The interval is Student's t over the seeds' values, or, with {@code pool: COUNT} on a metric the
  * task declares a rate of COUNT draws, the exact (Clopper–Pearson) binomial interval of the draws
- * of all seeds pooled ({@code pool} null: no pooling).
+ * of all seeds pooled ({@code pool} null: no pooling). With {@code curve}, each trial's value is not
+ * a summary but a statistic of its step curve of {@code metric} ({@link CurveStatistic}; null: the summary).
  */
 public record ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
                         String along, boolean monotone, Double value, Double tolerance,
                         Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin,
-                        Map<String, Origin> keyOrigins, String pool) {
+                        Map<String, Origin> keyOrigins, String pool, CurveStatistic curve) {
 
     public ClaimSpec {
         keyOrigins = keyOrigins == null ? Map.of() : Map.copyOf(keyOrigins);
+    }
+
+    /** A claim on a summary metric. */
+    public ClaimSpec(String name, String source, Kind kind, String metric, Map<String, Object> where,
+                     String along, boolean monotone, Double value, Double tolerance,
+                     Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin,
+                     Map<String, Origin> keyOrigins, String pool) {
+        this(name, source, kind, metric, where, along, monotone, value, tolerance, baseline, factor, paper, minSeeds, origin,
+                keyOrigins, pool, null);
     }
 
     /** A claim without pooling. */
@@ -44,6 +54,11 @@ public record ClaimSpec(String name, String source, Kind kind, String metric, Ma
                      Map<String, Object> baseline, Double factor, String paper, int minSeeds, Origin origin) {
         this(name, source, kind, metric, where, along, monotone, value, tolerance, baseline, factor, paper, minSeeds, origin,
                 Map.of());
+    }
+
+    /** What each trial contributes, for reports: "eval/utilization" or "eval/utilization (curve: last_change)". */
+    public String measure() {
+        return curve == null ? metric : metric + " (curve: " + curve.yamlName() + ")";
     }
 
     /** Where a key ("metric", "where.quantizer") was written, else the claim's own origin. */

@@ -30,6 +30,11 @@ import org.ablate.config.YamlNode;
  *     along: codebook_size
  *     where: {quantizer: vq}
  *     paper: 1.4% of 65,536 codes used on ImageNet
+ *   - name: simvq-converged          # each trial's value from its step curve ({@link CurveStatistic})
+ *     check: at_most
+ *     metric: eval/utilization
+ *     curve: last_change
+ *     value: 0.01
  * </pre>
  */
 public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
@@ -39,7 +44,7 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             "metric", "x", "group", "where", "log_x", "log_y", "title", "x_label", "y_label", "max_step", "y_range"));
     private static final Set<String> CLAIM_KEYS = new LinkedHashSet<>(List.of(
             "name", "source", "check", "metric", "where", "along", "monotone", "value", "tolerance",
-            "baseline", "factor", "paper", "min_seeds", "pool"));
+            "baseline", "factor", "paper", "min_seeds", "pool", "curve"));
 
     /** A file without a report or claims section. */
     public static final ReportSpec NONE = new ReportSpec(List.of(), List.of());
@@ -156,13 +161,30 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
         if (minSeeds < 2) {
             throw new ConfigException(m.get("min_seeds").origin(), "min_seeds must be at least 2 (a confidence interval needs two seeds)");
         }
+        CurveStatistic curve = curve(m.get("curve"));
+        if (curve != null && m.containsKey("pool")) {
+            // pooling adds up the draws behind each trial's rate summary; a curve statistic has none
+            throw new ConfigException(m.get("pool").origin(), "pool: pools a rate summary's draws and does not combine with"
+                    + " curve: (a statistic of a step curve); drop one of them");
+        }
         return new ClaimSpec(name, optString(m, "source"), kind, required(m, "metric", node).asString(),
                 where(m.get("where")), along, bool(m, "monotone"), value, tolerance, baseline, factor,
-                optString(m, "paper"), minSeeds, node.origin(), keyOrigins(m), optString(m, "pool"));
+                optString(m, "paper"), minSeeds, node.origin(), keyOrigins(m), optString(m, "pool"), curve);
+    }
+
+    private static CurveStatistic curve(YamlNode node) {
+        if (node == null) {
+            return null;
+        }
+        String name = node.isScalar() && node.value() != null ? String.valueOf(node.value()) : node.describe();
+        return Arrays.stream(CurveStatistic.values()).filter(s -> s.yamlName().equals(name)).findFirst()
+                .orElseThrow(() -> new ConfigException(node.origin(), "unknown curve '" + name + "'"
+                        + Suggestions.didYouMean(name, CurveStatistic.yamlNames())
+                        + " (accepted: " + String.join(", ", CurveStatistic.yamlNames()) + ")"));
     }
 
     /**
-     * Checks names against what a sweep produced: every metric exists, and every parameter named
+     * Checks names against what a sweep produced: every summary metric exists, and every parameter named
      * by x, group, along, where and baseline was swept. While trials are missing, an absent metric
      * may just not be reported yet, so it is checked only when every planned trial has finished.
      */
@@ -180,7 +202,8 @@ public record ReportSpec(List<PlotSpec> plots, List<ClaimSpec> claims) {
             p.where().keySet().forEach(k -> requireSwept(k, varying, p.origin(), "where"));
         }
         for (ClaimSpec c : claims) {
-            if (complete) {
+            // a curve's metric is logged per step, not summarised; the claim says so when no trial logged it
+            if (complete && c.curve() == null) {
                 requireMetric(c.metric(), summaryMetrics, c.origin(), "claim '" + c.name() + "'");
             }
             if (c.along() != null) {

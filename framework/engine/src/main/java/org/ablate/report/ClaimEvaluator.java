@@ -16,12 +16,16 @@ import org.ablate.experiment.ClaimSpec;
  * confidence intervals clear the threshold, fails when they lie wholly on the wrong side, and is
  * INCONCLUSIVE when they overlap it or a configuration has fewer finished seeds than the claim's
  * {@code min_seeds}. The intervals are Student's t over the seeds, or for a claim with
- * {@code pool} the exact binomial interval of the seeds' draws pooled ({@link PooledRate}).
+ * {@code pool} the exact binomial interval of the seeds' draws pooled ({@link PooledRate}). A claim
+ * with {@code curve} reads each finished trial's step curve of the metric ({@link CurveValues}); a
+ * comparison missing trials whose curve is too short is not a PASS, and says so.
  */
 public final class ClaimEvaluator {
 
     private final List<Configuration> configurations;
     private final FileSweep file;
+    /** Per curve claim, each configuration's curve values: read once, the files can be long. */
+    private final Map<ClaimSpec, Map<Configuration, CurveValues>> curves = new java.util.IdentityHashMap<>();
 
     public ClaimEvaluator(List<Configuration> configurations) {
         this(configurations, null);
@@ -77,7 +81,7 @@ public final class ClaimEvaluator {
             Verdict v;
             if (!enough(s, c)) {
                 threshold = thresholdText(c);
-                rows.add(new ClaimResult.Row(k.label(), measured(k, c), threshold, Verdict.INCONCLUSIVE, seedsNote(s, c)));
+                rows.add(withShortCurves(c, new ClaimResult.Row(k.label(), measured(k, c), threshold, Verdict.INCONCLUSIVE, seedsNote(s, c)), k));
                 continue;
             }
             switch (c.kind()) {
@@ -97,8 +101,8 @@ public final class ClaimEvaluator {
                             : s.ciHigh() < lo || s.ciLow() > hi ? Verdict.FAIL : Verdict.INCONCLUSIVE;
                 }
             }
-            rows.add(new ClaimResult.Row(k.label(), measured(k, c), threshold, v,
-                    v == Verdict.INCONCLUSIVE ? "the confidence interval overlaps the threshold" : ""));
+            rows.add(withShortCurves(c, new ClaimResult.Row(k.label(), measured(k, c), threshold, v,
+                    v == Verdict.INCONCLUSIVE ? "the confidence interval overlaps the threshold" : ""), k));
         }
         return rows;
     }
@@ -139,17 +143,18 @@ public final class ClaimEvaluator {
                 Stat sb = stat(b, c);
                 String subject = (e.getKey().equals("(all)") ? "" : e.getKey() + ": ")
                         + c.along() + " " + Values.format(a.values().get(c.along())) + " → " + Values.format(b.values().get(c.along()));
-                String measured = measured(a, c) + " → " + measured(b, c);
+                String measured = measuredPair(a, b, c, " → ");
                 String threshold = down ? "falls" : "rises";
                 if (!enough(sa, c) || !enough(sb, c)) {
-                    rows.add(new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE, seedsNote(enough(sa, c) ? sb : sa, c)));
+                    rows.add(withShortCurves(c, new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE,
+                            seedsNote(enough(sa, c) ? sb : sa, c)), a, b));
                     continue;
                 }
                 boolean separatedRight = down ? sb.ciHigh() < sa.ciLow() : sb.ciLow() > sa.ciHigh();
                 boolean separatedWrong = down ? sb.ciLow() > sa.ciHigh() : sb.ciHigh() < sa.ciLow();
                 Verdict v = separatedRight ? Verdict.PASS : separatedWrong ? Verdict.FAIL : Verdict.INCONCLUSIVE;
-                rows.add(new ClaimResult.Row(subject, measured, threshold, v,
-                        v == Verdict.INCONCLUSIVE ? "the confidence intervals overlap" : ""));
+                rows.add(withShortCurves(c, new ClaimResult.Row(subject, measured, threshold, v,
+                        v == Verdict.INCONCLUSIVE ? "the confidence intervals overlap" : ""), a, b));
             }
         }
         return rows;
@@ -182,19 +187,20 @@ public final class ClaimEvaluator {
             Stat sa = stat(a, c);
             Stat sb = stat(b, c);
             String subject = a.label() + " vs " + b.label();
-            String measured = measured(a, c) + " vs " + measured(b, c)
+            String measured = measuredPair(a, b, c, " vs ")
                     + (sa != null && sb != null && sb.mean() != 0 ? String.format(Locale.ROOT, " (ratio %.3g)", sa.mean() / sb.mean()) : "");
             String threshold = (atLeast ? "≥ " : "≤ ") + num(c.factor()) + " × baseline";
             if (!enough(sa, c) || !enough(sb, c)) {
-                rows.add(new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE, seedsNote(enough(sa, c) ? sb : sa, c)));
+                rows.add(withShortCurves(c, new ClaimResult.Row(subject, measured, threshold, Verdict.INCONCLUSIVE,
+                        seedsNote(enough(sa, c) ? sb : sa, c)), a, b));
                 continue;
             }
             double f = c.factor();
             Verdict v = atLeast
                     ? (sa.ciLow() >= f * sb.ciHigh() ? Verdict.PASS : sa.ciHigh() < f * sb.ciLow() ? Verdict.FAIL : Verdict.INCONCLUSIVE)
                     : (sa.ciHigh() <= f * sb.ciLow() ? Verdict.PASS : sa.ciLow() > f * sb.ciHigh() ? Verdict.FAIL : Verdict.INCONCLUSIVE);
-            rows.add(new ClaimResult.Row(subject, measured, threshold, v,
-                    v == Verdict.INCONCLUSIVE ? "the confidence intervals overlap the threshold" : ""));
+            rows.add(withShortCurves(c, new ClaimResult.Row(subject, measured, threshold, v,
+                    v == Verdict.INCONCLUSIVE ? "the confidence intervals overlap the threshold" : ""), a, b));
         }
         return rows;
     }
@@ -203,9 +209,49 @@ public final class ClaimEvaluator {
         return s != null && s.n() >= c.minSeeds() && s.hasInterval() && Double.isFinite(s.ciLow()) && Double.isFinite(s.ciHigh());
     }
 
+    /**
+     * A comparison that lost trials to too-short curves is judged on the rest, and which seeds those
+     * are is not random: a PASS becomes INCONCLUSIVE, and the note says how many it is missing.
+     */
+    private ClaimResult.Row withShortCurves(ClaimSpec c, ClaimResult.Row row, Configuration... compared) {
+        if (c.curve() == null) {
+            return row;
+        }
+        List<String> shortfalls = new ArrayList<>();
+        for (Configuration k : compared) {
+            String s = curve(k, c).shortfall();
+            if (!s.isEmpty() && !shortfalls.contains(s)) {
+                shortfalls.add(compared.length == 1 ? s : k.label() + ": " + s);
+            }
+        }
+        if (shortfalls.isEmpty()) {
+            return row;
+        }
+        Verdict v = row.verdict() == Verdict.PASS ? Verdict.INCONCLUSIVE : row.verdict();
+        String note = (row.note().isEmpty() ? "" : row.note() + "; ") + String.join("; ", shortfalls)
+                + (row.verdict() == Verdict.PASS ? " (PASS on the rest)" : "");
+        return new ClaimResult.Row(row.subject(), row.measured(), row.threshold(), v, note);
+    }
+
+    /** The configuration's curve values for a curve claim, read from the trials' metric files once. */
+    private CurveValues curve(Configuration k, ClaimSpec c) {
+        return curves.computeIfAbsent(c, x -> new java.util.IdentityHashMap<>()).computeIfAbsent(k, x -> {
+            try {
+                return CurveValues.of(k.done(), c.metric(), c.curve());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The seeds' values as a Student-t statistic: of the summary, or with {@code curve} of each seed's curve. */
+    Stat perSeed(Configuration k, ClaimSpec c) {
+        return c.curve() != null ? curve(k, c).stat() : k.metrics().get(c.metric());
+    }
+
     /** The figure a claim compares: the seeds' t-interval, or with {@code pool} the binomial interval of the pooled draws. */
-    private static Stat stat(Configuration k, ClaimSpec c) {
-        Stat perSeed = k.metrics().get(c.metric());
+    private Stat stat(Configuration k, ClaimSpec c) {
+        Stat perSeed = perSeed(k, c);
         if (c.pool() == null || perSeed == null) {
             return perSeed;
         }
@@ -221,7 +267,11 @@ public final class ClaimEvaluator {
     }
 
     /** What the row shows: the t-interval; with pooling the pooled interval used, the t-interval beside it. */
-    private static String measured(Configuration k, ClaimSpec c) {
+    private String measured(Configuration k, ClaimSpec c) {
+        if (c.curve() != null) {
+            CurveValues v = curve(k, c);
+            return describe(v.stat()) + " (" + v.derivation() + ")";
+        }
         Stat perSeed = k.metrics().get(c.metric());
         if (c.pool() == null || perSeed == null) {
             return describe(perSeed);
@@ -234,9 +284,17 @@ public final class ClaimEvaluator {
                 + c.pool() + " of " + p.seeds() + " seeds pooled, " + PooledRate.METHOD + "; per-seed t: " + describe(perSeed) + ")";
     }
 
+    /** Two configurations' figures; a curve read at the same steps on both sides says so once, at the end. */
+    private String measuredPair(Configuration a, Configuration b, ClaimSpec c, String separator) {
+        if (c.curve() != null && curve(a, c).derivation().equals(curve(b, c).derivation())) {
+            return describe(curve(a, c).stat()) + separator + describe(curve(b, c).stat()) + " (" + curve(a, c).derivation() + ")";
+        }
+        return measured(a, c) + separator + measured(b, c);
+    }
+
     private static String seedsNote(Stat s, ClaimSpec c) {
         int n = s == null ? 0 : s.n();
-        return "too few seeds: " + n + " finished, the claim needs " + c.minSeeds();
+        return "too few seeds: " + n + (c.curve() == null ? " finished" : " with a curve") + ", the claim needs " + c.minSeeds();
     }
 
     private static String thresholdText(ClaimSpec c) {

@@ -1,10 +1,6 @@
 package org.ablate.report;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +9,6 @@ import java.util.TreeMap;
 import org.ablate.config.ConfigException;
 import org.ablate.config.Values;
 import org.ablate.experiment.PlotSpec;
-import org.ablate.store.Json;
-import org.ablate.store.MetricPoint;
 import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 
@@ -230,22 +224,6 @@ final class PlotBuilder {
 
     /** Appends the metric's points (one per step; the last wins if a step repeats) to byStep. */
     private static void readHistory(TrialFolder folder, String metric, TreeMap<Long, List<Double>> byStep) throws IOException {
-        Path file = folder.file(TrialFolder.METRICS);
-        if (!Files.exists(file)) {
-            return;
-        }
-        Map<Long, Double> own = new LinkedHashMap<>();
-        String needle = "\"name\":" + Json.line(metric);
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.contains(needle)) {
-                    continue; // cheap filter before parsing: histories can be long
-                }
-                // a line cut by a crash reads as none
-                MetricPoint.parse(line).filter(p -> metric.equals(p.name())).ifPresent(p -> own.put(p.step(), p.value()));
-            }
-        }
-        own.forEach((step, v) -> byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(v));
+        StepHistory.read(folder, metric).forEach((step, v) -> byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(v));
     }
 }

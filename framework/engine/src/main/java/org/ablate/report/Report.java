@@ -100,8 +100,13 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
         int sweepNotes = notes.size();
         notes.addAll(plotNotes);
         ClaimEvaluator evaluator = new ClaimEvaluator(configurations, file);
-        List<ClaimResult> claims = spec.claims().stream().map(evaluator::evaluate)
-                .map(c -> withNonFinite(withDamage(c, configurations), configurations)).toList();
+        List<ClaimResult> claims;
+        try {
+            claims = spec.claims().stream().map(evaluator::evaluate)
+                    .map(c -> withNonFinite(withDamage(c, configurations), configurations, evaluator)).toList();
+        } catch (java.io.UncheckedIOException e) { // a curve claim reads the trials' metric files
+            throw e.getCause();
+        }
         return new Report(experiment, results, configurations, metrics, drawn, plots, claims, List.copyOf(columns), List.copyOf(notes),
                 sweepNotes);
     }
@@ -164,18 +169,18 @@ public record Report(ExperimentSpec experiment, ExperimentResults results, List<
      * leave n; but an infinite error is a result, not a missing one (it may be what decides a FAIL):
      * a PASS without them becomes INCONCLUSIVE, and every verdict says how many were left out.
      */
-    private static ClaimResult withNonFinite(ClaimResult c, List<Configuration> configurations) {
+    private static ClaimResult withNonFinite(ClaimResult c, List<Configuration> configurations, ClaimEvaluator evaluator) {
         ClaimSpec s = c.claim();
         int nonFinite = configurations.stream()
                 .filter(k -> k.matches(s.where()) || (s.baseline() != null && k.matches(s.baseline())))
-                .map(k -> k.metrics().get(s.metric()))
+                .map(k -> evaluator.perSeed(k, s))
                 .filter(java.util.Objects::nonNull)
                 .mapToInt(Stat::nonFinite).sum();
         if (nonFinite == 0) {
             return c;
         }
         Verdict verdict = c.verdict() == Verdict.PASS ? Verdict.INCONCLUSIVE : c.verdict();
-        String note = nonFinite + " non-finite value(s) of " + s.metric() + " left out of n"
+        String note = nonFinite + " non-finite value(s) of " + s.measure() + " left out of n"
                 + (c.verdict() == Verdict.PASS ? " (PASS on the rest)" : "");
         return new ClaimResult(s, verdict, c.rows(), c.caveat().isEmpty() ? note : c.caveat() + "; " + note);
     }

@@ -80,7 +80,11 @@ public final class ReportPlanCheck {
             c.onePointEach(p);
         }
         for (ClaimSpec claim : spec.claims()) {
-            c.summaryMetric(claim.metric(), claim.origin("metric"), "claim '" + claim.name() + "'");
+            if (claim.curve() != null) {
+                c.curveMetric(claim);
+            } else {
+                c.summaryMetric(claim.metric(), claim.origin("metric"), "claim '" + claim.name() + "'");
+            }
             if (claim.pool() != null) {
                 c.pooledRate(claim);
             }
@@ -157,7 +161,8 @@ public final class ReportPlanCheck {
         if (metrics.hasSummary(metric)) {
             return;
         }
-        String hint = metrics.hasStep(metric) ? "; it is logged per step: plot it with x: step" : isParameter(metric);
+        String hint = metrics.hasStep(metric) ? "; it is logged per step: plot it with x: step"
+                + (what.equals("plot") ? "" : ", or claim on its curve with curve: (last_change, drop, ...)") : isParameter(metric);
         throw new ConfigException(origin, what + ": '" + metric + "' is not a summary metric of task '" + plan.task().name()
                 + "'" + hint + Suggestions.didYouMean(metric, metrics.summaryNames())
                 + " (declared: " + String.join(", ", metrics.summaryNames()) + ")");
@@ -185,6 +190,19 @@ public final class ReportPlanCheck {
                 : isParameter(p.metric());
         throw new ConfigException(p.origin("metric"), "plot: '" + p.metric() + "' is not a metric task '" + plan.task().name()
                 + "' logs per step (x: step)" + hint + Suggestions.didYouMean(p.metric(), metrics.stepNames())
+                + " (declared: " + (metrics.stepNames().isEmpty() ? "none" : String.join(", ", metrics.stepNames())) + ")");
+    }
+
+    /** {@code curve:} reads a metric the task logs per step. */
+    private void curveMetric(ClaimSpec claim) {
+        if (metrics.hasStep(claim.metric())) {
+            return;
+        }
+        String hint = metrics.hasSummary(claim.metric()) ? "; it is a summary metric: without curve: the claim checks it"
+                : isParameter(claim.metric());
+        throw new ConfigException(claim.origin("metric"), "claim '" + claim.name() + "': curve: " + claim.curve().yamlName()
+                + " reads a step curve, but '" + claim.metric() + "' is not a metric task '" + plan.task().name() + "' logs per step"
+                + hint + Suggestions.didYouMean(claim.metric(), metrics.stepNames())
                 + " (declared: " + (metrics.stepNames().isEmpty() ? "none" : String.join(", ", metrics.stepNames())) + ")");
     }
 

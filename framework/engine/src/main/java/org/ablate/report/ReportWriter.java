@@ -128,6 +128,10 @@ public final class ReportWriter {
                 if (s.baseline() != null) {
                     b.append(" against ").append(new Configuration(s.baseline(), 0, 0, Map.of()).label());
                 }
+                if (s.curve() != null) {
+                    b.append("; each trial's value from its step curve: `").append(s.curve().yamlName()).append("` = ")
+                            .append(s.curve().meaning());
+                }
                 b.append(". Paper: ").append(orDash(s.paper())).append(". Source: ").append(orDash(s.source())).append(".\n\n");
                 // which interval decided the verdict: the claim says, the table shows both
                 b.append(s.pool() == null ? "" : "Interval used: the " + s.pool() + " of all seeds pooled, exact binomial ("
@@ -225,7 +229,7 @@ public final class ReportWriter {
         StringBuilder b = new StringBuilder("claim,check,metric,verdict,paper,measured,source\n");
         for (ClaimResult c : r.claims()) {
             ClaimSpec s = c.claim();
-            b.append(csv(s.name())).append(',').append(s.kind().yamlName()).append(',').append(csv(s.metric())).append(',')
+            b.append(csv(s.name())).append(',').append(s.kind().yamlName()).append(',').append(csv(s.measure())).append(',')
                     .append(c.verdict()).append(',').append(csv(orDash(s.paper()))).append(',').append(csv(c.measuredSummary()))
                     .append(',').append(csv(orDash(s.source()))).append('\n');
         }

@@ -88,13 +88,32 @@ class ReportSectionCliTest {
                   - {name: c, check: at_least, metric: train/value, value: 1}
                 """);
         assertEquals("ablate: error: " + step + ":6: claims[0].metric: claim 'c': 'train/value' is not a summary metric of task "
-                + "'probe'; it is logged per step: plot it with x: step (declared: result, noise)\n", refusedBeforeRunning(step));
+                + "'probe'; it is logged per step: plot it with x: step, or claim on its curve with curve: (last_change, drop, ...)"
+                + " (declared: result, noise)\n", refusedBeforeRunning(step));
         Path never = experiment("never", """
                 claims:
                   - {name: c, check: at_least, metric: accuracy, value: 1}
                 """);
         assertEquals("ablate: error: " + never + ":6: claims[0].metric: claim 'c': 'accuracy' is not a summary metric of task "
                 + "'probe' (declared: result, noise)\n", refusedBeforeRunning(never));
+    }
+
+    @Test
+    void aCurveClaimNeedsAMetricTheTaskLogsPerStep() throws Exception {
+        Path typo = experiment("curve-typo", """
+                claims:
+                  - {name: c, check: at_most, metric: train/valeu, curve: last_change, value: 1}
+                """);
+        assertEquals("ablate: error: " + typo + ":6: claims[0].metric: claim 'c': curve: last_change reads a step curve, but"
+                + " 'train/valeu' is not a metric task 'probe' logs per step; did you mean 'train/value'? (declared: train/value)\n",
+                refusedBeforeRunning(typo));
+        Path summary = experiment("curve-of-summary", """
+                claims:
+                  - {name: c, check: at_most, metric: result, curve: drop, value: 1}
+                """);
+        assertEquals("ablate: error: " + summary + ":6: claims[0].metric: claim 'c': curve: drop reads a step curve, but 'result'"
+                + " is not a metric task 'probe' logs per step; it is a summary metric: without curve: the claim checks it"
+                + " (declared: train/value)\n", refusedBeforeRunning(summary));
     }
 
     @Test

@@ -278,6 +278,59 @@ class ReportEndToEndTest {
         }
     }
 
+    @Test
+    void curveClaimsReadEachTrialsStepCurve(@TempDir Path other) throws Exception {
+        Path copy = copyOfResults(other.resolve("results"));
+        String head = """
+                name: e2e
+                task: probe
+                params: {steps: 20}
+                sweep:
+                  grid:
+                    x: [1, 2, 4]
+                    n: [10, 20]
+                repeats: 3
+                claims:
+                """;
+        Path bad = other.resolve("bad-curve.yaml");
+        Files.writeString(bad, head + "  - {name: c, check: at_most, metric: train/value, curve: slope, value: 1}\n");
+        InProcessCli.Result refused = InProcessCli.run("report", bad.toString(), "--results-dir", copy.toString());
+        assertEquals(2, refused.code(), refused.out() + refused.err());
+        assertEquals("ablate: error: " + bad + ":10: claims[0].curve: unknown curve 'slope' (accepted: first, last, last_change,"
+                + " drop, relative_drop)\n", refused.err());
+
+        // train/value = x * step + noise: the last change is x in every seed
+        Path yaml = other.resolve("curves.yaml");
+        Files.writeString(yaml, head + """
+                  - name: steps-of-one-at-x-1
+                    check: at_most
+                    metric: train/value
+                    curve: last_change
+                    value: 1.5
+                    where: {x: 1, n: 10}
+                  - name: steeper-for-larger-x
+                    check: increasing
+                    metric: train/value
+                    curve: last_change
+                    along: x
+                    where: {n: 10}
+                  - name: not-logged-by-these-trials
+                    check: at_least
+                    metric: eval/value
+                    curve: drop
+                    value: 0
+                """);
+        InProcessCli.Result r = InProcessCli.run("report", yaml.toString(), "--results-dir", copy.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS         steps-of-one-at-x-1: 1 ± 0 (n=3) (train/value, last change between steps 18 and 19)"),
+                r.out());
+        assertTrue(r.out().contains("PASS         steeper-for-larger-x: 1 ± 0 (n=3) → 4 ± 0 (n=3) (train/value, last change between"
+                + " steps 18 and 19)"), r.out());
+        assertTrue(r.out().contains("INCONCLUSIVE not-logged-by-these-trials: 0 of 6 comparisons pass"), r.out());
+        String md = Files.readString(copy.resolve("e2e/report/report.md"));
+        assertTrue(md.contains("no finished trial logged step metric 'eval/value' at 2 or more steps"), md);
+    }
+
     /** A copy of the sweep's results, so a test may rewrite its report. */
     private static Path copyOfResults(Path to) throws Exception {
         try (var paths = Files.walk(results)) {

@@ -31,7 +31,7 @@ class ReportSpecTest {
     }
 
     private static final String CLAIM_KEYS =
-            "(accepted: name, source, check, metric, where, along, monotone, value, tolerance, baseline, factor, paper, min_seeds, pool)";
+            "(accepted: name, source, check, metric, where, along, monotone, value, tolerance, baseline, factor, paper, min_seeds, pool, curve)";
 
     @Test
     void aWellFormedSectionIsRead() {
@@ -130,6 +130,27 @@ class ReportSpecTest {
                 """));
         assertTrue(error("claims:\n  - {check: bigger, metric: result}\n")
                 .startsWith("e.yaml:4: claims[0].check: unknown check 'bigger' (accepted: at_least, "), "no near name, no suggestion");
+    }
+
+    @Test
+    void anUnknownCurveListsTheStatisticsAndACurveDoesNotPool() {
+        assertEquals("e.yaml:7: claims[0].curve: unknown curve 'last_chnage'; did you mean 'last_change'? (accepted: first, last,"
+                + " last_change, drop, relative_drop)", error("""
+                claims:
+                  - name: converged
+                    check: at_most
+                    metric: eval/result
+                    curve: last_chnage
+                    value: 0.01
+                """));
+        assertEquals("e.yaml:4: claims[0].pool: pool: pools a rate summary's draws and does not combine with curve: (a statistic"
+                + " of a step curve); drop one of them",
+                error("claims:\n  - {check: at_most, metric: eval/result, curve: last, pool: draws, value: 1}\n"));
+        ClaimSpec c = parse("claims:\n  - {check: at_least, metric: eval/result, curve: drop, value: 0}\n").claims().get(0);
+        assertEquals(org.ablate.experiment.CurveStatistic.DROP, c.curve());
+        assertEquals("eval/result (curve: drop)", c.measure());
+        // a step metric is not among the summaries: a complete sweep does not refuse it
+        parse("claims:\n  - {check: at_least, metric: eval/result, curve: drop, value: 0}\n").validate(SWEPT, METRICS, true);
     }
 
     @Test

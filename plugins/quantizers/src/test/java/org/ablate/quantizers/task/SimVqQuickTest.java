@@ -94,6 +94,7 @@ class SimVqQuickTest {
             assertTrue(util > 0 && util <= 1, name + ": utilization " + util);
             // exp(entropy) of the usage is at most the number of codes used
             assertTrue(perplexity >= 1 && perplexity <= util * k + 1e-9, name + ": perplexity " + perplexity + ", used " + util * k);
+            assertEquals(perplexity / k, TrialRecords.summary(t, "perplexity_fraction"), 1e-12, name);
             double mse = TrialRecords.summary(t, "mse");
             double psnr = TrialRecords.summary(t, "psnr");
             assertTrue(mse > 0 && mse < 0.25, name + ": mse " + mse);
@@ -124,6 +125,21 @@ class SimVqQuickTest {
         // the whole split (512 images) shows more of a 1024-code SimVQ codebook than 8 images can
         assertTrue(TrialRecords.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 > 8 * 49,
                 "simvq/1024 used " + TrialRecords.summary(BY_CONFIG.get("simvq/1024"), "utilization") * 1024 + " codes on 512 images");
+    }
+
+    @Test
+    void theReportChecksTheConvergenceClaimOnEachTrainedCurve() throws Exception {
+        String md = Files.readString(results.resolve("simvq-quick/report/report.md"));
+        for (int k : new int[] {64, 1024}) {
+            Map<Long, Double> eval = TrialRecords.metric(BY_CONFIG.get("simvq/" + k), "eval/utilization");
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("\\| quantizer=simvq codebook_size=" + k
+                    + " \\| ([-0-9.e]+) \\(n=1\\) \\(eval/utilization, last change between steps 40 and 60\\) \\| ≤ 0\\.01"
+                    + " \\| INCONCLUSIVE \\| too few seeds: 1 with a curve, the claim needs 2 \\|").matcher(md);
+            assertTrue(row.find(), "K = " + k + ": " + md);
+            double change = Math.abs(eval.get(60L) - eval.get(40L));
+            assertEquals(change, Double.parseDouble(row.group(1)), 1e-3 * Math.max(change, 1e-9), "K = " + k + ": |u(60) - u(40)|");
+        }
+        assertTrue(first.out().contains("INCONCLUSIVE simvq-utilisation-converged: 0 of 2 comparisons pass"), first.out());
     }
 
     @Test
