@@ -148,7 +148,8 @@ public final class SlurmLauncher implements Launcher {
             return attempt -> ArrayTask.ofAttempt(attempt).map(k -> recorded.contains(k.substring(0, k.indexOf('_'))))
                     .orElse(false);
         }
-        return attempt -> ArrayTask.ofAttempt(attempt).map(active::contains).orElse(false);
+        // none active: no task of this experiment can be writing (or about to create) a staged attempt
+        return active.isEmpty() ? LiveAttempts.NONE : attempt -> ArrayTask.ofAttempt(attempt).map(active::contains).orElse(false);
     }
 
     /**
