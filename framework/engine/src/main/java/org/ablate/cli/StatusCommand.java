@@ -184,13 +184,7 @@ final class StatusCommand implements Callable<Integer> {
             return shorten(attempt.damage());
         }
         if (attempt.finished()) {
-            Map<String, Double> summary = attempt.summary();
-            if (summary.isEmpty()) {
-                return "-";
-            }
-            String key = headline != null && summary.containsKey(headline) ? headline : summary.keySet().iterator().next();
-            String value = String.format(Locale.ROOT, "%.6g", summary.get(key));
-            return headline != null && key.equals(headline) ? value : key + "=" + value;
+            return headlineCell(attempt.summary(), headline);
         }
         return attempt.status() != null && attempt.status().state() != TrialState.RUNNING ? shorten(attempt.status().reason()) : "-";
     }
@@ -211,7 +205,11 @@ final class StatusCommand implements Callable<Integer> {
         if (t.state() == TrialState.RUNNING && stored.status() != null && !stillRunning(stored.status())) {
             return "pid " + stored.status().pid().getAsLong() + " has ended (killed?): ablate run re-runs it";
         }
-        Map<String, Double> summary = t.summary();
+        return headlineCell(t.summary(), headline);
+    }
+
+    /** The headline metric's value, else the first summary value with its name; "-" without a summary. */
+    private static String headlineCell(Map<String, Double> summary, String headline) {
         if (summary.isEmpty()) {
             return "-";
         }

@@ -40,7 +40,8 @@ import org.slf4j.MDC;
  * lock, the sweep record, the tracker, the display and Ctrl-C. A failing trial never stops the
  * sweep. A per-trial timeout ends a trial FAILED; Ctrl-C stops the running ones (INTERRUPTED)
  * before the JVM exits. Attempts staged by a launcher are committed as they end; what a sweep that
- * died left staged is tidied when the next one starts.
+ * died left staged is tidied when the next one starts, except the attempts that the launcher's
+ * scheduler still runs (a detached submission's tasks), which the launcher attaches to.
  */
 public final class SweepRunner {
 
