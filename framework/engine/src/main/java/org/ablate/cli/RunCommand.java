@@ -101,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> withDetach = new ArrayList<>(overrides);
         if (detach) {
             // a launcher option, so that a launcher that cannot detach refuses it like any unknown option
-            withDetach.add(org.ablate.run.LaunchChoice.OPTION_PREFIX + "detach=true");
+            withDetach.add(org.ablate.run.LaunchChoice.DETACH_OVERRIDE);
         }
         RunRequest request = new RunRequest(experiment, withDetach, maxTrials, trialTimeout, trackingUri, options, noReport,
                 resultsDir, invocation, launcher, AblateCli.class.getName());

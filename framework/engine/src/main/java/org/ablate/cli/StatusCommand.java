@@ -3,11 +3,14 @@ package org.ablate.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ablate.config.Values;
@@ -15,6 +18,7 @@ import org.ablate.report.ExperimentResults;
 import org.ablate.report.TrialResult;
 import org.ablate.store.ExperimentFolder;
 import org.ablate.store.StoredTrial;
+import org.ablate.store.TrialFolder;
 import org.ablate.store.TrialState;
 import org.ablate.tracking.mlflow.SyncState;
 import picocli.CommandLine;
@@ -29,6 +33,8 @@ final class StatusCommand implements Callable<Integer> {
 
     private static final String DAMAGED = "DAMAGED";
     private static final String NOT_STARTED = "NOT STARTED";
+    /** After the state of a trial shown from its staged attempt, which `ablate run` has not committed yet. */
+    private static final String STAGED = " (staged)";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,6 +53,12 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.exists(folder.dir().resolve(ExperimentFolder.SWEEP)) && folder.trials().isEmpty()) {
             out.println("0 trial(s): none");
+            // attempts that ran (run-trial --attempt) before any sweep into this folder
+            int finished = 0;
+            for (String id : folder.stagedTrials()) {
+                finished += stagedAttempt(folder, id).filter(StoredTrial::finished).isPresent() ? 1 : 0;
+            }
+            stagedLine(finished).ifPresent(out::println);
             out.flush();
             return ExitCodes.OK;
         }
@@ -64,12 +76,23 @@ final class StatusCommand implements Callable<Integer> {
         for (TrialState s : TrialState.values()) {
             counts.put(s.name(), 0);
         }
+        for (TrialState s : TrialState.values()) {
+            counts.put(s.name() + STAGED, 0);
+        }
         int unsynced = 0;
+        int stagedFinished = 0;
         for (TrialResult t : results.trials()) {
             StoredTrial stored = t.folder().read();
             String state = t.damage() != null ? DAMAGED : t.state() == null ? NOT_STARTED : t.state().name();
             if (t.damage() != null) {
                 err.println("ablate: warning: " + t.damage() + "; trial " + t.id() + " counts as not finished (ablate run re-runs it)");
+            }
+            Optional<StoredTrial> staged = t.finished() ? Optional.empty() : stagedAttempt(folder, t.id());
+            if (staged.isPresent()) {
+                // a cluster task's attempt (a detached submission's, still running or not yet committed)
+                stored = staged.get();
+                state = stored.state().orElse(TrialState.RUNNING).name() + STAGED;
+                stagedFinished += stored.finished() ? 1 : 0;
             }
             counts.merge(state, 1, Integer::sum);
             List<String> row = new ArrayList<>(List.of(t.id()));
@@ -77,7 +100,7 @@ final class StatusCommand implements Callable<Integer> {
             row.add(stored.seed().map(String::valueOf).orElse(planned.contains(t.id()) ? String.valueOf(t.seed()) : "-"));
             row.add(state);
             row.add(stored.durationSeconds().map(d -> String.format(Locale.ROOT, "%.1fs", d)).orElse("-"));
-            row.add(lastCell(t, stored, headline));
+            row.add(staged.isPresent() ? stagedCell(stored, headline) : lastCell(t, stored, headline));
             table.add(row);
             if (SyncState.read(t.folder()).map(st -> !st.synced()).orElse(false)) {
                 unsynced++;
@@ -94,6 +117,7 @@ final class StatusCommand implements Callable<Integer> {
             parts.add(unsynced + " not yet in MLflow (ablate sync " + name + ")");
         }
         out.println(results.trials().size() + " trial(s): " + (parts.isEmpty() ? "none" : String.join(", ", parts)));
+        stagedLine(stagedFinished).ifPresent(out::println);
         if (!results.scopeNote().isEmpty()) {
             out.println(results.scopeNote());
         }
@@ -123,6 +147,48 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
+    private static Optional<String> stagedLine(int finished) {
+        return finished == 0 ? Optional.empty() : Optional.of(finished + " trial(s) FINISHED in " + ExperimentFolder.STAGING
+                + "/ but not yet committed: the next `ablate run` commits them (until then reports, sync and resume do"
+                + " not count them)");
+    }
+
+    /**
+     * The trial's attempt staged by a cluster task ({@code .staging/<id>/<attempt>/}), when its
+     * committed folder holds no FINISHED trial: a FINISHED attempt, else the one active last.
+     */
+    private static Optional<StoredTrial> stagedAttempt(ExperimentFolder folder, String id) {
+        List<TrialFolder> attempts;
+        try {
+            attempts = folder.stagedAttempts(id);
+        } catch (IOException unreadable) {
+            return Optional.empty();
+        }
+        return attempts.stream()
+                .filter(a -> a.exists() && (Files.exists(a.file(TrialFolder.STATUS)) || Files.exists(a.file(TrialFolder.CONFIG))))
+                .max(Comparator.comparing(TrialFolder::isFinished).thenComparing(StatusCommand::lastActive))
+                .map(TrialFolder::read);
+    }
+
+    private static FileTime lastActive(TrialFolder attempt) {
+        try {
+            return Files.getLastModifiedTime(attempt.dir());
+        } catch (IOException gone) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    /** The headline of a staged FINISHED attempt; why a staged attempt ended otherwise; "-" while it runs. */
+    private static String stagedCell(StoredTrial attempt, String headline) {
+        if (attempt.damaged()) {
+            return shorten(attempt.damage());
+        }
+        if (attempt.finished()) {
+            return headlineCell(attempt.summary(), headline);
+        }
+        return attempt.status() != null && attempt.status().state() != TrialState.RUNNING ? shorten(attempt.status().reason()) : "-";
+    }
+
     private static Set<String> plannedIds(ExperimentResults results) {
         return new java.util.HashSet<>(results.sweep().plannedIds());
     }
@@ -139,7 +205,11 @@ final class StatusCommand implements Callable<Integer> {
         if (t.state() == TrialState.RUNNING && stored.status() != null && !stillRunning(stored.status())) {
             return "pid " + stored.status().pid().getAsLong() + " has ended (killed?): ablate run re-runs it";
         }
-        Map<String, Double> summary = t.summary();
+        return headlineCell(t.summary(), headline);
+    }
+
+    /** The headline metric's value, else the first summary value with its name; "-" without a summary. */
+    private static String headlineCell(Map<String, Double> summary, String headline) {
         if (summary.isEmpty()) {
             return "-";
         }

@@ -40,7 +40,8 @@ import org.slf4j.MDC;
  * lock, the sweep record, the tracker, the display and Ctrl-C. A failing trial never stops the
  * sweep. A per-trial timeout ends a trial FAILED; Ctrl-C stops the running ones (INTERRUPTED)
  * before the JVM exits. Attempts staged by a launcher are committed as they end; what a sweep that
- * died left staged is tidied when the next one starts.
+ * died left staged is tidied when the next one starts, except the attempts that the launcher's
+ * scheduler still runs (a detached submission's tasks), which the launcher attaches to.
  */
 public final class SweepRunner {
 
@@ -108,11 +109,17 @@ public final class SweepRunner {
 
     private SweepResult runTracked(SweepPlan plan, RunOptions options, ExperimentFolder folder,
                                    Map<String, Object> provenance, Tracker tracker) throws IOException, InterruptedException {
-        // a driver that died left staged attempts: a FINISHED one is committed, the others archived
-        List<String> recovered = new TrialCommit(folder).recover();
-        if (!recovered.isEmpty()) {
-            LOG.info("committed {} trial(s) that had finished in {}/ before the last sweep stopped: {}", recovered.size(),
-                    ExperimentFolder.STAGING, String.join(", ", recovered));
+        // a driver that died left staged attempts: a FINISHED one is committed, the others archived; the
+        // attempts of tasks that a scheduler still runs for a detached submission stay, for the launcher to attach to
+        TrialCommit.Recovery recovered = new TrialCommit(folder).recover(options.launcher().launcher().liveAttempts(folder.dir()));
+        if (!recovered.committed().isEmpty()) {
+            LOG.info("committed {} trial(s) whose attempt had finished in {}/ with no sweep attached: {}", recovered.committed().size(),
+                    ExperimentFolder.STAGING, String.join(", ", recovered.committed()));
+        }
+        if (!recovered.stillLive().isEmpty()) {
+            LOG.info("left {} trial(s) staged in {}/: launcher '{}' still has their tasks queued or running: {}",
+                    recovered.stillLive().size(), ExperimentFolder.STAGING, options.launcher().name(),
+                    String.join(", ", recovered.stillLive()));
         }
         List<TrialSpec> pending = new ArrayList<>();
         Map<String, Double> ranBefore = new java.util.HashMap<>();

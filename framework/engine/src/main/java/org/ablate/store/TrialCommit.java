@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ablate.spi.launch.LiveAttempts;
 
 /**
  * Commits staged attempts of trials ({@code .staging/<id>/<attempt>/}, written by {@code run-trial
@@ -115,19 +116,43 @@ public final class TrialCommit {
     }
 
     /**
-     * Tidies what a driver that died left under {@code .staging/} (the caller holds the lock, so no
-     * attempt it names is still followed): a FINISHED attempt of a trial that is not committed
-     * FINISHED is committed (its work is complete and intact), every other attempt is archived.
+     * What {@link #recover} did.
      *
-     * @return the ids of the trials committed so
+     * @param committed  the trials whose FINISHED leftover attempt it committed
+     * @param stillLive  the trials it left staged because an attempt of theirs may still be written
+     *                   (a detached submission's task, queued or running)
      */
-    public List<String> recover() throws IOException {
+    public record Recovery(List<String> committed, List<String> stillLive) {
+    }
+
+    /**
+     * Tidies what a driver that died left under {@code .staging/} (the caller holds the lock, so no
+     * attempt is followed by another sweep): a trial with a live attempt keeps its live attempts
+     * staged for the sweep that attaches to their tasks, and its dead ones are archived; otherwise a
+     * FINISHED attempt of a trial that is not committed FINISHED is committed (its work is complete
+     * and intact), and every other attempt is archived.
+     *
+     * @param live the attempts a scheduler may still write ({@link LiveAttempts#NONE}: none; then
+     *             {@code .staging/} itself goes once empty, since no task can be creating a folder in it)
+     */
+    public Recovery recover(LiveAttempts live) throws IOException {
         List<String> committed = new ArrayList<>();
+        List<String> stillLive = new ArrayList<>();
         synchronized (guard) {
             for (String id : experiment.stagedTrials()) {
-                Optional<TrialFolder> finished = experiment.stagedAttempts(id).stream().filter(TrialFolder::isFinished).findFirst();
+                List<TrialFolder> attempts = experiment.stagedAttempts(id);
+                if (attempts.stream().anyMatch(a -> live.isLive(token(a)))) {
+                    for (TrialFolder a : attempts) {
+                        if (!live.isLive(token(a))) {
+                            archive(a);
+                        }
+                    }
+                    stillLive.add(id);
+                    continue;
+                }
+                Optional<TrialFolder> finished = attempts.stream().filter(TrialFolder::isFinished).findFirst();
                 if (finished.isPresent() && !experiment.trial(id).isFinished()) {
-                    commit(id, finished.get().dir().getFileName().toString());
+                    commit(id, token(finished.get()));
                     committed.add(id);
                 }
                 for (TrialFolder left : experiment.stagedAttempts(id)) {
@@ -135,10 +160,15 @@ public final class TrialCommit {
                 }
                 removeStagingIfEmpty(id);
             }
-            // nothing runs while the caller holds the lock at a sweep's start: .staging/ itself may go
-            removeIfEmpty(experiment.dir().resolve(ExperimentFolder.STAGING));
+            if (live == LiveAttempts.NONE) {
+                removeIfEmpty(experiment.dir().resolve(ExperimentFolder.STAGING));
+            }
         }
-        return committed;
+        return new Recovery(committed, stillLive);
+    }
+
+    private static String token(TrialFolder staged) {
+        return staged.dir().getFileName().toString();
     }
 
     private void archive(TrialFolder staged) throws IOException {

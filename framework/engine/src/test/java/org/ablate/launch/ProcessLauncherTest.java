@@ -234,6 +234,13 @@ class ProcessLauncherTest {
         assertTrue(option.err().contains("unknown parameter of"), option.err());
         assertTrue(option.err().contains("did you mean 'output_lines'? (accepted: jvm_options, devices, class_archive, output_lines)"), option.err());
 
+        // --detach names itself, not the launcher option it sets
+        InProcessCli.Result detach = InProcessCli.run("run", file.toString(), "--results-dir", results, "--launcher", "process",
+                "--detach");
+        assertEquals(2, detach.code());
+        assertEquals("ablate: error: --detach (launcher.detach=true): launcher 'process' cannot detach: its trials end with"
+                + " this process (launchers that can: none installed)\n", detach.err());
+
         Path inFile = Sweeps.write(tmp, "badopt", "name: badopt\ntask: probe\nlauncher: {name: process, output_lines: 0}\n");
         InProcessCli.Result value = InProcessCli.run("run", inFile.toString(), "--results-dir", results, "--dry-run");
         assertEquals(2, value.code());

@@ -63,6 +63,9 @@ class TrialCommitTest {
         assertEquals(List.of(), experiment.trials(), "status, reports, sync and resume see committed trials only");
         InProcessCli.Result status = InProcessCli.run("status", "probes", "--results-dir", results.toString());
         assertFalse(status.out().contains("1 finished") || status.out().contains("FINISHED  "), status.out());
+        // ... but it says that the trial finished in a staged attempt that the next run commits
+        assertTrue(status.out().startsWith("0 trial(s): none\n1 trial(s) FINISHED in .staging/ but not yet committed:"
+                + " the next `ablate run` commits them"), status.out());
     }
 
     @Test
@@ -153,6 +156,38 @@ class TrialCommitTest {
         assertSameFiles(finished, contents(experiment.trial(id).dir()), "committed as it was, not run again");
         assertTrue(experiment.trial(other).isFinished());
         assertEquals(TrialState.RUNNING, TrialStatus.read(results.resolve("probes/.attempts/" + other + ".1/status")).state());
+        assertFalse(Files.exists(results.resolve("probes/.staging")));
+    }
+
+    @Test
+    void recoveryLeavesTheAttemptsOfLiveTasksStagedArchivesTheirDeadOnesAndCommitsTheRest() throws Exception {
+        String other = Sweeps.plan(file).trials().get(1).id();
+        // trial id: a detached task that has recorded its end but that the scheduler still shows running,
+        // beside a dead attempt of an earlier task of the same trial
+        assertEquals(0, attempt("9_0.0").code());
+        TrialFolder dead = experiment.staged(id, "8_0.0");
+        Files.createDirectories(dead.dir());
+        Files.writeString(dead.file(TrialFolder.STATUS), TrialStatus.running(1, "host").render());
+        Map<String, byte[]> live = contents(experiment.staged(id, "9_0.0").dir());
+        // trial other: a FINISHED attempt of a task that has ended
+        assertEquals(0, InProcessCli.run("run-trial", file.toString(), "--trial", other, "--results-dir", results.toString(),
+                "--attempt", "8_1.0").code());
+        TrialCommit commit = new TrialCommit(experiment);
+
+        TrialCommit.Recovery r = commit.recover(token -> token.startsWith("9_"));
+        assertEquals(List.of(id), r.stillLive());
+        assertEquals(List.of(other), r.committed());
+        assertSameFiles(live, contents(experiment.staged(id, "9_0.0").dir()), "the live attempt is left as it is");
+        assertEquals(List.of(experiment.staged(id, "9_0.0").dir()), experiment.stagedAttempts(id).stream().map(TrialFolder::dir).toList());
+        assertFalse(experiment.trial(id).exists(), "a live attempt is not committed, even one that recorded FINISHED");
+        assertEquals(TrialState.RUNNING, TrialStatus.read(results.resolve("probes/.attempts/" + id + ".1/status")).state());
+        assertTrue(experiment.trial(other).isFinished());
+
+        // once its task has ended, the next sweep's start commits it, and the staging folder goes
+        r = commit.recover(org.ablate.spi.launch.LiveAttempts.NONE);
+        assertEquals(List.of(id), r.committed());
+        assertEquals(List.of(), r.stillLive());
+        assertSameFiles(live, contents(experiment.trial(id).dir()));
         assertFalse(Files.exists(results.resolve("probes/.staging")));
     }
 

@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * One sweep on Slurm. Pending trials that an earlier (detached) submission still has queued or
  * running are attached to; the others are announced, written into one batch script in {@code
  * <experiment>/slurm/} and submitted as one job array. Attached (the default), the arrays are
- * watched with squeue until every task has ended; the trials write their own folders (the results
- * folder is on the shared filesystem), from which the engine shows progress and mirrors to MLflow.
- * A task Slurm ended (time limit, out of memory, node failure, scancel) is recorded FAILED with
- * Slurm's reason; Ctrl-C cancels the arrays and their trials end INTERRUPTED. Detached, this returns
- * once the array is submitted.
+ * watched with squeue until every task has ended; each task stages its attempt ({@code run-trial
+ * --attempt JOB_TASK.RESTART}, the results folder is on the shared filesystem), from which the
+ * engine shows progress and mirrors to MLflow, and which it commits when the task ends. A task
+ * Slurm ended (time limit, out of memory, node failure, scancel) is recorded FAILED with Slurm's
+ * reason; Ctrl-C cancels the arrays and their trials end INTERRUPTED. Detached, this returns once
+ * the array is submitted; the tasks' attempts stay staged until a later sweep attaches or, once
+ * they have ended, commits them at its start.
  */
 final class ArraySweep {
 
@@ -58,12 +60,12 @@ final class ArraySweep {
     void run(List<LaunchTrial> trials) throws InterruptedException {
         Map<String, LaunchTrial> watched = new LinkedHashMap<>(); // by task key JOB_INDEX
         List<LaunchTrial> toSubmit = new ArrayList<>();
-        Map<String, String> stillQueued = stillQueued();
+        Map<String, String> toAttach = toAttach();
         for (LaunchTrial t : trials) {
             if (context.cancellation().isCancelled()) {
                 break;
             }
-            String task = stillQueued.get(t.id());
+            String task = toAttach.get(t.id());
             if (task != null) {
                 if (!context.attaching(t)) {
                     break;
@@ -109,8 +111,13 @@ final class ArraySweep {
         watch(watched);
     }
 
-    /** The pending trials an earlier submission still has queued or running: trial id to task key. */
-    private Map<String, String> stillQueued() {
+    /**
+     * The trials of earlier (detached) submissions to attach to, trial id to task key: those whose
+     * task is still queued or running, and those whose task left a staged attempt (the sweep's start
+     * keeps only attempts of tasks that squeue showed live, so one left here ended since, and its end
+     * is read and committed like any other). The latest submission's task wins for a trial.
+     */
+    private Map<String, String> toAttach() {
         List<SubmittedJobs.Job> jobs = SubmittedJobs.read(dir);
         Map<String, String> out = new HashMap<>();
         if (jobs.isEmpty()) {
@@ -120,14 +127,17 @@ final class ArraySweep {
         try {
             queue = ArrayTask.query(jobs.stream().map(SubmittedJobs.Job::id).toList());
         } catch (SlurmException e) {
-            LOG.warn("cannot ask squeue about the earlier submissions ({}); submitting every pending trial", e.getMessage());
-            return out;
+            LOG.warn("cannot ask squeue about the earlier submissions ({}); attaching to the tasks that left a staged"
+                    + " attempt, submitting the other pending trials", e.getMessage());
+            queue = Map.of();
         }
         for (SubmittedJobs.Job job : jobs) {
             for (int i = 0; i < job.trials().size(); i++) {
-                ArrayTask task = queue.get(ArrayTask.key(job.id(), i));
-                if (task != null && task.active()) {
-                    out.put(job.trials().get(i), task.key());
+                String key = ArrayTask.key(job.id(), i);
+                ArrayTask task = queue.get(key);
+                String trial = job.trials().get(i);
+                if ((task != null && task.active()) || lastAttempt(trial, key) != null) {
+                    out.put(trial, key);
                 }
             }
         }
@@ -142,10 +152,9 @@ final class ArraySweep {
         TrialCommand command = context.command(first)
                 .withJvmOptions(SlurmLauncher.jvmOptions(first.resources(), options.getString("jvm_options")))
                 .withEnvironment(TrialProcess.environment(first.resources(), List.of()));
-        // attached, each task stages its attempt and this process commits it; a detached submission's tasks
-        // write the trial folders themselves, since the next sweep's start tidies staged attempts away
-        BatchScript.write(script, jobName(context.experimentDir()), trials, command, options, context.trialTimeout(),
-                !options.getBoolean("detach"));
+        // each task stages its attempt; this process commits it (attached), or the sweep that attaches to it
+        // does (detached: SlurmLauncher.liveAttempts keeps a running task's attempt staged until then)
+        BatchScript.write(script, jobName(context.experimentDir()), trials, command, options, context.trialTimeout());
         return script;
     }
 
@@ -220,11 +229,14 @@ final class ArraySweep {
     /**
      * The token of the task's last attempt ({@code JOB_INDEX.RESTART}, as the batch script passes
      * {@code --attempt}): a requeued task's restarts each stage their own folder, the last one is
-     * the one that ended. Null when the task staged nothing (a detached submission's, or one that
-     * died before its JVM started).
+     * the one that ended. Null when the task staged nothing (it died before its JVM started).
      */
     private String lastAttempt(LaunchTrial trial, String key) {
-        Path staging = context.experimentDir().resolve(STAGING).resolve(trial.id());
+        return lastAttempt(trial.id(), key);
+    }
+
+    private String lastAttempt(String trial, String key) {
+        Path staging = context.experimentDir().resolve(STAGING).resolve(trial);
         String last = null;
         int highest = -1;
         try (var attempts = Files.list(staging)) {

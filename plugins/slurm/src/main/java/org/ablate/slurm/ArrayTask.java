@@ -54,6 +54,15 @@ record ArrayTask(String job, int index, String state, String reason, String time
         return job + "_" + index;
     }
 
+    /** The attempt token a task's run passes to {@code run-trial --attempt}: {@code JOB_INDEX.RESTART}. */
+    private static final java.util.regex.Pattern ATTEMPT = java.util.regex.Pattern.compile("([0-9]+_[0-9]+)\\.[0-9]+");
+
+    /** The key of the task that an attempt token names; empty for a token of another shape. */
+    static java.util.Optional<String> ofAttempt(String attempt) {
+        java.util.regex.Matcher m = ATTEMPT.matcher(attempt);
+        return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
     /** squeue's lines ({@link #FORMAT}) by {@link #key()}; lines of another shape are skipped. */
     static Map<String, ArrayTask> parse(String squeue) {
         Map<String, ArrayTask> out = new LinkedHashMap<>();

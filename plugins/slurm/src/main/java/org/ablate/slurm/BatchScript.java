@@ -71,11 +71,11 @@ final class BatchScript {
     /**
      * Writes the script atomically.
      *
-     * @param command one trial's command (its {@code --trial} value is replaced)
-     * @param attempt whether the task passes {@code --attempt} (its Slurm ids) so that it writes a staging folder
+     * @param command one trial's command (its {@code --trial} value is replaced; each task adds {@code
+     *                --attempt} with its Slurm ids, so that it writes a staging folder for {@code ablate run} to commit)
      */
     static void write(Path file, String jobName, List<LaunchTrial> trials, TrialCommand command, Parameters options,
-                      Optional<Duration> timeout, boolean attempt) throws IOException {
+                      Optional<Duration> timeout) throws IOException {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/bash\n");
         s.append("# Written by Ablate's slurm launcher: one array task per trial (").append(trials.size())
@@ -114,9 +114,7 @@ final class BatchScript {
                 s.append(' ').append(quote(argv.get(i)));
             }
         }
-        if (attempt) {
-            s.append(" --attempt \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.${SLURM_RESTART_COUNT:-0}\"");
-        }
+        s.append(" --attempt \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.${SLURM_RESTART_COUNT:-0}\"");
         s.append('\n');
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, s.toString(), StandardCharsets.UTF_8);

@@ -10,7 +10,10 @@ import org.ablate.spi.Parameters;
 import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.spi.launch.Launcher;
+import org.ablate.spi.launch.LiveAttempts;
 import org.ablate.spi.launch.Resources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code slurm} launcher: a sweep's pending trials become one Slurm job array whose task N
@@ -19,6 +22,8 @@ import org.ablate.spi.launch.Resources;
  * {@link ArraySweep}).
  */
 public final class SlurmLauncher implements Launcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlurmLauncher.class);
 
     public static final String NAME = "slurm";
     /** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or no limit. */
@@ -120,6 +125,31 @@ public final class SlurmLauncher implements Launcher {
             }
         }
         return out;
+    }
+
+    /**
+     * The attempts ({@code JOB_TASK.RESTART}) of the recorded arrays' tasks that squeue shows queued
+     * or running: a detached submission's, which the next sweep attaches to. When squeue cannot be
+     * asked, every attempt of a recorded array counts as live: what may still run is never moved.
+     */
+    @Override
+    public LiveAttempts liveAttempts(java.nio.file.Path experimentDir) {
+        List<SubmittedJobs.Job> jobs = SubmittedJobs.read(experimentDir.resolve(ArraySweep.FOLDER));
+        if (jobs.isEmpty()) {
+            return LiveAttempts.NONE;
+        }
+        java.util.Set<String> recorded = new java.util.HashSet<>(jobs.stream().map(SubmittedJobs.Job::id).toList());
+        java.util.Set<String> active = new java.util.HashSet<>();
+        try {
+            ArrayTask.query(recorded).values().stream().filter(ArrayTask::active).forEach(t -> active.add(t.key()));
+        } catch (SlurmException e) {
+            LOG.warn("cannot ask squeue which Slurm tasks still run ({}): every staged attempt of jobs {} is left staged",
+                    e.getMessage(), String.join(", ", recorded));
+            return attempt -> ArrayTask.ofAttempt(attempt).map(k -> recorded.contains(k.substring(0, k.indexOf('_'))))
+                    .orElse(false);
+        }
+        // none active: no task of this experiment can be writing (or about to create) a staged attempt
+        return active.isEmpty() ? LiveAttempts.NONE : attempt -> ArrayTask.ofAttempt(attempt).map(active::contains).orElse(false);
     }
 
     /**

@@ -347,40 +347,82 @@ class SlurmLauncherTest {
 
     @Test
     void detachSubmitsAndExitsStatusShowsTheQueueAndRunAgainAttachesWithoutResubmitting() throws Exception {
-        // one task at a time, so that some are still queued when status and the second run look
-        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: 100000000,").replace("seeds: [3, 11]", "seeds: [3]"));
+        // one task at a time, so that some are still queued when status and the second run look; trials of a
+        // second or more (not the slower halton sampler), so that the second can be caught (and suspended) mid-trial
+        long samples = SAMPLES_LONG;
+        Path file = write("pi", "name: pi\ntask: monte-carlo-pi\nparams: {samples: " + samples + ", first_checkpoint: 1000}\n"
+                + "seeds: [3, 11, 5]\n");
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
                 "--no-report");
         assertEquals(0, threads.code(), threads.toString());
         Path results = tmp.resolve("b");
+        Path experiment = results.resolve("pi");
         long t0 = System.nanoTime();
         InProcessCli.Result detached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
                 "--no-report", "--launcher", "slurm", "launcher.throttle=1", "--detach");
         long submitMillis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, detached.code(), detached.toString());
-        Path log = results.resolve("pi/sweep.log");
+        Path log = experiment.resolve("sweep.log");
         assertTrue(Files.readString(log).contains("detached: 3 trial(s) in Slurm's queue"), Files.readString(log));
-        String job = submittedJob(results.resolve("pi"));
+        String job = submittedJob(experiment);
         assertNotNull(job);
         assertFalse(SlurmCluster.activeTasks(job).isEmpty(), "nothing left in the queue after the detached run");
+
+        // the first task has ended (its attempt staged, nobody attached to commit it), the second runs: hold it there
+        List<String> order = List.of(Files.readAllLines(experiment.resolve("slurm/jobs.tsv")).get(0).split("\t")[2].split(","));
+        org.ablate.store.ExperimentFolder folder = new org.ablate.store.ResultsStore(results).experiment("pi");
+        TrialFolder first = folder.staged(order.get(0), job + "_0.0");
+        TrialFolder second = folder.staged(order.get(1), job + "_1.0");
+        for (int i = 0; i < 2400 && !(first.isFinished() && runningWithMetrics(second) && lastStep(second) <= samples / 2); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(first.isFinished() && runningWithMetrics(second), "task 0 never finished while task 1 ran");
+        SlurmCluster.run("scontrol", "suspend", job + "_1");
 
         InProcessCli.Result status = InProcessCli.run("status", file.toString(), "--results-dir", results.toString());
         assertEquals(0, status.code(), status.toString());
         assertTrue(status.out().contains("slurm job " + job + " (array-"), status.out());
         assertTrue(status.out().contains(" of 3 task(s); `ablate run` attaches"), status.out());
+        // a trial staged by a detached task is shown from its attempt, never as missing
+        assertTrue(Pattern.compile(order.get(0) + " .* FINISHED \\(staged\\) ").matcher(status.out()).find(), status.out());
+        assertTrue(Pattern.compile(order.get(1) + " .* RUNNING \\(staged\\) ").matcher(status.out()).find(), status.out());
+        assertTrue(status.out().contains(", 1 FINISHED (staged)"), status.out());
+        assertTrue(status.out().contains("\n1 trial(s) FINISHED in .staging/ but not yet committed: the next `ablate run`"
+                + " commits them"), status.out());
 
-        InProcessCli.Result attached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
-                "--no-report", "--launcher", "slurm");
-        assertEquals(0, attached.code(), attached.toString());
-        System.out.printf("detached submission of 3 trials: %d ms; re-attached run: %d ms%n", submitMillis,
+        // the sweep that attaches starts while task 1 still runs: its attempt stays staged and is followed to its end
+        AtomicReference<InProcessCli.Result> attached = new AtomicReference<>();
+        Thread attach = new Thread(() -> attached.set(InProcessCli.run("run", file.toString(), "--results-dir",
+                results.toString(), "--no-report", "--launcher", "slurm")));
+        attach.start();
+        // (task 2 may have started too, while task 1 is suspended)
+        Pattern left = Pattern.compile("left [12] trial\\(s\\) staged in \\.staging/: launcher 'slurm' still has their"
+                + " tasks queued or running: .*" + order.get(1));
+        for (int i = 0; i < 1200 && attach.isAlive() && !left.matcher(Files.readString(log)).find(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(left.matcher(Files.readString(log)).find(), Files.readString(log));
+        assertTrue(second.exists() && runningWithMetrics(second), "the running task's attempt was moved");
+        SlurmCluster.run("scontrol", "resume", job + "_1");
+        attach.join(300_000);
+        assertNotNull(attached.get(), "the attached run did not end");
+        assertEquals(0, attached.get().code(), attached.get().toString());
+        System.out.printf("detached submission of 3 trials: %d ms; to the attached run's end: %d ms%n", submitMillis,
                 (System.nanoTime() - t0) / 1_000_000 - submitMillis);
-        assertTrue(Files.readString(log).contains("is still in Slurm's queue as task " + job + "_"), Files.readString(log));
-        // nothing was submitted again: one script, one job, one attempt per trial
-        assertEquals(1, files(results.resolve("pi/slurm"), ".sbatch").size());
-        assertEquals(1, Files.readAllLines(results.resolve("pi/slurm/jobs.tsv")).size());
-        List<String> ran = attempts(results.resolve("pi")).stream().map(m -> m.group(1)).sorted().toList();
+        String sweepLog = Files.readString(log);
+        assertTrue(sweepLog.contains("committed 1 trial(s) whose attempt had finished in .staging/ with no sweep attached: "
+                + order.get(0)), sweepLog);
+        assertTrue(sweepLog.contains("trial " + order.get(1) + " is still in Slurm's queue as task " + job + "_1"), sweepLog);
+        assertEquals("pi: 2 finished, 0 failed, 0 interrupted, 1 skipped (already finished)",
+                attached.get().summaryLine("pi").replaceAll(" -> .*", ""));
+        // nothing was submitted again: one script, one job, one attempt per trial, each committed, none archived
+        assertEquals(1, files(experiment.resolve("slurm"), ".sbatch").size());
+        assertEquals(1, Files.readAllLines(experiment.resolve("slurm/jobs.tsv")).size());
+        List<String> ran = attempts(experiment).stream().map(m -> m.group(1)).sorted().toList();
         assertEquals(3, ran.size(), ran.toString());
         assertEquals(3, ran.stream().distinct().count(), "a trial ran twice: " + ran);
+        assertFalse(Files.exists(experiment.resolve(".attempts")), "an attempt was archived");
+        assertEquals(List.of(), folder.stagedTrials(), "an attempt was left staged");
         assertEquals(recorded(tmp.resolve("a")), recorded(results));
     }
 
@@ -400,6 +442,14 @@ class SlurmLauncherTest {
         assertEquals(2, time.code(), time.toString());
         assertEquals(1, time.err().strip().lines().count(), time.err());
         assertTrue(time.err().contains("launcher.time_limit: 'soon' is not a Slurm time (accepted: MM,"), time.err());
+
+        // a whole number is minutes, as Slurm reads it, in the file and on the command line (sbatch --test-only accepts it)
+        Path minutes = write("minutes", QUICK.replace("name: pi", "name: minutes") + "launcher: {name: slurm, time_limit: 90}\n");
+        InProcessCli.Result inFile = InProcessCli.run("run", minutes.toString(), "--results-dir", results, "--dry-run");
+        assertEquals(0, inFile.code(), inFile.toString());
+        InProcessCli.Result onLine = InProcessCli.run("run", file.toString(), "--results-dir", results, "--dry-run",
+                "--launcher", "slurm", "launcher.time_limit=90");
+        assertEquals(0, onLine.code(), onLine.toString());
 
         InProcessCli.Result extra = InProcessCli.run("run", file.toString(), "--results-dir", results,
                 "--launcher", "slurm", "launcher.sbatch_args=[--no-such-option]");

@@ -37,4 +37,20 @@ public interface Launcher {
     default List<String> queue(java.nio.file.Path experimentDir) {
         return List.of();
     }
+
+    /**
+     * The staged attempts of this experiment that this launcher's scheduler may still write: the
+     * tasks of an earlier, detached submission that are still queued or running. The sweep that
+     * starts leaves them staged and does not count them as left by a driver that died (which it
+     * commits when FINISHED, and otherwise moves to {@code .attempts/}): moving the folder of an
+     * attempt that still runs would take its work from under it, and the trial would run again.
+     * When the scheduler cannot be asked, answer conservatively: every attempt that may still run
+     * is live. {@link LiveAttempts#NONE} by default, since the built-in launchers' trials end with
+     * the process that started them.
+     *
+     * @param experimentDir the experiment's results folder ({@link LaunchContext#experimentDir()})
+     */
+    default LiveAttempts liveAttempts(java.nio.file.Path experimentDir) {
+        return LiveAttempts.NONE;
+    }
 }
