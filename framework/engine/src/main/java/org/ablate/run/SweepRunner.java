@@ -82,6 +82,7 @@ public final class SweepRunner {
 
     private SweepResult runLocked(SweepPlan plan, RunOptions options, String invocation, ExperimentFolder folder)
             throws IOException, InterruptedException {
+        refuseAttemptsLiveElsewhere(folder, options.launcher().name());
         Path experimentFile = Path.of(plan.experiment().sourceFile()).toAbsolutePath();
         Map<String, Object> provenance = new LinkedHashMap<>(
                 Provenance.collect(experimentFile.getParent() == null ? Path.of(".") : experimentFile.getParent(),
@@ -95,6 +96,42 @@ public final class SweepRunner {
         try (Tracker tracker = options.tracking().open(folder, plan, provenance)) {
             writeSweepRecord(plan, folder, invocation, options.launcher().name());
             return runTracked(plan, options, folder, provenance, tracker);
+        }
+    }
+
+    /**
+     * A detached submission of another launcher (e.g. {@code --launcher slurm --detach}) still runs
+     * trials of this experiment: a sweep on this launcher would take their staged attempts for
+     * leftovers, move them aside and run the trials a second time. Refused before anything is written;
+     * the same launcher attaches instead. Every installed launcher is asked (creating one loads none
+     * of its engine's classes, e.g. no Spark class).
+     */
+    private void refuseAttemptsLiveElsewhere(ExperimentFolder folder, String chosen) throws IOException {
+        List<String> staged = folder.stagedTrials();
+        if (staged.isEmpty()) {
+            return;
+        }
+        org.ablate.spi.ComponentRegistry registry = engine.registry();
+        for (String name : registry.names(org.ablate.spi.launch.Launcher.class)) {
+            if (name.equals(chosen)) {
+                continue;
+            }
+            org.ablate.spi.launch.LiveAttempts live =
+                    registry.create(org.ablate.spi.launch.Launcher.class, name).liveAttempts(folder.dir());
+            if (live == org.ablate.spi.launch.LiveAttempts.NONE) {
+                continue;
+            }
+            List<String> running = new ArrayList<>();
+            for (String id : staged) {
+                if (folder.stagedAttempts(id).stream().anyMatch(a -> live.isLive(a.dir().getFileName().toString()))) {
+                    running.add(id);
+                }
+            }
+            if (!running.isEmpty()) {
+                throw new org.ablate.store.ExperimentLockedException("experiment '" + folder.name() + "': launcher '" + name
+                        + "' still runs " + running.size() + " of its trials (a detached submission: " + String.join(", ", running)
+                        + "); attach with --launcher " + name + ", or cancel them before running on launcher '" + chosen + "'");
+            }
         }
     }
 

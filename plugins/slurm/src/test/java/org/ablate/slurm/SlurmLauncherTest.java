@@ -390,6 +390,18 @@ class SlurmLauncherTest {
         assertTrue(status.out().contains("\n1 trial(s) FINISHED in .staging/ but not yet committed: the next `ablate run`"
                 + " commits them"), status.out());
 
+        // a run on another launcher (here: --launcher forgotten) would take the running attempt for a leftover and
+        // run the trial again: it is refused, before anything is written, and nothing is moved
+        InProcessCli.Result elsewhere = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(), "--no-report");
+        assertEquals(4, elsewhere.code(), elsewhere.toString());
+        System.out.print("a run on another launcher meanwhile: " + elsewhere.err());
+        assertTrue(elsewhere.err().contains("experiment 'pi': launcher 'slurm' still runs "), elsewhere.err());
+        assertTrue(elsewhere.err().contains("attach with --launcher slurm, or cancel them before running on launcher 'in-process'"),
+                elsewhere.err());
+        assertEquals(1, elsewhere.err().strip().lines().count(), elsewhere.err());
+        assertTrue(first.isFinished() && second.exists() && runningWithMetrics(second), "the refused run moved a staged attempt");
+        assertFalse(Files.exists(experiment.resolve(".attempts")), "the refused run archived an attempt");
+
         // the sweep that attaches starts while task 1 still runs: its attempt stays staged and is followed to its end
         AtomicReference<InProcessCli.Result> attached = new AtomicReference<>();
         Thread attach = new Thread(() -> attached.set(InProcessCli.run("run", file.toString(), "--results-dir",
