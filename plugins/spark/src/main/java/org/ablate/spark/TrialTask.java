@@ -41,13 +41,18 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
     /** A {@link TrialCommand} in serializable form (the SPI's record is not). */
     record Input(String trialId, String javaExecutable, ArrayList<String> jvmOptions, String classpath, String mainClass,
                  ArrayList<String> arguments, LinkedHashMap<String, String> environment, int outputLines,
-                 boolean assignedGpusOnly) implements Serializable {
+                 boolean assignedGpusOnly, ReturnedResults returned) implements Serializable {
 
-        /** @param assignedGpusOnly set the child's CUDA_VISIBLE_DEVICES to the task's GPU addresses ("" for none) */
-        static Input of(String trialId, TrialCommand command, int outputLines, boolean assignedGpusOnly) {
+        /**
+         * @param assignedGpusOnly set the child's CUDA_VISIBLE_DEVICES to the task's GPU addresses ("" for none)
+         * @param returned null: the child writes into the shared results folder; else what it needs to run
+         *                 against a folder of the executor's own, whose attempt the task returns as bytes
+         */
+        static Input of(String trialId, TrialCommand command, int outputLines, boolean assignedGpusOnly,
+                        ReturnedResults returned) {
             return new Input(trialId, command.javaExecutable(), new ArrayList<>(command.jvmOptions()), command.classpath(),
                     command.mainClass(), new ArrayList<>(command.arguments()), new LinkedHashMap<>(command.environment()),
-                    outputLines, assignedGpusOnly);
+                    outputLines, assignedGpusOnly, returned);
         }
 
         TrialCommand command(TaskContext task) {
@@ -61,10 +66,12 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
     }
 
     /**
-     * @param exitCode the child's exit code, or -1 when it could not be started
+     * @param exitCode the child's exit code, or -1 when it could not be started or its folder not returned
      * @param output the child's last output lines (only kept when it did not exit 0), or why it could not start
+     * @param folder the attempt's staged folder packed ({@link AttemptBytes}) when the results are returned,
+     *               else (or when the child staged none) null
      */
-    record Result(int exitCode, String output, String attempt) implements Serializable {
+    record Result(int exitCode, String output, String attempt, byte[] folder) implements Serializable {
     }
 
     /** The attempt was lost to infrastructure (its process killed by a signal): Spark retries the task. */
@@ -87,12 +94,31 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
     @Override
     public Result call(Input input) throws InterruptedException {
         String attempt = attemptToken(TaskContext.get());
+        ReturnedResults.Local local;
+        try {
+            local = input.returned() == null ? null : input.returned().onExecutor();
+        } catch (IOException e) {
+            return new Result(-1, "cannot prepare the trial's temporary folder on the executor: " + e.getMessage(), attempt, null);
+        }
+        try {
+            return run(input, attempt, local);
+        } finally {
+            if (local != null) {
+                local.close(); // after the child is gone: returned, lost or cancelled, nothing of it stays on the executor
+            }
+        }
+    }
+
+    private static Result run(Input input, String attempt, ReturnedResults.Local local) throws InterruptedException {
+        TrialCommand command = input.command(TaskContext.get()).withAttempt(attempt);
+        if (local != null) {
+            command = local.command(command);
+        }
         TrialProcess child;
         try {
-            child = TrialProcess.start(input.command(TaskContext.get()).withAttempt(attempt), input.outputLines(),
-                    "trial-output-" + input.trialId());
+            child = TrialProcess.start(command, input.outputLines(), "trial-output-" + input.trialId());
         } catch (IOException e) {
-            return new Result(-1, "cannot start the trial's process: " + e.getMessage(), attempt);
+            return new Result(-1, "cannot start the trial's process: " + e.getMessage(), attempt, null);
         }
         RUNNING.add(child);
         try {
@@ -115,6 +141,19 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
             throw new AttemptLost("attempt " + attempt + " of trial " + input.trialId() + " lost: "
                     + TrialProcess.exitReason(code));
         }
-        return new Result(code, code == 0 ? "" : child.output(), attempt);
+        String output = code == 0 ? "" : child.output();
+        if (local == null) {
+            return new Result(code, output, attempt, null);
+        }
+        try {
+            return new Result(code, output, attempt, local.pack(input.trialId(), attempt));
+        } catch (AttemptBytes.TooLarge e) {
+            // retrying would only pack it again: the trial's own outcome, FAILED, with what to change
+            return new Result(-1, "the trial's folder is too large to return to the driver (" + e.getMessage()
+                    + ", launcher.max_returned); raise launcher.max_returned (and spark.driver.maxResultSize) or share the"
+                    + " results folder (launcher.results=shared)", attempt, null);
+        } catch (IOException e) {
+            return new Result(-1, "cannot pack the trial's folder on the executor: " + e.getMessage(), attempt, null);
+        }
     }
 }

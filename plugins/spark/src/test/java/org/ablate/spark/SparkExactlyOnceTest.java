@@ -43,6 +43,19 @@ class SparkExactlyOnceTest {
 
     @Test
     void firstAttemptsKilledBySigkillAreRetriedCommittedOnceAndMirroredAsOneMlflowRunEach() throws Exception {
+        lostFirstAttemptsAreRetriedAndCommittedOnce(false);
+    }
+
+    /**
+     * With the results returned by the tasks, a lost attempt's folder never reaches the driver: nothing
+     * of it is archived, and MLflow, mirroring at commit, never made a run for it.
+     */
+    @Test
+    void withReturnedResultsAttemptsLostToSigkillAreRetriedCommittedOnceAndMirroredOnceAtCommit() throws Exception {
+        lostFirstAttemptsAreRetriedAndCommittedOnce(true);
+    }
+
+    private void lostFirstAttemptsAreRetriedAndCommittedOnce(boolean returned) throws Exception {
         String uri = MlflowServer.shared();
         String mlflowName = "spark-lost-" + Long.toHexString(System.nanoTime());
         Path file = write("lost", """
@@ -56,7 +69,8 @@ class SparkExactlyOnceTest {
         Path results = tmp.resolve("results");
         // local[2,2]: Spark's local mode retries a failed task once (spark.task.maxFailures = 2)
         InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(), "--no-report",
-                "-j", "2", "--launcher", "spark", "launcher.master=local[2,2]", "--tracking-uri", uri);
+                "-j", "2", "--launcher", "spark", "launcher.master=local[2,2]", "--tracking-uri", uri,
+                "launcher.results=" + (returned ? "returned" : "shared"));
         assertEquals(0, r.code(), r.toString());
         assertEquals("lost: 4 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
                 r.summaryLine("lost").replaceAll(" -> .*", ""));
@@ -78,13 +92,17 @@ class SparkExactlyOnceTest {
         assertEquals(2, lost.size());
         // the lost attempts are kept aside (cut off RUNNING mid-trial), never committed
         Map<String, TrialState> archived = new TreeMap<>();
-        try (Stream<Path> attempts = Files.list(results.resolve("lost/" + ExperimentFolder.ATTEMPTS))) {
+        if (returned) {
+            assertFalse(Files.exists(results.resolve("lost/" + ExperimentFolder.ATTEMPTS)), "a lost attempt reached the driver");
+        } else try (Stream<Path> attempts = Files.list(results.resolve("lost/" + ExperimentFolder.ATTEMPTS))) {
             for (Path a : attempts.toList()) {
                 archived.put(a.getFileName().toString(), TrialStatus.read(a.resolve(TrialFolder.STATUS)).state());
             }
         }
         Map<String, TrialState> expected = new TreeMap<>();
-        lost.forEach(id -> expected.put(id + ".1", TrialState.RUNNING));
+        if (!returned) {
+            lost.forEach(id -> expected.put(id + ".1", TrialState.RUNNING));
+        }
         assertEquals(expected, archived);
         assertNothingStaged(results.resolve("lost"));
 
@@ -119,6 +137,7 @@ class SparkExactlyOnceTest {
                     trial = tag.path("value").asText();
                 }
             }
+            assertFalse(returned, "mirrored at commit, yet a run was withdrawn: " + trial);
             assertTrue(lost.remove(trial), "a withdrawn run that is not one lost attempt's: " + trial);
         }
         for (TrialFolder t : trials) {
