@@ -61,11 +61,11 @@ class SparkExactlyOnceTest {
         Path file = write("lost", """
                 name: lost
                 task: lost-first-attempt
-                params: {steps: 20, sleep_ms: 150}
+                params: {steps: 20, sleep_ms: 150, lost_dir: '%s'}
                 sweep: {grid: {lose: [true, false]}}
                 seeds: [1, 2]
                 tracking: {experiment: %s}
-                """.formatted(mlflowName));
+                """.formatted(Files.createDirectories(tmp.resolve("lost-attempts")), mlflowName));
         Path results = tmp.resolve("results");
         // local[2,2]: Spark's local mode retries a failed task once (spark.task.maxFailures = 2)
         InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(), "--no-report",
@@ -90,6 +90,11 @@ class SparkExactlyOnceTest {
             }
         }
         assertEquals(2, lost.size());
+        // each lost trial's first attempt really ran and was killed (wherever it wrote its folder)
+        try (Stream<Path> marks = Files.list(tmp.resolve("lost-attempts"))) {
+            assertEquals(lost.stream().sorted().toList(),
+                    marks.map(p -> p.getFileName().toString().replaceAll("\\..*", "")).sorted().toList());
+        }
         // the lost attempts are kept aside (cut off RUNNING mid-trial), never committed
         Map<String, TrialState> archived = new TreeMap<>();
         if (returned) {

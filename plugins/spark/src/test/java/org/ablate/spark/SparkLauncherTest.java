@@ -103,6 +103,18 @@ class SparkLauncherTest {
             assertTrue(Files.isRegularFile(t.file(TrialFolder.METRICS)), "the returned folder was committed whole: " + t.dir());
         }
         assertNothingStaged(tmp.resolve("c/where"));
+
+        // a folder larger than the driver is to take back: the trial ends FAILED saying so (resume runs it again)
+        r = InProcessCli.run("run", write("big", probe("big", records, 0, "{cpus: 1}", 1)).toString(), "--results-dir",
+                tmp.resolve("d").toString(), "--no-report", "--launcher", "spark", "launcher.master=local[1]",
+                "launcher.results=returned", "launcher.max_returned=1k");
+        assertEquals(1, r.code(), r.toString());
+        TrialStatus tooBig = TrialRecords.trials(tmp.resolve("d"), "big").get(0).status().orElseThrow();
+        assertEquals(TrialState.FAILED, tooBig.state());
+        assertEquals("the trial's folder is too large to return to the driver (more than 1024 bytes packed,"
+                + " launcher.max_returned); raise launcher.max_returned (and spark.driver.maxResultSize) or share the results"
+                + " folder (launcher.results=shared)", tooBig.reason());
+        assertNothingStaged(tmp.resolve("d/big"));
     }
 
     @Test
@@ -388,6 +400,24 @@ class SparkLauncherTest {
         assertEquals(2, host.code(), host.toString());
         assertEquals(1, host.err().strip().lines().count(), host.err());
         assertTrue(host.err().contains("launcher.driver_host: 'two words' is not a host name or address"), host.err());
+
+        InProcessCli.Result results = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.results=copied");
+        assertEquals(2, results.code(), results.toString());
+        assertEquals(1, results.err().strip().lines().count(), results.err());
+        assertTrue(results.err().contains("shared") && results.err().contains("returned"), results.err());
+
+        InProcessCli.Result size = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.results=returned", "launcher.max_returned=lots", "--dry-run");
+        assertEquals(2, size.code(), size.toString());
+        assertEquals("ablate: error: launcher 'spark': launcher.max_returned: bad value 'lots' (accepted: a size such as 512m,"
+                + " 2g, 1GiB, or a whole number of bytes)", size.err().strip());
+
+        InProcessCli.Result wait = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.executor_wait=a while", "--dry-run");
+        assertEquals(2, wait.code(), wait.toString());
+        assertEquals("ablate: error: launcher 'spark': launcher.executor_wait: bad value 'a while' (accepted: a duration such"
+                + " as 90s, 5m, 1h or 500ms; 0 waits as long as it takes)", wait.err().strip());
         assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
     }
 
