@@ -43,6 +43,9 @@ public final class SparkLauncher implements Launcher {
                             + " runs that many one-GPU trials at once."),
             Param.string("jvm_options").defaultValue("")
                     .doc("Extra JVM options for each trial's child, separated by spaces."),
+            Param.bool("class_archive").defaultValue(true)
+                    .doc("Share loaded classes between the children on each executor host (a CDS archive in the user's"
+                            + " own folder under that host's java.io.tmpdir, written by its first child): faster start-up."),
             Param.integer("output_lines").defaultValue(40).range(1, 10_000)
                     .doc("Last lines of a child's output kept in the status of a trial whose process died."),
             Param.choice("results", SHARED, RETURNED).defaultValue(SHARED)

@@ -192,7 +192,8 @@ final class SparkSweep {
                 .withEnvironment(TrialProcess.environment(trial.resources(), List.of()));
         // on a cluster the child sees exactly the GPUs its task was assigned (none when it asked for none)
         TrialTask.Input input = TrialTask.Input.of(trial.id(), command, options.getInt("output_lines"), !spark.isLocal(),
-                options.getString("results").equals(SparkLauncher.RETURNED) ? returned(command) : null);
+                options.getString("results").equals(SparkLauncher.RETURNED) ? returned(command) : null,
+                options.getBoolean("class_archive"));
         // the group is a property of this thread's jobs; interruptOnCancel lets a cancel kill the child
         spark.setJobGroup(trial.id(), trial.name(), true);
         JavaFutureAction<List<TrialTask.Result>> job = spark.parallelize(List.of(input), 1).map(new TrialTask()).collectAsync();

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.ablate.spi.launch.ClassArchive;
 import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialProcess;
 import org.apache.spark.TaskContext;
@@ -33,6 +36,11 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
      * executor told to stop) Spark stops its tasks without interrupting them, so a hook kills these.
      */
     private static final Set<TrialProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    /**
+     * This executor's class archive per java and classpath (one instance each, so that one child at a
+     * time writes it); empty where the classpath cannot be archived (a class folder on it).
+     */
+    private static final Map<String, Optional<ClassArchive>> ARCHIVES = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(TrialProcess::killTree), "trial-children-kill"));
@@ -41,18 +49,19 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
     /** A {@link TrialCommand} in serializable form (the SPI's record is not). */
     record Input(String trialId, String javaExecutable, ArrayList<String> jvmOptions, String classpath, String mainClass,
                  ArrayList<String> arguments, LinkedHashMap<String, String> environment, int outputLines,
-                 boolean assignedGpusOnly, ReturnedResults returned) implements Serializable {
+                 boolean assignedGpusOnly, ReturnedResults returned, boolean classArchive) implements Serializable {
 
         /**
          * @param assignedGpusOnly set the child's CUDA_VISIBLE_DEVICES to the task's GPU addresses ("" for none)
          * @param returned null: the child writes into the shared results folder; else what it needs to run
          *                 against a folder of the executor's own, whose attempt the task returns as bytes
+         * @param classArchive start the child from the class archive of its host ({@link ClassArchive})
          */
         static Input of(String trialId, TrialCommand command, int outputLines, boolean assignedGpusOnly,
-                        ReturnedResults returned) {
+                        ReturnedResults returned, boolean classArchive) {
             return new Input(trialId, command.javaExecutable(), new ArrayList<>(command.jvmOptions()), command.classpath(),
                     command.mainClass(), new ArrayList<>(command.arguments()), new LinkedHashMap<>(command.environment()),
-                    outputLines, assignedGpusOnly, returned);
+                    outputLines, assignedGpusOnly, returned, classArchive);
         }
 
         TrialCommand command(TaskContext task) {
@@ -114,6 +123,31 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
         if (local != null) {
             command = local.command(command);
         }
+        ClassArchive archive = input.classArchive() ? archiveFor(command) : null;
+        ClassArchive.Use classes = archive == null ? ClassArchive.Use.NONE : archive.next(stageOf(TaskContext.get()));
+        boolean clean = false;
+        try {
+            Result result = run(input, attempt, local, command.withJvmOptions(classes.jvmOptions()));
+            clean = result.exitCode() == 0;
+            return result;
+        } finally {
+            if (archive != null) {
+                archive.finished(classes, clean); // an archive written by a child that did not exit cleanly is dropped
+            }
+        }
+    }
+
+    private static ClassArchive archiveFor(TrialCommand command) {
+        return ARCHIVES.computeIfAbsent(command.javaExecutable() + "\n" + command.classpath(),
+                k -> Optional.ofNullable(ClassArchive.forCommand(command))).orElse(null);
+    }
+
+    private static int stageOf(TaskContext task) {
+        return task == null ? 0 : task.stageId();
+    }
+
+    private static Result run(Input input, String attempt, ReturnedResults.Local local, TrialCommand command)
+            throws InterruptedException {
         TrialProcess child;
         try {
             child = TrialProcess.start(command, input.outputLines(), "trial-output-" + input.trialId());
