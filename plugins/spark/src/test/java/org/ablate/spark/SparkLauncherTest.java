@@ -172,9 +172,19 @@ class SparkLauncherTest {
                     spark.summaryLine("pi").replaceAll(" -> .*", ""));
             // the trials ran in the Worker's executor, not in this JVM
             assertTrue(Files.list(tmp.resolve("cluster/work")).findAny().isPresent(), "the Worker started no executor");
+
+            // the same with each trial's folder written on the executor and returned to this driver
+            InProcessCli.Result returned = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("c").toString(),
+                    "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=" + cluster.masterUrl(),
+                    "launcher.results=returned");
+            assertEquals(0, returned.code(), returned.toString());
+            assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                    returned.summaryLine("pi").replaceAll(" -> .*", ""));
         }
         assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")),
                 "same trial ids, states, seeds, parameters, summaries and metrics");
+        assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("c")), "the same, from the returned folders");
+        assertNothingStaged(tmp.resolve("c/pi"));
     }
 
     @Test
