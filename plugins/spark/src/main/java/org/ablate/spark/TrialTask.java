@@ -25,7 +25,9 @@ import org.apache.spark.api.java.function.Function;
  * that attempt. A child killed by a signal (SIGKILL, SIGTERM, SIGHUP: the machine's or the
  * cluster's doing, not the trial's) is thrown as {@link AttemptLost}, so Spark retries it like an
  * executor it lost, up to {@code spark.task.maxFailures}. A cancelled job (timeout, Ctrl-C)
- * interrupts the task, which kills the child's whole process tree.
+ * interrupts the task, which kills the child's whole process tree. With the results returned
+ * ({@link ReturnedResults}) the child writes into a temporary folder of the executor's and the
+ * attempt's folder comes back in the {@link Result}. Children start from their host's class archive.
  */
 final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
 
