@@ -100,7 +100,10 @@ final class SparkSweep {
         long started = System.nanoTime();
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             LOG.info("Spark driver started in {} ms (master {})", (System.nanoTime() - started) / 1_000_000, spark.master());
-            if (!spark.isLocal() && !awaitFirstExecutor(spark, SparkLauncher.executorWait(context.options()), context)) {
+            // with dynamic allocation an executor is only asked for once a job waits: nothing to wait for first
+            boolean dynamic = conf.getBoolean("spark.dynamicAllocation.enabled", false);
+            if (!spark.isLocal() && !dynamic
+                    && !awaitFirstExecutor(spark, SparkLauncher.executorWait(context.options()), context)) {
                 return; // stopped while waiting: no trial was announced, so all stay pending
             }
             new SparkSweep(spark, context).runAll(trials);

@@ -44,8 +44,14 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
      */
     private static final Map<String, Optional<ClassArchive>> ARCHIVES = new ConcurrentHashMap<>();
 
+    /** The temporary folders of this JVM's returned-results attempts, removed by the same hook once their children are dead. */
+    private static final Set<ReturnedResults.Local> LOCAL_FOLDERS = ConcurrentHashMap.newKeySet();
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(TrialProcess::killTree), "trial-children-kill"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            RUNNING.forEach(TrialProcess::killTree);
+            LOCAL_FOLDERS.forEach(ReturnedResults.Local::close);
+        }, "trial-children-kill"));
     }
 
     /** A {@link TrialCommand} in serializable form (the SPI's record is not). */
@@ -111,11 +117,15 @@ final class TrialTask implements Function<TrialTask.Input, TrialTask.Result> {
         } catch (IOException e) {
             return new Result(-1, "cannot prepare the trial's temporary folder on the executor: " + e.getMessage(), attempt, null);
         }
+        if (local != null) {
+            LOCAL_FOLDERS.add(local);
+        }
         try {
             return run(input, attempt, local);
         } finally {
             if (local != null) {
                 local.close(); // after the child is gone: returned, lost or cancelled, nothing of it stays on the executor
+                LOCAL_FOLDERS.remove(local);
             }
         }
     }
