@@ -13,6 +13,7 @@ import org.ablate.config.Durations;
 import org.ablate.spi.Param;
 import org.ablate.spi.ParameterSchema;
 import org.ablate.spi.Parameters;
+import org.ablate.spi.launch.ClassArchive;
 import org.ablate.spi.launch.LaunchContext;
 import org.ablate.spi.launch.LaunchTrial;
 import org.ablate.spi.launch.Launcher;
@@ -105,7 +106,7 @@ public final class ProcessLauncher implements Launcher {
     }
 
     private static TrialEnd run(LaunchTrial trial, LaunchContext context, List<String> devices, ClassArchive archive) {
-        ClassArchive.Use classes = archive == null ? new ClassArchive.Use(List.of(), null) : archive.next(trial.index());
+        ClassArchive.Use classes = archive == null ? ClassArchive.Use.NONE : archive.next(trial.index());
         TrialEnd end = null;
         try {
             end = run(trial, context, devices, classes.jvmOptions());

@@ -18,12 +18,16 @@ import org.ablate.spi.launch.Resources;
 public final class SparkLauncher implements Launcher {
 
     public static final String NAME = "spark";
+    static final String SHARED = "shared";
+    static final String RETURNED = "returned";
     /** The masters Spark accepts (its own parser names them the same way). */
     private static final Pattern MASTER = Pattern.compile(
             "local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?\\])?|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+\\]"
                     + "|spark://\\S+|yarn|k8s://\\S+");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?");
     private static final Pattern LOCAL = Pattern.compile("local(\\[.*)?");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,18}) *([kKmMgGtT]([iI]?[bB])?)?");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12}) *(ms|s|m|h)?");
     /** local, local[N], local[*], local[N,RETRIES]: group 2 is the core count when given. */
     private static final Pattern LOCAL_CORES = Pattern.compile("local(\\[(\\*|[0-9]+)(,[0-9]+)?\\])?");
     public static final ParameterSchema SCHEMA = ParameterSchema.of(
@@ -39,8 +43,21 @@ public final class SparkLauncher implements Launcher {
                             + " runs that many one-GPU trials at once."),
             Param.string("jvm_options").defaultValue("")
                     .doc("Extra JVM options for each trial's child, separated by spaces."),
+            Param.bool("class_archive").defaultValue(true)
+                    .doc("Share loaded classes between the children on each executor host (a CDS archive in the user's"
+                            + " own folder under that host's java.io.tmpdir, written by its first child): faster start-up."),
             Param.integer("output_lines").defaultValue(40).range(1, 10_000)
-                    .doc("Last lines of a child's output kept in the status of a trial whose process died."));
+                    .doc("Last lines of a child's output kept in the status of a trial whose process died."),
+            Param.choice("results", SHARED, RETURNED).defaultValue(SHARED)
+                    .doc("shared: every executor sees the results folder at the driver's path and each trial's child"
+                            + " writes its attempt there; returned: the child writes into a temporary folder on its"
+                            + " executor and the task returns the attempt's folder to the driver, which commits it."),
+            Param.string("max_returned").defaultValue("512m")
+                    .doc("With results=returned: the most a trial's folder may take once packed (e.g. 512m, 2g);"
+                            + " a larger one ends the trial FAILED. Capped below spark.driver.maxResultSize."),
+            Param.string("executor_wait").defaultValue("120s")
+                    .doc("On a cluster: how long to wait for the first executor before giving up (exit 10), e.g. 90s,"
+                            + " 5m; 0: as long as it takes."));
 
     @Override
     public void check(Resources resources, Parameters options) {
@@ -60,6 +77,8 @@ public final class SparkLauncher implements Launcher {
                     + master + ") cannot assign GPUs; use a cluster master (launcher.master=spark://HOST:PORT) or"
                     + " --launcher process with launcher.devices=0,1,...");
         }
+        maxReturned(options);
+        executorWait(options);
         if (master.startsWith("spark://")) {
             MasterReachability.check(master);
         }
@@ -76,8 +95,48 @@ public final class SparkLauncher implements Launcher {
         }
     }
 
+    /** {@code max_returned} in bytes. */
+    static long maxReturned(Parameters options) {
+        String value = options.getString("max_returned").strip();
+        java.util.regex.Matcher m = SIZE.matcher(value);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException("launcher.max_returned: bad value '" + value + "' (accepted: a size such as"
+                    + " 512m, 2g, 1GiB, or a whole number of bytes)");
+        }
+        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+        int shift = unit.isEmpty() ? 0 : switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 40;
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("launcher.max_returned: '" + value + "' is too large");
+        }
+        return n << shift;
+    }
+
+    /** {@code executor_wait}; zero: no limit. */
+    static java.time.Duration executorWait(Parameters options) {
+        String value = options.getString("executor_wait").strip();
+        java.util.regex.Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("launcher.executor_wait: bad value '" + value + "' (accepted: a duration such"
+                    + " as 90s, 5m, 1h or 500ms; 0 waits as long as it takes)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofSeconds(n);
+        };
+    }
+
     /** The master to use: the option, else the one spark-submit was given (it sets spark.master), else local[*]. */
-    static String master(org.ablate.spi.Parameters options) {
+    static String master(Parameters options) {
         String master = options.getString("master");
         return !master.isEmpty() ? master : System.getProperty("spark.master", "local[*]");
     }

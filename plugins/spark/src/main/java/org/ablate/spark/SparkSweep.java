@@ -1,5 +1,7 @@
 package org.ablate.spark;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.ablate.spi.launch.TrialCommand;
 import org.ablate.spi.launch.TrialEnd;
 import org.ablate.spi.launch.TrialDeadline;
 import org.ablate.spi.launch.TrialProcess;
+import org.ablate.spi.launch.LauncherUnavailableException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,24 +31,48 @@ import org.slf4j.LoggerFactory;
  * job's end to the trial's: the child's exit as the process launcher maps it, a timeout or Ctrl-C
  * as {@code cancelJobGroup}. Each task attempt writes a staged attempt folder, and the attempt the
  * job returns is committed by the engine on this side (which holds the experiment's lock): a trial
- * is committed once under task retries and executor loss. The child writes into the results folder
- * itself, so this needs it on a filesystem the executors share (always so in local mode).
+ * is committed once under task retries and executor loss. With {@code launcher.results=shared} the
+ * child writes into the results folder itself, so the executors must share it (always so in local
+ * mode); with {@code returned} it writes on its executor and the task returns the attempt's folder,
+ * unpacked here before the end is reported. On a cluster the sweep starts once an executor is there.
  */
 final class SparkSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkSweep.class);
     private static final long POLL_MS = 50;
+    private static final long EXECUTOR_POLL_MS = 200;
+    /** What a task's result carries besides the packed folder (Spark's own framing, the other fields). */
+    private static final long RESULT_SLACK_BYTES = 1L << 20;
     private static final java.util.regex.Pattern LOOPBACK_MASTER =
             java.util.regex.Pattern.compile("spark://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?");
 
     private final JavaSparkContext spark;
     private final LaunchContext context;
     private final Parameters options;
+    /** With launcher.results=returned: what each task ships (read once, the files are the sweep's); else null. */
+    private ReturnedResults returned;
 
     private SparkSweep(JavaSparkContext spark, LaunchContext context) {
         this.spark = spark;
         this.context = context;
         this.options = context.options();
+    }
+
+    /**
+     * The most a task may return: launcher.max_returned, below the driver's limit on a job's results
+     * (spark.driver.maxResultSize, 0 for none), which would otherwise fail the job with Spark's own error.
+     */
+    private long returnLimit() {
+        long limit = SparkLauncher.maxReturned(options);
+        long driver = spark.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+        return driver > 0 ? Math.max(1, Math.min(limit, driver - RESULT_SLACK_BYTES)) : limit;
+    }
+
+    private synchronized ReturnedResults returned(TrialCommand command) {
+        if (returned == null) {
+            returned = ReturnedResults.of(command, context.experimentDir(), returnLimit());
+        }
+        return returned;
     }
 
     static void run(List<LaunchTrial> trials, LaunchContext context) throws InterruptedException {
@@ -73,8 +100,47 @@ final class SparkSweep {
         long started = System.nanoTime();
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             LOG.info("Spark driver started in {} ms (master {})", (System.nanoTime() - started) / 1_000_000, spark.master());
+            // with dynamic allocation an executor is only asked for once a job waits: nothing to wait for first
+            boolean dynamic = conf.getBoolean("spark.dynamicAllocation.enabled", false);
+            if (!spark.isLocal() && !dynamic
+                    && !awaitFirstExecutor(spark, SparkLauncher.executorWait(context.options()), context)) {
+                return; // stopped while waiting: no trial was announced, so all stay pending
+            }
             new SparkSweep(spark, context).runAll(trials);
         }
+    }
+
+    /**
+     * Waits until the cluster has given this application an executor: a master that accepts the
+     * application but has no Worker that can host its executors (none registered, or none with the
+     * cores, memory or GPUs asked for) would otherwise leave every job waiting forever. Nothing is
+     * announced before, so an application given up on leaves every trial pending.
+     *
+     * @return false when the sweep was stopped while waiting
+     * @throws LauncherUnavailableException when none came within {@code wait} (zero: no limit)
+     */
+    private static boolean awaitFirstExecutor(JavaSparkContext spark, Duration wait, LaunchContext context)
+            throws InterruptedException {
+        long since = System.nanoTime();
+        // the driver's own block manager is one of these: an executor makes it two
+        while (spark.sc().getExecutorMemoryStatus().size() < 2) {
+            if (context.cancellation().isCancelled()) {
+                return false;
+            }
+            if (!wait.isZero() && System.nanoTime() - since >= wait.toNanos()) {
+                SparkConf conf = spark.getConf();
+                String gpus = conf.get("spark.executor.resource.gpu.amount", "");
+                throw new LauncherUnavailableException("launcher.master: the Spark master at " + spark.master()
+                        + " gave this driver no executor within " + format(wait) + " (launcher.executor_wait); check that a"
+                        + " Worker is registered with it (the master's web UI lists them) and that one has the free cores,"
+                        + " memory and GPUs an executor here asks for (" + conf.get("spark.task.cpus", "1") + " core(s) per task, "
+                        + conf.get("spark.executor.memory", "1g") + " of memory" + (gpus.isEmpty() ? "" : ", " + gpus + " GPU(s)")
+                        + ")");
+            }
+            Thread.sleep(EXECUTOR_POLL_MS);
+        }
+        LOG.info("first executor registered after {} ms", (System.nanoTime() - since) / 1_000_000);
+        return true;
     }
 
     /**
@@ -128,14 +194,16 @@ final class SparkSweep {
                 .withJvmOptions(TrialProcess.jvmOptions(trial.resources(), options.getString("jvm_options")))
                 .withEnvironment(TrialProcess.environment(trial.resources(), List.of()));
         // on a cluster the child sees exactly the GPUs its task was assigned (none when it asked for none)
-        TrialTask.Input input = TrialTask.Input.of(trial.id(), command, options.getInt("output_lines"), !spark.isLocal());
+        TrialTask.Input input = TrialTask.Input.of(trial.id(), command, options.getInt("output_lines"), !spark.isLocal(),
+                options.getString("results").equals(SparkLauncher.RETURNED) ? returned(command) : null,
+                options.getBoolean("class_archive"));
         // the group is a property of this thread's jobs; interruptOnCancel lets a cancel kill the child
         spark.setJobGroup(trial.id(), trial.name(), true);
         JavaFutureAction<List<TrialTask.Result>> job = spark.parallelize(List.of(input), 1).map(new TrialTask()).collectAsync();
         TrialDeadline deadline = TrialDeadline.launchedNow(context, trial);
         while (true) {
             try {
-                return ended(job.get(POLL_MS, TimeUnit.MILLISECONDS).get(0));
+                return ended(trial, job.get(POLL_MS, TimeUnit.MILLISECONDS).get(0));
             } catch (TimeoutException stillRunning) {
                 if (context.cancellation().isCancelled()) {
                     cancel(trial, job);
@@ -192,7 +260,21 @@ final class SparkSweep {
         }
     }
 
-    private static TrialEnd ended(TrialTask.Result result) {
+    /**
+     * The end of the attempt the job returned. A returned folder is unpacked into the staging folder
+     * first (whole or not at all), where the engine commits it as it commits one written there.
+     */
+    private TrialEnd ended(LaunchTrial trial, TrialTask.Result result) {
+        if (result.folder() != null) {
+            Path staged = context.experimentDir().resolve(TrialCommand.STAGING).resolve(trial.id()).resolve(result.attempt());
+            try {
+                AttemptBytes.unpack(result.folder(), staged);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("trial {}: cannot unpack the folder its task returned into {}: {}", trial.id(), staged, e.toString());
+                return TrialEnd.failed("cannot unpack the folder of attempt " + result.attempt() + " returned by its task: "
+                        + e.getMessage(), "").ofAttempt(result.attempt());
+            }
+        }
         return endOf(result).ofAttempt(result.attempt());
     }
 

@@ -32,7 +32,9 @@ public final class LostAttemptPlugin extends AbstractPlugin {
                 Param.bool("lose").defaultValue(false).doc("SIGKILL the first attempt's JVM mid-trial."),
                 Param.bool("fail").defaultValue(false).doc("Throw mid-trial, in every attempt (the trial's own failure)."),
                 Param.integer("steps").defaultValue(20).range(1, 10_000).doc("Metric points logged."),
-                Param.integer("sleep_ms").defaultValue(100).range(0, 10_000).doc("Sleep per step."));
+                Param.integer("sleep_ms").defaultValue(100).range(0, 10_000).doc("Sleep per step."),
+                Param.string("lost_dir").defaultValue("")
+                        .doc("When set, a lost attempt first leaves a file <trial id>.<attempt> there (proof it ran)."));
         static final MetricSchema METRICS = MetricSchema.summary("value").steps("train/value");
 
         @Override
@@ -44,6 +46,10 @@ public final class LostAttemptPlugin extends AbstractPlugin {
                     && attempt.getFileName().toString().endsWith(".0");
             for (int step = 0; step < steps; step++) {
                 if (first && ctx.params().getBoolean("lose") && step == steps / 2) {
+                    if (!ctx.params().getString("lost_dir").isEmpty()) {
+                        java.nio.file.Files.createFile(Path.of(ctx.params().getString("lost_dir"))
+                                .resolve(ctx.trialId() + "." + attempt.getFileName()));
+                    }
                     new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
                     Thread.sleep(60_000); // the signal lands first
                 }

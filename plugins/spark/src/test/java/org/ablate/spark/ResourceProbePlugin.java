@@ -17,7 +17,8 @@ import org.ablate.spi.TrialContext;
 
 /**
  * Test plugin: a {@code resource-probe} task that records what its trial's process was given (its
- * GPUs, thread counts, processors) and when it ran, so tests can check what a child really saw.
+ * GPUs, thread counts, processors), where it wrote the trial's folder and when it ran, so tests can
+ * check what a child really saw.
  */
 public final class ResourceProbePlugin extends AbstractPlugin {
 
@@ -54,6 +55,8 @@ public final class ResourceProbePlugin extends AbstractPlugin {
             seen.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
             seen.put("start", Long.toString(start));
             seen.put("end", Long.toString(end));
+            // the folder the trial's process writes (its scratch folder is inside it)
+            seen.put("folder", context.scratchDir().toAbsolutePath().getParent().toString());
             StringBuilder text = new StringBuilder();
             seen.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Path dir = Path.of(context.params().getString("record_dir"));

@@ -43,20 +43,34 @@ class SparkExactlyOnceTest {
 
     @Test
     void firstAttemptsKilledBySigkillAreRetriedCommittedOnceAndMirroredAsOneMlflowRunEach() throws Exception {
+        lostFirstAttemptsAreRetriedAndCommittedOnce(false);
+    }
+
+    /**
+     * With the results returned by the tasks, a lost attempt's folder never reaches the driver: nothing
+     * of it is archived, and MLflow, mirroring at commit, never made a run for it.
+     */
+    @Test
+    void withReturnedResultsAttemptsLostToSigkillAreRetriedCommittedOnceAndMirroredOnceAtCommit() throws Exception {
+        lostFirstAttemptsAreRetriedAndCommittedOnce(true);
+    }
+
+    private void lostFirstAttemptsAreRetriedAndCommittedOnce(boolean returned) throws Exception {
         String uri = MlflowServer.shared();
         String mlflowName = "spark-lost-" + Long.toHexString(System.nanoTime());
         Path file = write("lost", """
                 name: lost
                 task: lost-first-attempt
-                params: {steps: 20, sleep_ms: 150}
+                params: {steps: 20, sleep_ms: 150, lost_dir: '%s'}
                 sweep: {grid: {lose: [true, false]}}
                 seeds: [1, 2]
                 tracking: {experiment: %s}
-                """.formatted(mlflowName));
+                """.formatted(Files.createDirectories(tmp.resolve("lost-attempts")), mlflowName));
         Path results = tmp.resolve("results");
         // local[2,2]: Spark's local mode retries a failed task once (spark.task.maxFailures = 2)
         InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(), "--no-report",
-                "-j", "2", "--launcher", "spark", "launcher.master=local[2,2]", "--tracking-uri", uri);
+                "-j", "2", "--launcher", "spark", "launcher.master=local[2,2]", "--tracking-uri", uri,
+                "launcher.results=" + (returned ? "returned" : "shared"));
         assertEquals(0, r.code(), r.toString());
         assertEquals("lost: 4 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
                 r.summaryLine("lost").replaceAll(" -> .*", ""));
@@ -76,15 +90,24 @@ class SparkExactlyOnceTest {
             }
         }
         assertEquals(2, lost.size());
+        // each lost trial's first attempt really ran and was killed (wherever it wrote its folder)
+        try (Stream<Path> marks = Files.list(tmp.resolve("lost-attempts"))) {
+            assertEquals(lost.stream().sorted().toList(),
+                    marks.map(p -> p.getFileName().toString().replaceAll("\\..*", "")).sorted().toList());
+        }
         // the lost attempts are kept aside (cut off RUNNING mid-trial), never committed
         Map<String, TrialState> archived = new TreeMap<>();
-        try (Stream<Path> attempts = Files.list(results.resolve("lost/" + ExperimentFolder.ATTEMPTS))) {
+        if (returned) {
+            assertFalse(Files.exists(results.resolve("lost/" + ExperimentFolder.ATTEMPTS)), "a lost attempt reached the driver");
+        } else try (Stream<Path> attempts = Files.list(results.resolve("lost/" + ExperimentFolder.ATTEMPTS))) {
             for (Path a : attempts.toList()) {
                 archived.put(a.getFileName().toString(), TrialStatus.read(a.resolve(TrialFolder.STATUS)).state());
             }
         }
         Map<String, TrialState> expected = new TreeMap<>();
-        lost.forEach(id -> expected.put(id + ".1", TrialState.RUNNING));
+        if (!returned) {
+            lost.forEach(id -> expected.put(id + ".1", TrialState.RUNNING));
+        }
         assertEquals(expected, archived);
         assertNothingStaged(results.resolve("lost"));
 
@@ -119,6 +142,7 @@ class SparkExactlyOnceTest {
                     trial = tag.path("value").asText();
                 }
             }
+            assertFalse(returned, "mirrored at commit, yet a run was withdrawn: " + trial);
             assertTrue(lost.remove(trial), "a withdrawn run that is not one lost attempt's: " + trial);
         }
         for (TrialFolder t : trials) {

@@ -63,6 +63,98 @@ class SparkLauncherTest {
     }
 
     @Test
+    void withReturnedResultsTheChildWritesOutsideTheResultsFolderAndTheSameTrialsAndSummariesAreCommitted() throws Exception {
+        Path file = write("pi", QUICK);
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report", "-j", "2");
+        assertEquals(0, threads.code(), threads.toString());
+        InProcessCli.Result spark = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("b").toString(),
+                "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]", "launcher.results=returned");
+        assertEquals(0, spark.code(), spark.toString());
+        assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                spark.summaryLine("pi").replaceAll(" -> .*", ""));
+        assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")),
+                "same trial ids, states, seeds, parameters, summaries and metrics");
+        assertNothingStaged(tmp.resolve("b/pi"));
+
+        // where the child wrote its trial's folder: a temporary folder of the executor's, gone once the task returned
+        Path records = Files.createDirectories(tmp.resolve("records"));
+        Path probe = write("where", probe("where", records, 0, "{cpus: 1}", 2));
+        InProcessCli.Result r = InProcessCli.run("run", probe.toString(), "--results-dir", tmp.resolve("c").toString(),
+                "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=local[2]", "launcher.results=returned");
+        assertEquals(0, r.code(), r.toString());
+        List<Map<String, String>> seen = probeRecords(records);
+        assertEquals(2, seen.size(), seen.toString());
+        List<TrialFolder> committed = TrialRecords.trials(tmp.resolve("c"), "where");
+        assertEquals(2, committed.size());
+        for (Map<String, String> child : seen) {
+            Path wrote = Path.of(child.get("folder"));
+            assertFalse(wrote.startsWith(tmp), "the child wrote into the driver's results folder: " + wrote);
+            assertTrue(wrote.toString().contains("/" + org.ablate.store.ExperimentFolder.STAGING + "/"), wrote.toString());
+            Path temporary = wrote;
+            while (temporary != null && !temporary.getFileName().toString().startsWith("ablate-trial-")) {
+                temporary = temporary.getParent();
+            }
+            assertTrue(temporary != null, "not in a temporary folder of the task's: " + wrote);
+            assertFalse(Files.exists(temporary), "the executor's temporary folder was left: " + temporary);
+        }
+        for (TrialFolder t : committed) {
+            assertEquals(TrialState.FINISHED, t.status().orElseThrow().state());
+            assertTrue(Files.isRegularFile(t.file(TrialFolder.METRICS)), "the returned folder was committed whole: " + t.dir());
+        }
+        assertNothingStaged(tmp.resolve("c/where"));
+
+        // a folder larger than the driver is to take back: the trial ends FAILED saying so (resume runs it again)
+        r = InProcessCli.run("run", write("big", probe("big", records, 0, "{cpus: 1}", 1)).toString(), "--results-dir",
+                tmp.resolve("d").toString(), "--no-report", "--launcher", "spark", "launcher.master=local[1]",
+                "launcher.results=returned", "launcher.max_returned=1k");
+        assertEquals(1, r.code(), r.toString());
+        TrialStatus tooBig = TrialRecords.trials(tmp.resolve("d"), "big").get(0).status().orElseThrow();
+        assertEquals(TrialState.FAILED, tooBig.state());
+        assertEquals("the trial's folder is too large to return to the driver (more than 1024 bytes packed,"
+                + " launcher.max_returned); raise launcher.max_returned (and spark.driver.maxResultSize) or share the results"
+                + " folder (launcher.results=shared)", tooBig.reason());
+        assertNothingStaged(tmp.resolve("d/big"));
+    }
+
+    @Test
+    void aMasterWithNoWorkerIsOneLineWithExit10AfterTheExecutorWaitAndLeavesEveryTrialPending() throws Exception {
+        Path file = write("pi", QUICK);
+        try (StandaloneCluster master = StandaloneCluster.masterOnly(Files.createDirectories(tmp.resolve("cluster")))) {
+            long t0 = System.nanoTime();
+            InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                    "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=" + master.masterUrl(),
+                    "launcher.executor_wait=5s");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertEquals(10, r.code(), r.toString());
+            List<String> lines = r.err().strip().lines().toList();
+            String expected = "ablate: launcher error: launcher.master: the Spark master at " + master.masterUrl()
+                    + " gave this driver no executor within 5.0s (launcher.executor_wait); check that a Worker is registered"
+                    + " with it (the master's web UI lists them) and that one has the free cores, memory and GPUs an executor"
+                    + " here asks for (1 core(s) per task, 1g of memory)";
+            assertEquals(expected, lines.get(lines.size() - 1), r.err());
+            assertEquals(1, lines.stream().filter(l -> l.startsWith("ablate:")).count(), r.err());
+            assertTrue(seconds < 90, "took " + seconds + " s");
+        }
+        // nothing was started, so nothing is RUNNING: every trial is pending, and a resume runs them all
+        assertEquals(List.of(), TrialRecords.trials(tmp.resolve("results"), "pi"));
+        InProcessCli.Result resume = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--no-report", "-j", "2");
+        assertEquals(0, resume.code(), resume.toString());
+        assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                resume.summaryLine("pi").replaceAll(" -> .*", ""));
+    }
+
+    private static void assertNothingStaged(Path experiment) throws IOException {
+        Path staging = experiment.resolve(org.ablate.store.ExperimentFolder.STAGING);
+        if (Files.isDirectory(staging)) {
+            try (java.util.stream.Stream<Path> left = Files.list(staging)) {
+                assertEquals(List.of(), left.toList(), "nothing left staged");
+            }
+        }
+    }
+
+    @Test
     void aSweepOnARealStandaloneClusterRecordsTheSameTrialsAndSummariesAsInProcess() throws Exception {
         Path file = write("pi", QUICK);
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
@@ -80,9 +172,19 @@ class SparkLauncherTest {
                     spark.summaryLine("pi").replaceAll(" -> .*", ""));
             // the trials ran in the Worker's executor, not in this JVM
             assertTrue(Files.list(tmp.resolve("cluster/work")).findAny().isPresent(), "the Worker started no executor");
+
+            // the same with each trial's folder written on the executor and returned to this driver
+            InProcessCli.Result returned = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("c").toString(),
+                    "--no-report", "-j", "2", "--launcher", "spark", "launcher.master=" + cluster.masterUrl(),
+                    "launcher.results=returned");
+            assertEquals(0, returned.code(), returned.toString());
+            assertEquals("pi: 6 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+                    returned.summaryLine("pi").replaceAll(" -> .*", ""));
         }
         assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("b")),
                 "same trial ids, states, seeds, parameters, summaries and metrics");
+        assertEquals(recorded(tmp.resolve("a")), recorded(tmp.resolve("c")), "the same, from the returned folders");
+        assertNothingStaged(tmp.resolve("c/pi"));
     }
 
     @Test
@@ -308,6 +410,24 @@ class SparkLauncherTest {
         assertEquals(2, host.code(), host.toString());
         assertEquals(1, host.err().strip().lines().count(), host.err());
         assertTrue(host.err().contains("launcher.driver_host: 'two words' is not a host name or address"), host.err());
+
+        InProcessCli.Result results = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.results=copied");
+        assertEquals(2, results.code(), results.toString());
+        assertEquals(1, results.err().strip().lines().count(), results.err());
+        assertTrue(results.err().contains("shared") && results.err().contains("returned"), results.err());
+
+        InProcessCli.Result size = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.results=returned", "launcher.max_returned=lots", "--dry-run");
+        assertEquals(2, size.code(), size.toString());
+        assertEquals("ablate: error: launcher 'spark': launcher.max_returned: bad value 'lots' (accepted: a size such as 512m,"
+                + " 2g, 1GiB, or a whole number of bytes)", size.err().strip());
+
+        InProcessCli.Result wait = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("results").toString(),
+                "--launcher", "spark", "launcher.executor_wait=a while", "--dry-run");
+        assertEquals(2, wait.code(), wait.toString());
+        assertEquals("ablate: error: launcher 'spark': launcher.executor_wait: bad value 'a while' (accepted: a duration such"
+                + " as 90s, 5m, 1h or 500ms; 0 waits as long as it takes)", wait.err().strip());
         assertFalse(Files.exists(tmp.resolve("results")), "nothing may be written");
     }
 

@@ -44,6 +44,15 @@ final class StandaloneCluster implements AutoCloseable {
      * gpus-1, reported by a discovery script as a real one reports real GPUs).
      */
     static StandaloneCluster start(Path dir, int cores, int gpus) throws IOException, InterruptedException {
+        return start(dir, cores, gpus, true);
+    }
+
+    /** A Master alone, ALIVE and accepting applications, with no Worker to run their executors. */
+    static StandaloneCluster masterOnly(Path dir) throws IOException, InterruptedException {
+        return start(dir, 0, 0, false);
+    }
+
+    private static StandaloneCluster start(Path dir, int cores, int gpus, boolean worker) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Path jars = Files.createDirectories(dir.resolve("spark-home/jars"));
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -57,6 +66,11 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             cluster.daemon(dir.resolve("master.log"), List.of(), "org.apache.spark.deploy.master.Master",
                     "--host", "127.0.0.1", "--port", Integer.toString(ports[0]), "--webui-port", Integer.toString(ports[1]));
+            if (!worker) {
+                cluster.awaitMaster(dir, "\"status\" : \"ALIVE\"", "\"status\":\"ALIVE\"");
+                cluster.startMillis = (System.nanoTime() - t0) / 1_000_000;
+                return cluster;
+            }
             List<String> workerOptions = new ArrayList<>();
             if (gpus > 0) {
                 StringBuilder addresses = new StringBuilder();
@@ -72,7 +86,7 @@ final class StandaloneCluster implements AutoCloseable {
             cluster.daemon(dir.resolve("worker.log"), workerOptions, "org.apache.spark.deploy.worker.Worker", cluster.masterUrl(),
                     "--host", "127.0.0.1", "--cores", Integer.toString(cores), "--memory", "2g",
                     "--webui-port", Integer.toString(ports[2]), "--work-dir", Files.createDirectories(dir.resolve("work")).toString());
-            cluster.awaitAliveWorker(dir);
+            cluster.awaitMaster(dir, "\"aliveworkers\" : 1", "\"aliveworkers\":1");
         } catch (IOException | InterruptedException | RuntimeException e) {
             cluster.close();
             throw e;
@@ -112,8 +126,8 @@ final class StandaloneCluster implements AutoCloseable {
         daemons.add(pb.start());
     }
 
-    /** Polls the Master's JSON endpoint until a Worker is ALIVE (or a daemon died, or the timeout). */
-    private void awaitAliveWorker(Path dir) throws IOException, InterruptedException {
+    /** Polls the Master's JSON endpoint until it shows one of {@code shown} (or a daemon died, or the timeout). */
+    private void awaitMaster(Path dir, String... shown) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + masterUiPort + "/json/"))
                 .timeout(Duration.ofSeconds(2)).build();
@@ -126,15 +140,17 @@ final class StandaloneCluster implements AutoCloseable {
             }
             try {
                 String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-                if (body.contains("\"aliveworkers\" : 1") || body.contains("\"aliveworkers\":1")) {
-                    return;
+                for (String s : shown) {
+                    if (body.contains(s)) {
+                        return;
+                    }
                 }
             } catch (IOException notYet) {
                 // the Master's UI is not listening yet
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("no Spark Worker registered within " + START_TIMEOUT + "; logs in " + dir);
+        throw new IllegalStateException("the Spark Master did not show " + shown[0] + " within " + START_TIMEOUT + "; logs in " + dir);
     }
 
     /** Stops the Worker (and its executors) then the Master: SIGTERM, SIGKILL after 10 s. */

@@ -54,6 +54,12 @@ public record TrialCommand(String javaExecutable, List<String> jvmOptions, Strin
         return new TrialCommand(javaExecutable, jvmOptions, classpath, mainClass, args, environment);
     }
 
+    /**
+     * The folder, inside the experiment's results folder, where attempts are staged: an attempt of
+     * trial ID with token T writes {@code .staging/ID/T/} (status last) for the engine to commit.
+     */
+    public static final String STAGING = ".staging";
+
     /** The exit code of an attempt that found its trial already committed FINISHED (it ran nothing). */
     public static final int ALREADY_COMMITTED = 9;
 

@@ -1,4 +1,4 @@
-package org.ablate.launch;
+package org.ablate.spi.launch;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.ablate.spi.launch.TrialCommand;
 
 /**
  * A class-data-sharing archive of the classes a child loads (JDK 13+ dynamic AppCDS), so children
@@ -25,9 +24,12 @@ import org.ablate.spi.launch.TrialCommand;
  * start-up CPU here. The archive is keyed by the java binary, its version and the classpath, which is
  * what the JVM checks; the first child of a sweep that finds none writes it at exit (to a private
  * name, renamed into place only after a clean exit, so a killed child leaves no half archive). It
- * lives in a folder private to the user, since the children run the code in it.
+ * lives in a folder private to the user, since the children run the code in it. Shared by the
+ * launchers that start {@code run-trial} children: the process launcher, a cluster launcher's tasks
+ * (an archive per host, in the user's folder there). One instance per classpath per JVM: it lets one
+ * child at a time write the archive.
  */
-final class ClassArchive {
+public final class ClassArchive {
 
     private final Path file;
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -37,14 +39,14 @@ final class ClassArchive {
     }
 
     /** The archive for this command's classpath, or null when the JVM cannot archive it (a folder on the classpath). */
-    static ClassArchive forCommand(TrialCommand command) {
+    public static ClassArchive forCommand(TrialCommand command) {
         // one folder per user: java.io.tmpdir is shared, and another user's folder is not trusted (below)
         String user = System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_");
         return forCommand(command, Path.of(System.getProperty("java.io.tmpdir"), "ablate-class-archives-" + user));
     }
 
     /** As {@link #forCommand(TrialCommand)}, the archive kept in {@code dir}. */
-    static ClassArchive forCommand(TrialCommand command, Path dir) {
+    public static ClassArchive forCommand(TrialCommand command, Path dir) {
         for (String entry : command.classpath().split(java.io.File.pathSeparator)) {
             if (new java.io.File(entry).isDirectory()) {
                 return null; // CDS takes jars only; a child asked to archive a folder fails at exit
@@ -66,7 +68,7 @@ final class ClassArchive {
     }
 
     /** What this child is to do: use the archive, write it (returns the private path to move on success), or neither. */
-    Use next(int trialIndex) {
+    public Use next(int trialIndex) {
         if (!privateFolder(file.getParent())) {
             return new Use(List.of(), null); // children then start without it: slower, never someone else's classes
         }
@@ -81,7 +83,7 @@ final class ClassArchive {
     }
 
     /** After the child exited: publish the archive it wrote if it exited cleanly, else let the next child try. */
-    void finished(Use use, boolean clean) {
+    public void finished(Use use, boolean clean) {
         if (use.written() == null) {
             return;
         }
@@ -145,6 +147,13 @@ final class ClassArchive {
         return !permissions.contains(PosixFilePermission.GROUP_WRITE) && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
     }
 
-    record Use(List<String> jvmOptions, Path written) {
+    /**
+     * @param jvmOptions the options for the child (use or write the archive; none)
+     * @param written the private file the child writes the archive to, or null
+     */
+    public record Use(List<String> jvmOptions, Path written) {
+
+        /** Neither use nor write an archive. */
+        public static final Use NONE = new Use(List.of(), null);
     }
 }
