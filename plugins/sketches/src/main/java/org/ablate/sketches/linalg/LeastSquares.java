@@ -1,6 +1,11 @@
 package org.ablate.sketches.linalg;
 
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.BlockRealMatrix;
+import org.apache.commons.math3.linear.QRDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,11 +15,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * Least squares by QR (LAPACK dgeqrf through ND4J). The QR of the augmented [A | b] gives, in its
  * triangular factor, R of A, Qᵀb and the residual norm at once: x = R⁻¹(Qᵀb) and
  * ||Ax − b|| = |r_{d+1,d+1}|, without ever forming Q.
+ *
+ * <p>Every factor is checked before it is used: ||Mv|| = ||Rv|| for a random v, since M = QR with Q
+ * orthonormal (one pass over M). ND4J 1.0.0-M2.1 bundles OpenBLAS 0.3.19, whose SkylakeX kernels
+ * (chosen on AVX-512 Xeons) returned a wrong R here for every matrix of more than 128 columns, where
+ * LAPACK switches to its blocked QR: at n = 2^16, d = 128 every exact solution was off and ε_eff was
+ * 20-50 instead of 0.7 (with OPENBLAS_CORETYPE=Haswell it was right). A factor that fails the check is
+ * recomputed with commons-math3's Householder QR (pure Java, about 10x slower) and the JVM logs it once.
  */
 public final class LeastSquares {
 
     /** Below this σ_min/σ_max, A is treated as rank-deficient. */
     static final double RANK_TOLERANCE = 1e-12;
+    /** A factor whose ||Rv|| differs from ||Mv|| by more than this (relative) is wrong, not rounded. */
+    static final double FACTOR_TOLERANCE = 1e-8;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeastSquares.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private LeastSquares() {
     }
@@ -31,7 +47,7 @@ public final class LeastSquares {
         // LAPACK's QR (geqrf + dorgqr in ND4J) needs rows >= columns: a square system (m = d) is
         // padded with zero rows, which leave R unchanged and make the residual 0
         DenseMatrix padded = ab.rows() > d ? ab : withZeroRows(ab, d + 1);
-        double[][] raug = triangularFactor(padded.toFortran());
+        double[][] raug = checkedTriangularFactor(padded);
         int k = raug.length; // min(rows, d+1)
         double[][] r = new double[d][d];
         double[] qtb = new double[d];
@@ -58,13 +74,98 @@ public final class LeastSquares {
 
     /** ℓ_i = ||Q_i||² for the thin QR of A, the first d columns of {@code ab}. */
     public static double[] leverageScores(DenseMatrix ab, int d) {
-        INDArray a = ab.leftColumns(d).toFortran();
+        DenseMatrix left = ab.leftColumns(d);
+        INDArray a = left.toFortran();
         INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {d, d}, 'f');
         Nd4j.getBlasWrapper().lapack().geqrf(a, r); // a becomes Q
+        double[][] factor = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                factor[i][j] = r.getDouble(i, j);
+            }
+        }
+        if (!factorMatches(left, factor)) {
+            warnOnce(left);
+            return leverageScoresFrom(left, javaTriangularFactor(left));
+        }
         INDArray rowNorms = a.mul(a).sum(1);
         double[] out = new double[ab.rows()];
         rowNorms.data().asNioDouble().get(out);
         return out;
+    }
+
+    /** ℓ_i = ||R⁻ᵀ a_i||², row by row (A = QR, so Q's row i is a_i R⁻¹). */
+    private static double[] leverageScoresFrom(DenseMatrix a, double[][] r) {
+        int d = a.cols();
+        double[] out = new double[a.rows()];
+        double[] y = new double[d];
+        for (int row = 0; row < a.rows(); row++) {
+            double sum = 0;
+            for (int j = 0; j < d; j++) { // forward substitution: Rᵀ y = a_row
+                double v = a.get(row, j);
+                for (int k = 0; k < j; k++) {
+                    v -= r[k][j] * y[k];
+                }
+                y[j] = v / r[j][j];
+                sum += y[j] * y[j];
+            }
+            out[row] = sum;
+        }
+        return out;
+    }
+
+    /** ND4J's (LAPACK's) triangular factor of {@code m}, or commons-math3's where LAPACK's fails the check. */
+    static double[][] checkedTriangularFactor(DenseMatrix m) {
+        double[][] r = triangularFactor(m.toFortran());
+        if (factorMatches(m, r)) {
+            return r;
+        }
+        warnOnce(m);
+        return javaTriangularFactor(m);
+    }
+
+    /** ||Mv|| = ||Rv|| for a fixed pseudo-random v (M = QR, Q orthonormal): a wrong R fails it. */
+    static boolean factorMatches(DenseMatrix m, double[][] r) {
+        int cols = m.cols();
+        double[] v = new SplittableRandom(0x5EEDL).doubles(cols, -1, 1).toArray();
+        double mv = 0;
+        for (int i = 0; i < m.rows(); i++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += m.get(i, j) * v[j];
+            }
+            mv += s * s;
+        }
+        double expected = Math.sqrt(mv);
+        double got = normOfProduct(r, v);
+        return Math.abs(got - expected) <= FACTOR_TOLERANCE * Math.max(expected, Double.MIN_NORMAL);
+    }
+
+    /** The triangular factor by commons-math3's Householder QR (rows ≥ columns). */
+    static double[][] javaTriangularFactor(DenseMatrix m) {
+        RealMatrix matrix = new BlockRealMatrix(m.rows(), m.cols());
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < m.cols(); j++) {
+                matrix.setEntry(i, j, m.get(i, j));
+            }
+        }
+        RealMatrix full = new QRDecomposition(matrix).getR();
+        int cols = m.cols();
+        double[][] out = new double[cols][cols];
+        for (int i = 0; i < cols; i++) {
+            for (int j = i; j < cols; j++) {
+                out[i][j] = full.getEntry(i, j);
+            }
+        }
+        return out;
+    }
+
+    private static void warnOnce(DenseMatrix m) {
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.warn("ND4J's LAPACK QR (geqrf) returned a wrong triangular factor for a {}x{} matrix: QR falls back to"
+                    + " commons-math3 where that happens (slower; OpenBLAS 0.3.19's SkylakeX kernels do this beyond 128"
+                    + " columns; OPENBLAS_CORETYPE=Haswell avoids it)", m.rows(), m.cols());
+        }
     }
 
     /** The upper-triangular factor of a QR of {@code a} (column-major; overwritten with Q). */

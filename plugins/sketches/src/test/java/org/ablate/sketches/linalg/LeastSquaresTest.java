@@ -54,6 +54,47 @@ class LeastSquaresTest {
         assertEquals(a.operate(new ArrayRealVector(v)).getNorm(), LeastSquares.normOfProduct(s.r(), v), 1e-9);
     }
 
+    /**
+     * Beyond 128 columns LAPACK's QR takes its blocked path, where the OpenBLAS that ND4J bundles
+     * returned a wrong R on this project's AVX-512 machine (every d = 128 exact solution was off):
+     * whatever the BLAS does, the solution must satisfy the normal equations and agree with Commons Math.
+     */
+    @Test
+    void aProblemOfMoreThan128ColumnsIsSolvedCorrectly() {
+        int n = 400;
+        int d = 140;
+        DenseMatrix ab = TestMatrices.gaussian(n, d + 1, 5);
+        RealMatrix a = aOf(ab, d);
+        RealVector b = new ArrayRealVector(ab.column(d));
+        double[] expected = new QRDecomposition(a).getSolver().solve(b).toArray();
+
+        LeastSquares.Solution s = LeastSquares.solve(ab, d);
+        assertArrayEquals(expected, s.x(), 1e-8);
+        RealVector residual = a.operate(new ArrayRealVector(s.x())).subtract(b);
+        assertEquals(residual.getNorm(), s.residualNorm(), 1e-9 * residual.getNorm());
+        assertTrue(a.transpose().operate(residual).getLInfNorm() < 1e-8 * residual.getNorm() * s.sigmaMax(),
+                "A^T r = " + a.transpose().operate(residual).getLInfNorm());
+
+        // leverage scores: the diagonal of A (A^T A)^-1 A^T, which sum to d
+        double[] scores = LeastSquares.leverageScores(ab, d);
+        RealMatrix q = new QRDecomposition(a).getQ().getSubMatrix(0, n - 1, 0, d - 1);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            assertEquals(q.getRowVector(i).dotProduct(q.getRowVector(i)), scores[i], 1e-9, "row " + i);
+            sum += scores[i];
+        }
+        assertEquals(d, sum, 1e-8);
+    }
+
+    @Test
+    void aWrongTriangularFactorFailsTheCheckAndARightOnePasses() {
+        DenseMatrix m = TestMatrices.gaussian(60, 9, 3);
+        double[][] r = LeastSquares.javaTriangularFactor(m);
+        assertTrue(LeastSquares.factorMatches(m, r));
+        r[4][7] += 1e-3;
+        assertTrue(!LeastSquares.factorMatches(m, r), "a perturbed R passed the check");
+    }
+
     @Test
     void aConsistentSystemHasZeroResidualToRounding() {
         int n = 50;
