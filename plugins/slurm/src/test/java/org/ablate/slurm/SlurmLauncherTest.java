@@ -43,8 +43,19 @@ class SlurmLauncherTest {
             sweep: {grid: {sampler: [uniform, antithetic, halton]}}
             seeds: [3, 11]
             """;
-    /** Samples of the trials that a fault test disturbs mid-run: a few seconds of work each. */
-    private static final long SAMPLES_LONG = 150_000_000L;
+    /**
+     * The sweep a fault test disturbs mid-trial: trials of a few seconds each on this machine (see
+     * {@link #samplesLasting}), long past the first flush of their metrics (1 s), so that the test sees
+     * them running with the larger part still ahead. A fixed count was 0.6 s on a fast idle core and
+     * ended before anything could be seen; halton is left out, being ten times slower than these two.
+     */
+    private static final String LONG = """
+            name: pi
+            task: monte-carlo-pi
+            params: {samples: SAMPLES, first_checkpoint: 1000}
+            sweep: {grid: {sampler: [uniform, antithetic]}}
+            seeds: [3]
+            """;
     /** One line per attempt that the batch script prints into the task's output. */
     private static final Pattern ATTEMPT = Pattern.compile(
             "ablate: trial ([0-9a-f]{12}), task ([0-9]+)_([0-9]+), restart ([0-9]+), node \\S+, CUDA_VISIBLE_DEVICES=(\\S*)");
@@ -167,7 +178,7 @@ class SlurmLauncherTest {
 
     @Test
     void killingSlurmdMidArrayAndRestartingItCompletesTheSweepWithEveryTrialFinishedOnce() throws Exception {
-        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: " + SAMPLES_LONG + ",").replace("seeds: [3, 11]", "seeds: [3]"));
+        Path file = write("pi", LONG.replace("SAMPLES", Long.toString(samplesLasting(6))));
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
                 "--no-report");
         assertEquals(0, threads.code(), threads.toString());
@@ -199,19 +210,20 @@ class SlurmLauncherTest {
         assertEquals(null, failure.get());
         assertNotNull(killedDuring.get(), "slurmd was not killed mid-trial: " + r);
         assertEquals(0, r.code(), r.toString());
-        assertEquals("pi: 3 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
+        assertEquals("pi: 2 finished, 0 failed, 0 interrupted, 0 skipped (already finished)",
                 r.summaryLine("pi").replaceAll(" -> .*", ""));
         // every trial FINISHED with the records of an undisturbed run, from one attempt each
         assertEquals(recorded(tmp.resolve("a")), recorded(results));
         List<String> ran = attempts(results.resolve("pi")).stream().map(m -> m.group(1)).sorted().toList();
         assertEquals(ran.stream().distinct().toList(), ran, "a trial ran twice");
-        assertEquals(3, ran.size());
+        assertEquals(2, ran.size());
         assertFalse(Files.exists(results.resolve("pi/.attempts")), "no attempt was moved aside");
     }
 
     @Test
     void aRequeuedTaskRunsItsTrialAgainAndOnlyItsLastAttemptIsCommitted() throws Exception {
-        Path file = write("pi", QUICK.replace("samples: 20000,", "samples: " + SAMPLES_LONG + ",").replace("seeds: [3, 11]", "seeds: [3]"));
+        long samples = samplesLasting(6);
+        Path file = write("pi", LONG.replace("SAMPLES", Long.toString(samples)));
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
                 "--no-report");
         assertEquals(0, threads.code(), threads.toString());
@@ -222,8 +234,8 @@ class SlurmLauncherTest {
             try {
                 while (requeued.get() == null) {
                     for (TrialFolder t : trialsOrNone(results, "pi")) {
-                        // early in the trial, so the requeue cannot land after its first attempt already ended
-                        if (requeued.get() == null && runningWithMetrics(t) && lastStep(t) <= SAMPLES_LONG / 16) {
+                        // in the trial's first half, so the requeue cannot land after its first attempt already ended
+                        if (requeued.get() == null && runningWithMetrics(t) && lastStep(t) <= samples / 2) {
                             Matcher task = attemptOf(results.resolve("pi"), t.id());
                             String key = task.group(2) + "_" + task.group(3);
                             SlurmCluster.run("scontrol", "requeue", key);
@@ -349,7 +361,7 @@ class SlurmLauncherTest {
     void detachSubmitsAndExitsStatusShowsTheQueueAndRunAgainAttachesWithoutResubmitting() throws Exception {
         // one task at a time, so that some are still queued when status and the second run look; trials of a
         // second or more (not the slower halton sampler), so that the second can be caught (and suspended) mid-trial
-        long samples = SAMPLES_LONG;
+        long samples = samplesLasting(4);
         Path file = write("pi", "name: pi\ntask: monte-carlo-pi\nparams: {samples: " + samples + ", first_checkpoint: 1000}\n"
                 + "seeds: [3, 11, 5]\n");
         InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
@@ -497,6 +509,23 @@ class SlurmLauncherTest {
     private static String submittedJob(Path experiment) throws IOException {
         Path jobs = experiment.resolve(ArraySweep.FOLDER).resolve(SubmittedJobs.FILE);
         return Files.isRegularFile(jobs) ? Files.readAllLines(jobs).get(0).split("\t")[0] : null;
+    }
+
+    /**
+     * Samples that keep one uniform monte-carlo-pi trial busy for about {@code seconds} on this
+     * machine as loaded now: one calibration trial in-process, from its own samples_per_s.
+     */
+    private long samplesLasting(double seconds) throws IOException {
+        Path file = write("calibrate", "name: calibrate\ntask: monte-carlo-pi\nparams: {samples: 30000000, sampler: uniform}\n"
+                + "seeds: [1]\n");
+        InProcessCli.Result r = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("calibrate").toString(),
+                "--no-report");
+        assertEquals(0, r.code(), r.toString());
+        double perSecond = ((Number) TrialRecords.trials(tmp.resolve("calibrate"), "calibrate").get(0).summary()
+                .get("samples_per_s")).doubleValue();
+        long samples = Math.max(100_000_000L, Math.min(20_000_000_000L, (long) (perSecond * seconds)));
+        System.out.printf("calibration: %.3g samples/s, so %d samples for about %.0f s a trial%n", perSecond, samples, seconds);
+        return samples;
     }
 
     private Path write(String name, String yaml) throws IOException {
