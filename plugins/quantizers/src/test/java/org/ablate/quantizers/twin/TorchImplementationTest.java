@@ -49,7 +49,8 @@ class TorchImplementationTest {
         assertEquals(List.of("784962b65c0c", "a3166ea2637f", "8b598584795f", "b07fb9837fa8"),
                 ids(Path.of("../../experiments/simvq-quick.yaml")));
         assertEquals(List.of("da4656ec42f5", "47fffd197566", "4b3daf176efd", "7a572882b02a"),
-                ids(Path.of("../../experiments/simvq-ablations.yaml")).subList(0, 4));
+                // (the file as it was then: 200 steps, an evaluation every 50, three seeds)
+                ids(Path.of("../../experiments/simvq-ablations.yaml"), "steps=200", "eval_every=50", "seeds=[0,1,2]").subList(0, 4));
         // written out at its default, a parameter left out of ids changes nothing either
         assertEquals(ids(Path.of("../../experiments/simvq-quick.yaml")),
                 ids(Path.of("../../experiments/simvq-quick.yaml"), "implementation=ablate", "device=auto"));
