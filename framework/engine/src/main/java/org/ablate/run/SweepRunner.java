@@ -100,17 +100,14 @@ public final class SweepRunner {
     }
 
     /**
-     * A detached submission of another launcher (e.g. {@code --launcher slurm --detach}) still runs
-     * trials of this experiment: a sweep on this launcher would take their staged attempts for
-     * leftovers, move them aside and run the trials a second time. Refused before anything is written;
-     * the same launcher attaches instead. Every installed launcher is asked (creating one loads none
-     * of its engine's classes, e.g. no Spark class).
+     * A detached submission of another launcher (e.g. {@code --launcher slurm --detach}) still has
+     * tasks of this experiment queued or running: a sweep on this launcher would take their staged
+     * attempts for leftovers, move them aside and run the trials a second time. Refused before anything
+     * is written; the same launcher attaches instead. Every installed launcher is asked (creating one
+     * loads none of its engine's classes, e.g. no Spark class). A launcher that cannot ask its
+     * scheduler refuses only where one of its tasks' attempts is staged.
      */
     private void refuseAttemptsLiveElsewhere(ExperimentFolder folder, String chosen) throws IOException {
-        List<String> staged = folder.stagedTrials();
-        if (staged.isEmpty()) {
-            return;
-        }
         org.ablate.spi.ComponentRegistry registry = engine.registry();
         for (String name : registry.names(org.ablate.spi.launch.Launcher.class)) {
             if (name.equals(chosen)) {
@@ -122,16 +119,24 @@ public final class SweepRunner {
                 continue;
             }
             List<String> running = new ArrayList<>();
-            for (String id : staged) {
+            for (String id : folder.stagedTrials()) {
                 if (folder.stagedAttempts(id).stream().anyMatch(a -> live.isLive(a.dir().getFileName().toString()))) {
                     running.add(id);
                 }
             }
-            if (!running.isEmpty()) {
-                throw new org.ablate.store.ExperimentLockedException("experiment '" + folder.name() + "': launcher '" + name
-                        + "' still runs " + running.size() + " of its trials (a detached submission: " + String.join(", ", running)
-                        + "); attach with --launcher " + name + ", or cancel them before running on launcher '" + chosen + "'");
+            String what = running.isEmpty()
+                    ? "still has tasks of it queued or running (a detached submission)"
+                    : "still runs " + running.size() + " of its trials (a detached submission: " + String.join(", ", running) + ")";
+            if (running.isEmpty() && !live.confirmed()) {
+                // the scheduler could not be asked (e.g. a results folder copied off the cluster) and no
+                // staged attempt is one of its tasks': nothing here can be overwritten
+                LOG.warn("launcher '{}' cannot tell whether its recorded tasks of '{}' still run; none has a staged attempt here",
+                        name, folder.name());
+                continue;
             }
+            throw new org.ablate.store.ExperimentLockedException("experiment '" + folder.name() + "': launcher '" + name
+                    + "' " + what + "; attach with --launcher " + name + ", or cancel them before running on launcher '"
+                    + chosen + "'");
         }
     }
 

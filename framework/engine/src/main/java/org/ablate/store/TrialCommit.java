@@ -56,6 +56,11 @@ public final class TrialCommit {
      *                             the trial is not committed FINISHED
      */
     public Result commit(String id, String attempt) throws IOException {
+        return commit(id, attempt, LiveAttempts.NONE);
+    }
+
+    /** As {@link #commit(String, String)}, leaving staged the trial's other attempts that may still be written. */
+    private Result commit(String id, String attempt, LiveAttempts live) throws IOException {
         synchronized (guard) {
             TrialFolder target = experiment.trial(id);
             TrialFolder staged = experiment.staged(id, attempt);
@@ -81,7 +86,9 @@ public final class TrialCommit {
                 throw StoreException.cannotWrite(target.dir(), e);
             }
             for (TrialFolder other : experiment.stagedAttempts(id)) {
-                archive(other);
+                if (!live.isLive(token(other))) {
+                    archive(other);
+                }
             }
             removeStagingIfEmpty(id);
             return new Result(experiment.trial(id), true);
@@ -140,9 +147,18 @@ public final class TrialCommit {
         List<String> stillLive = new ArrayList<>();
         synchronized (guard) {
             for (String id : experiment.stagedTrials()) {
+                deleteUnfinishedUnpacks(id);
                 List<TrialFolder> attempts = experiment.stagedAttempts(id);
                 if (attempts.stream().anyMatch(a -> live.isLive(token(a)))) {
-                    for (TrialFolder a : attempts) {
+                    // a dead attempt that FINISHED is committed all the same (the live one, if it ends too,
+                    // then finds the trial committed and is archived); the other dead ones are archived
+                    Optional<TrialFolder> finished = attempts.stream()
+                            .filter(a -> !live.isLive(token(a)) && a.isFinished()).findFirst();
+                    if (finished.isPresent() && !experiment.trial(id).isFinished()) {
+                        commit(id, token(finished.get()), live);
+                        committed.add(id);
+                    }
+                    for (TrialFolder a : experiment.stagedAttempts(id)) {
                         if (!live.isLive(token(a))) {
                             archive(a);
                         }
@@ -165,6 +181,29 @@ public final class TrialCommit {
             }
         }
         return new Recovery(committed, stillLive);
+    }
+
+    /**
+     * A hidden entry of {@code .staging/<id>/} is an attempt's folder being unpacked under a temporary
+     * name (a launcher that returns its attempts' bytes) when a driver died: never an attempt, never
+     * committed, so it goes. The caller holds the lock, so no unpack is running.
+     */
+    private void deleteUnfinishedUnpacks(String id) throws IOException {
+        Path dir = experiment.dir().resolve(ExperimentFolder.STAGING).resolve(id);
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> hidden;
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            hidden = entries.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+        }
+        for (Path leftover : hidden) {
+            try (java.util.stream.Stream<Path> tree = Files.walk(leftover)) {
+                for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private static String token(TrialFolder staged) {

@@ -191,6 +191,32 @@ class TrialCommitTest {
         assertFalse(Files.exists(results.resolve("probes/.staging")));
     }
 
+    @Test
+    void aDeadFinishedAttemptBesideALiveOneIsCommittedAndTheLiveOneLeftStaged() throws Exception {
+        // a FINISHED attempt of a task that ended, and a duplicate task of the same trial still running
+        assertEquals(0, attempt("8_0.0").code());
+        Map<String, byte[]> finished = contents(experiment.staged(id, "8_0.0").dir());
+        TrialFolder live = experiment.staged(id, "9_0.0");
+        Files.createDirectories(live.dir());
+        Files.writeString(live.file(TrialFolder.STATUS), TrialStatus.running(1, "host").render());
+        // and what a driver that died while unpacking a returned attempt left, under a hidden name
+        Path unpack = results.resolve("probes/.staging/" + id + "/.7.returned-123");
+        Files.createDirectories(unpack.resolve("sub"));
+        Files.writeString(unpack.resolve("sub/half"), "x");
+
+        TrialCommit.Recovery r = new TrialCommit(experiment).recover(token -> token.startsWith("9_"));
+        assertEquals(List.of(id), r.committed(), "the finished work is kept, not archived");
+        assertEquals(List.of(id), r.stillLive());
+        assertSameFiles(finished, contents(experiment.trial(id).dir()));
+        assertEquals(List.of(live.dir()), experiment.stagedAttempts(id).stream().map(TrialFolder::dir).toList(),
+                "the live attempt stays staged");
+        assertFalse(Files.exists(unpack), "the half-unpacked folder was left");
+        // the live attempt, ending later, finds the trial committed and goes to .attempts/
+        TrialCommit.Result late = new TrialCommit(experiment).commit(id, "9_0.0");
+        assertFalse(late.committed());
+        assertSameFiles(finished, contents(experiment.trial(id).dir()));
+    }
+
     private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
         assertSameFiles(expected, actual, "");
     }

@@ -145,8 +145,8 @@ public final class SlurmLauncher implements Launcher {
         } catch (SlurmException e) {
             LOG.warn("cannot ask squeue which Slurm tasks still run ({}): every staged attempt of jobs {} is left staged",
                     e.getMessage(), String.join(", ", recorded));
-            return attempt -> ArrayTask.ofAttempt(attempt).map(k -> recorded.contains(k.substring(0, k.indexOf('_'))))
-                    .orElse(false);
+            return LiveAttempts.unconfirmed(attempt -> ArrayTask.ofAttempt(attempt)
+                    .map(k -> recorded.contains(k.substring(0, k.indexOf('_')))).orElse(false));
         }
         // none active: no task of this experiment can be writing (or about to create) a staged attempt
         return active.isEmpty() ? LiveAttempts.NONE : attempt -> ArrayTask.ofAttempt(attempt).map(active::contains).orElse(false);

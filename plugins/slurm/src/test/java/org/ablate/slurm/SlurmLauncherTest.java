@@ -379,6 +379,12 @@ class SlurmLauncherTest {
         String job = submittedJob(experiment);
         assertNotNull(job);
         assertFalse(SlurmCluster.activeTasks(job).isEmpty(), "nothing left in the queue after the detached run");
+        // while its tasks are queued (some not started, so nothing staged for them), a run on another launcher is refused
+        InProcessCli.Result early = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(), "--no-report");
+        assertEquals(4, early.code(), early.toString());
+        assertTrue(early.err().contains("experiment 'pi': launcher 'slurm' still "), early.err());
+        assertTrue(early.err().contains("; attach with --launcher slurm, or cancel them before running on launcher 'in-process'"),
+                early.err());
 
         // the first task has ended (its attempt staged, nobody attached to commit it), the second runs: hold it there
         List<String> order = List.of(Files.readAllLines(experiment.resolve("slurm/jobs.tsv")).get(0).split("\t")[2].split(","));

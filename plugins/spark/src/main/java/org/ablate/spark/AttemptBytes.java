@@ -112,6 +112,13 @@ final class AttemptBytes {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(target.toString(), null, "an attempt of this name is already staged");
             }
+            // a temporary folder is private (rwx------): the committed trial gets its parent's permissions,
+            // as a folder the child wrote in shared mode would
+            try {
+                Files.setPosixFilePermissions(part, Files.getPosixFilePermissions(parent));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep what the file system gave
+            }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             deleteTree(part);

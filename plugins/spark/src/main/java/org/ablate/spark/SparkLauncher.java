@@ -52,8 +52,8 @@ public final class SparkLauncher implements Launcher {
                     .doc("shared: every executor sees the results folder at the driver's path and each trial's child"
                             + " writes its attempt there; returned: the child writes into a temporary folder on its"
                             + " executor and the task returns the attempt's folder to the driver, which commits it."),
-            Param.string("max_returned").defaultValue("512m")
-                    .doc("With results=returned: the most a trial's folder may take once packed (e.g. 512m, 2g);"
+            Param.string("max_returned").defaultValue("64m")
+                    .doc("With results=returned: the most a trial's folder may take once packed (e.g. 64m, 512m);"
                             + " a larger one ends the trial FAILED. Capped below spark.driver.maxResultSize."),
             Param.string("executor_wait").defaultValue("120s")
                     .doc("On a cluster: how long to wait for the first executor before giving up (exit 10), e.g. 90s,"

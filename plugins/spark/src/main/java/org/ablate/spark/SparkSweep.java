@@ -65,6 +65,8 @@ final class SparkSweep {
     private long returnLimit() {
         long limit = SparkLauncher.maxReturned(options);
         long driver = spark.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+        // and below what one byte array can hold, which is what a task's result is
+        limit = Math.min(limit, Integer.MAX_VALUE - 8L - RESULT_SLACK_BYTES);
         return driver > 0 ? Math.max(1, Math.min(limit, driver - RESULT_SLACK_BYTES)) : limit;
     }
 

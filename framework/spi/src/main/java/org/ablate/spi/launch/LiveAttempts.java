@@ -17,4 +17,27 @@ public interface LiveAttempts {
 
     /** Whether the attempt with this token may still be written by a task that is queued or running. */
     boolean isLive(String attempt);
+
+    /**
+     * False when the scheduler could not be asked and {@link #isLive} answers, to be safe, for every
+     * task the launcher recorded, whether it still runs or not (e.g. squeue unreachable).
+     */
+    default boolean confirmed() {
+        return true;
+    }
+
+    /** The answer of a launcher that could not ask its scheduler: {@code recorded} says which attempts it submitted. */
+    static LiveAttempts unconfirmed(LiveAttempts recorded) {
+        return new LiveAttempts() {
+            @Override
+            public boolean isLive(String attempt) {
+                return recorded.isLive(attempt);
+            }
+
+            @Override
+            public boolean confirmed() {
+                return false;
+            }
+        };
+    }
 }

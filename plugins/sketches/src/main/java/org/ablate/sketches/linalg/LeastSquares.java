@@ -91,6 +91,17 @@ public final class LeastSquares {
         INDArray rowNorms = a.mul(a).sum(1);
         double[] out = new double[ab.rows()];
         rowNorms.data().asNioDouble().get(out);
+        // Q comes from another LAPACK call (dorgqr) than R: the scores of an orthonormal Q sum to d, each in [0, 1]
+        double sum = 0;
+        boolean inRange = true;
+        for (double l : out) {
+            sum += l;
+            inRange &= l >= -FACTOR_TOLERANCE && l <= 1 + FACTOR_TOLERANCE;
+        }
+        if (!inRange || Math.abs(sum - d) > FACTOR_TOLERANCE * d * 100) {
+            warnOnce(left);
+            return leverageScoresFrom(left, factor);
+        }
         return out;
     }
 
