@@ -9,6 +9,14 @@ import java.util.Map;
 /** Starts the real CLI in a child JVM (for kill -9 and signal tests), with the test classpath. */
 public final class CliProcess {
 
+    /**
+     * coreutils env, which execs the JVM (same pid) with SIGINT back at its default. A build started
+     * in the background of a non-interactive shell ({@code nohup mvn test &}) passes SIGINT on as
+     * ignored, and a JVM that starts with it ignored never sees Ctrl-C: the signal tests would then
+     * test how the build was started, not the CLI.
+     */
+    private static final List<String> WITH_DEFAULT_SIGINT = List.of("env", "--default-signal=INT");
+
     private CliProcess() {
     }
 
@@ -18,7 +26,8 @@ public final class CliProcess {
 
     /** As {@link #start(Path, Path, String...)}, with these variables added to the child's environment. */
     public static Process start(Path workDir, Path output, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(WITH_DEFAULT_SIGINT);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "org.ablate.cli.AblateCli"));
@@ -36,7 +45,7 @@ public final class CliProcess {
      * process; {@link #cliOf} finds the JVM under it, to signal it as Ctrl-C would.
      */
     public static Process startOnTerminal(Path workDir, Path output, String... args) throws IOException {
-        StringBuilder command = new StringBuilder();
+        StringBuilder command = new StringBuilder(String.join(" ", WITH_DEFAULT_SIGINT)).append(' ');
         command.append(quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()))
                 .append(" -cp ").append(quote(System.getProperty("java.class.path")))
                 .append(" org.ablate.cli.AblateCli");
