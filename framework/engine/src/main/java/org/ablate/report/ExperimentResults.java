@@ -3,6 +3,8 @@ package org.ablate.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +24,7 @@ import org.ablate.store.TrialState;
  * among them. By default the latest invocation's (the ids sweep.json lists, in sweep order):
  * trials of earlier invocations into the same folder may differ in their fixed parameters, so
  * they are left out unless asked for ({@code all}), and then every parameter that differs among
- * the trials becomes a varying one. A trial that never started has a null state and only its swept
+ * trials of the same swept values becomes a varying one. A trial that never started has a null state and only its swept
  * values as parameters. A damaged trial is kept (with its damage) but not counted as finished, so
  * no n silently shrinks.
  *
@@ -74,7 +76,7 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
 
         Set<String> varying = new LinkedHashSet<>(sweep.varying());
         if (everyFolder) {
-            varying.addAll(differing(trials));
+            varying.addAll(differing(trials, Set.copyOf(varying)));
         }
         return new ExperimentResults(folder.name(), List.copyOf(varying), trials, trials.size(), sweep, folders.size(),
                 everyFolder, sweepDamage);
@@ -98,24 +100,52 @@ public record ExperimentResults(String experiment, List<String> varying, List<Tr
         return new TrialResult(t.id(), seed, params, state, stored.summary(), t, null);
     }
 
-    /** Parameter names whose values are not the same in every trial (a key some trials lack counts). */
-    private static Set<String> differing(List<TrialResult> trials) {
-        Set<String> keys = new TreeSet<>();
+    /**
+     * Parameter names whose values are not the same in every trial (a key some trials lack counts),
+     * leaving out a component's own parameter that its component's value already determines:
+     * quantizer.lookup_dim, set for vq-fc only, follows from quantizer and is no column (else a
+     * baseline that sets quantizer: vq could never match a vq-fc configuration on it).
+     */
+    private static Set<String> differing(List<TrialResult> trials, Set<String> swept) {
+        // a started trial's config holds every parameter; a trial that never started only its swept values
+        List<TrialResult> started = trials.stream().filter(t -> t.state() != null || t.damage() != null).toList();
+        Set<String> keys = new TreeSet<>(Comparator.comparingLong((String k) -> k.chars().filter(c -> c == '.').count())
+                .thenComparing(Comparator.naturalOrder())); // a component before its own parameters
         trials.forEach(t -> keys.addAll(t.params().keySet()));
+        keys.removeAll(swept);
+        List<String> columns = new ArrayList<>(swept);
         Set<String> out = new TreeSet<>();
         for (String k : keys) {
-            Set<Object> values = new java.util.HashSet<>();
-            for (TrialResult t : trials) {
-                if (t.state() != null || t.damage() != null) { // started: its config holds every parameter
-                    Object v = t.params().get(k);
-                    values.add(v instanceof Number n ? (Object) n.doubleValue() : Objects.toString(v, null));
-                }
+            if (started.stream().map(t -> comparable(t.params().get(k))).distinct().count() < 2) {
+                continue;
             }
-            if (values.size() > 1) {
-                out.add(k);
+            int dot = k.lastIndexOf('.');
+            if (dot > 0 && columns.contains(k.substring(0, dot)) && determined(started, k, columns)) {
+                continue;
             }
+            out.add(k);
+            columns.add(k);
         }
         return out;
+    }
+
+    /** True when trials that agree on every column agree on {@code key} too. */
+    private static boolean determined(List<TrialResult> trials, String key, List<String> columns) {
+        Map<List<Object>, Object> byColumns = new HashMap<>();
+        for (TrialResult t : trials) {
+            List<Object> at = columns.stream().map(c -> comparable(t.params().get(c))).toList();
+            Object v = comparable(t.params().get(key));
+            if (!byColumns.containsKey(at)) {
+                byColumns.put(at, v);
+            } else if (!Objects.equals(byColumns.get(at), v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object comparable(Object v) {
+        return v instanceof Number n ? (Object) n.doubleValue() : Objects.toString(v, null);
     }
 
     public List<TrialResult> finished() {
