@@ -109,4 +109,21 @@ class CurveClaimTest {
                 + " |last − previous evaluation|. Paper:"), md);
         assertTrue(ReportWriter.claimsCsv(r).contains("converged,at_most,eval/u (curve: last_change),PASS,"), ReportWriter.claimsCsv(r));
     }
+
+    @Test
+    void aRelativeDropFromZeroIsLeftOutAndSaid() throws Exception {
+        ResultsFixture f = threeSeedsPerK(tmp);
+        String zero = f.trial(values("k", 1L), 3, TrialState.FINISHED, values("u", 0.9));
+        f.history(zero, "eval/rank", 50, 0, 100, 0.5, 150, 0.25); // (0 - 0.25) / |0| is no number
+        f.writeSweep();
+        String file = FILE + "  - {name: rank-falls-relatively, check: at_least, metric: eval/rank, curve: relative_drop, value: 0,"
+                + " where: {k: 1}}\n";
+        ClaimResult relative = byName(Report.build(ExperimentParser.parse(file, "e.yaml", "e"), f.folder())).get("rank-falls-relatively");
+        // the other three seeds fell by about a tenth: judged on them, and the PASS is held back
+        assertEquals(Verdict.INCONCLUSIVE, relative.verdict(), relative.rows().toString());
+        assertTrue(relative.rows().get(0).measured().startsWith("0.1 ± ") && relative.rows().get(0).measured().contains("(n=3)"),
+                relative.rows().toString());
+        assertEquals("1 of 4 finished trial(s) have no finite relative_drop of 'eval/rank' (a curve starting at 0, or a NaN in it),"
+                + " so they have no value (PASS on the rest)", relative.rows().get(0).note());
+    }
 }
