@@ -23,7 +23,7 @@ public final class ExperimentFolder {
 
     public static final String SWEEP = "sweep.json";
     public static final String SWEEP_LOG = "sweep.log";
-    public static final String ATTEMPTS = ".attempts";
+    public static final String ATTEMPTS = org.ablate.spi.launch.TrialCommand.ATTEMPTS;
     public static final String STAGING = org.ablate.spi.launch.TrialCommand.STAGING;
     private static final String LOCK = ".lock";
 

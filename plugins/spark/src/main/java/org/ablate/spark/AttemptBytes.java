@@ -126,6 +126,38 @@ final class AttemptBytes {
         }
     }
 
+    /**
+     * Keeps bytes that could not be unpacked as {@code <folder>/<name>.zip} (temporary file, then
+     * rename), so a result that exists nowhere else (its executor's folder is gone) is not lost with
+     * the failed unpack. Returns the file, or null where even that could not be written.
+     */
+    static Path keep(byte[] packed, Path folder, String name) {
+        Path part = null;
+        try {
+            Files.createDirectories(folder);
+            Path target = folder.resolve(name + ".zip");
+            for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+                target = folder.resolve(name + "." + n + ".zip");
+            }
+            part = Files.createTempFile(folder, "." + name + ".", ".part");
+            try (var out = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap(packed));
+                out.force(true);
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException | RuntimeException e) {
+            if (part != null) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // nothing more to do: the caller reports that nothing was kept
+                }
+            }
+            return null;
+        }
+    }
+
     /** Removes a folder and what is in it, as far as it can (symbolic links themselves, never what they name). */
     static void deleteTree(Path dir) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -272,9 +272,13 @@ final class SparkSweep {
             try {
                 AttemptBytes.unpack(result.folder(), staged);
             } catch (IOException | RuntimeException e) {
-                LOG.error("trial {}: cannot unpack the folder its task returned into {}: {}", trial.id(), staged, e.toString());
+                // the executor's copy is gone: keep the bytes beside the archived attempts, as a zip
+                Path kept = AttemptBytes.keep(result.folder(), context.experimentDir().resolve(TrialCommand.ATTEMPTS),
+                        trial.id() + "." + result.attempt() + ".returned");
+                String where = kept != null ? "; its bytes are kept in " + kept : "; its bytes could not be kept either";
+                LOG.error("trial {}: cannot unpack the folder its task returned into {}: {}{}", trial.id(), staged, e, where);
                 return TrialEnd.failed("cannot unpack the folder of attempt " + result.attempt() + " returned by its task: "
-                        + e.getMessage(), "").ofAttempt(result.attempt());
+                        + e.getMessage() + where, "").ofAttempt(result.attempt());
             }
         }
         return endOf(result).ofAttempt(result.attempt());

@@ -100,4 +100,31 @@ class AttemptBytesTest {
             return s.sorted().toList();
         }
     }
+
+    @Test
+    void bytesThatCannotBeUnpackedAreKeptAsAZip() throws IOException {
+        Path attempt = Files.createDirectories(tmp.resolve("exec/0.0.1"));
+        Files.writeString(attempt.resolve("summary.json"), "{\"u\": 0.5}");
+        Files.writeString(attempt.resolve(AttemptBytes.STATUS), "FINISHED\n");
+        byte[] packed = AttemptBytes.pack(attempt, 10_000_000);
+        Path target = Files.createDirectories(tmp.resolve("driver/.staging/0123456789ab/0.0.1"));
+        assertThrows(FileAlreadyExistsException.class, () -> AttemptBytes.unpack(packed, target));
+
+        Path attempts = tmp.resolve("driver/.attempts");
+        Path kept = AttemptBytes.keep(packed, attempts, "0123456789ab.0.0.1.returned");
+        assertEquals(attempts.resolve("0123456789ab.0.0.1.returned.zip"), kept);
+        assertArrayEquals(packed, Files.readAllBytes(kept));
+        // a second failure of the same attempt name does not overwrite the first
+        assertEquals(attempts.resolve("0123456789ab.0.0.1.returned.2.zip"), AttemptBytes.keep(packed, attempts, "0123456789ab.0.0.1.returned"));
+        try (Stream<Path> left = Files.list(attempts)) {
+            assertEquals(2, left.count(), "no temporary file is left beside them");
+        }
+        Path restored = tmp.resolve("restored/0.0.1");
+        AttemptBytes.unpack(Files.readAllBytes(kept), restored);
+        assertEquals("{\"u\": 0.5}", Files.readString(restored.resolve("summary.json")));
+
+        // where even that cannot be written (the folder is a file), null, and nothing is left
+        Path blocked = Files.writeString(tmp.resolve("blocked"), "");
+        assertEquals(null, AttemptBytes.keep(packed, blocked, "x"));
+    }
 }

@@ -60,6 +60,12 @@ public record TrialCommand(String javaExecutable, List<String> jvmOptions, Strin
      */
     public static final String STAGING = ".staging";
 
+    /**
+     * The folder, inside the experiment's results folder, where earlier attempts are kept
+     * ({@code .attempts/ID.N/}, never deleted), and a launcher keeps what it could not stage.
+     */
+    public static final String ATTEMPTS = ".attempts";
+
     /** The exit code of an attempt that found its trial already committed FINISHED (it ran nothing). */
     public static final int ALREADY_COMMITTED = 9;
 
