@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * --attempt JOB_TASK.RESTART}, the results folder is on the shared filesystem), from which the
  * engine shows progress and mirrors to MLflow, and which it commits when the task ends. A task
  * Slurm ended (time limit, out of memory, node failure, scancel) is recorded FAILED with Slurm's
- * reason; Ctrl-C cancels the arrays and their trials end INTERRUPTED. Detached, this returns once
+ * reason; Ctrl-C cancels the arrays and their trials end INTERRUPTED. When squeue stops answering
+ * for {@link #QUEUE_UNREACHABLE}, the open trials are left to Slurm as if detached. Detached, this returns once
  * the array is submitted; the tasks' attempts stay staged until a later sweep attaches or, once
  * they have ended, commits them at its start.
  */
@@ -115,7 +116,9 @@ final class ArraySweep {
      * The trials of earlier (detached) submissions to attach to, trial id to task key: those whose
      * task is still queued or running, and those whose task left a staged attempt (the sweep's start
      * keeps only attempts of tasks that squeue showed live, so one left here ended since, and its end
-     * is read and committed like any other). The latest submission's task wins for a trial.
+     * is read and committed like any other). The latest submission's task wins for a trial. When
+     * squeue cannot be asked, every trial of those submissions: one that may still be queued is never
+     * submitted again (it would run twice), as the sweep's start never moves what may still run.
      */
     private Map<String, String> toAttach() {
         List<SubmittedJobs.Job> jobs = SubmittedJobs.read(dir);
@@ -124,19 +127,22 @@ final class ArraySweep {
             return out;
         }
         Map<String, ArrayTask> queue;
+        boolean unknown = false;
         try {
             queue = ArrayTask.query(jobs.stream().map(SubmittedJobs.Job::id).toList());
         } catch (SlurmException e) {
-            LOG.warn("cannot ask squeue about the earlier submissions ({}); attaching to the tasks that left a staged"
-                    + " attempt, submitting the other pending trials", e.getMessage());
+            LOG.warn("cannot ask squeue about the earlier submissions ({}); attaching to every trial of jobs {} instead of"
+                    + " submitting it again (its task may still be queued)", e.getMessage(),
+                    String.join(", ", jobs.stream().map(SubmittedJobs.Job::id).toList()));
             queue = Map.of();
+            unknown = true;
         }
         for (SubmittedJobs.Job job : jobs) {
             for (int i = 0; i < job.trials().size(); i++) {
                 String key = ArrayTask.key(job.id(), i);
                 ArrayTask task = queue.get(key);
                 String trial = job.trials().get(i);
-                if ((task != null && task.active()) || lastAttempt(trial, key) != null) {
+                if (unknown || (task != null && task.active()) || lastAttempt(trial, key) != null) {
                     out.put(trial, key);
                 }
             }
@@ -196,7 +202,11 @@ final class ArraySweep {
                     sleep();
                     continue;
                 }
-                queue = Map.of();
+                // whether the tasks still run is unknown: they are left to Slurm, as a detached submission's
+                LOG.error("squeue has failed for {} ({}): leaving {} trial(s) to Slurm, detached; `ablate run` again attaches"
+                        + " once the controller answers", format(QUEUE_UNREACHABLE), e.getMessage(), open.size());
+                open.values().forEach(context::detached);
+                return;
             }
             for (var it = open.entrySet().iterator(); it.hasNext(); ) {
                 var entry = it.next();

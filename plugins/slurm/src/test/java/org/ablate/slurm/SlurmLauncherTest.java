@@ -457,6 +457,55 @@ class SlurmLauncherTest {
     }
 
     @Test
+    void withSqueueUnansweredARunAttachesToAnEarlierSubmissionInsteadOfSubmittingItsTrialsAgain() throws Exception {
+        long samples = samplesLasting(3);
+        Path file = write("pi", "name: pi\ntask: monte-carlo-pi\nparams: {samples: " + samples + ", first_checkpoint: 1000}\n"
+                + "seeds: [3, 11, 5]\n");
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        Path results = tmp.resolve("b");
+        Path experiment = results.resolve("pi");
+        InProcessCli.Result detached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm", "launcher.throttle=1", "--detach");
+        assertEquals(0, detached.code(), detached.toString());
+        String job = submittedJob(experiment);
+        assertNotNull(job);
+
+        // Slurm's own sbatch, scancel and scontrol, and an squeue that fails as it does without a controller
+        Path bin = Files.createDirectories(tmp.resolve("no-squeue"));
+        for (String tool : List.of("sbatch", "scancel", "scontrol")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(SlurmCluster.run("sh", "-c", "command -v " + tool).strip()));
+        }
+        Path squeue = Files.writeString(bin.resolve("squeue"), "#!/bin/sh\necho 'squeue: error: slurm_load_jobs error:"
+                + " Unable to contact slurm controller (connect failure)' >&2\nexit 1\n");
+        assertTrue(squeue.toFile().setExecutable(true));
+        assertFalse(SlurmCluster.activeTasks(job).isEmpty(), "the array ended before the run without squeue");
+        Process again = CliProcess.start(tmp, tmp.resolve("again.log"), Map.of("PATH", bin.toString()),
+                "run", "pi.yaml", "--results-dir", results.toString(), "--no-report", "--launcher", "slurm", "--detach");
+        assertTrue(again.waitFor(120, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("again.log"));
+        assertEquals(0, again.exitValue(), log);
+        assertEquals(1, files(experiment.resolve("slurm"), ".sbatch").size(), "submitted again without knowing the queue: " + log);
+        assertTrue(log.contains("cannot ask squeue about the earlier submissions") && log.contains("attaching to every trial of jobs "
+                + job + " instead of submitting it again"), log);
+
+        // once the queue answers again, a run commits what the one array ran: each trial once
+        for (int i = 0; i < 1200 && !SlurmCluster.activeTasks(job).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        InProcessCli.Result attached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
+                "--no-report", "--launcher", "slurm");
+        assertEquals(0, attached.code(), attached.toString());
+        assertEquals(1, files(experiment.resolve("slurm"), ".sbatch").size());
+        List<String> ran = attempts(experiment).stream().map(m -> m.group(1)).sorted().toList();
+        assertEquals(3, ran.size(), ran.toString());
+        assertEquals(3, ran.stream().distinct().count(), "a trial ran twice: " + ran);
+        assertFalse(Files.exists(experiment.resolve(".attempts")), "an attempt was archived");
+        assertEquals(recorded(tmp.resolve("a")), recorded(results));
+    }
+
+    @Test
     void anUnknownPartitionOrABadOptionIsRefusedOnOneLineWithSlurmsMessageAndExit2() throws Exception {
         Path file = write("pi", QUICK);
         String results = tmp.resolve("results").toString();
