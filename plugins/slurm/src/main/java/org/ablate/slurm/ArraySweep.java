@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * engine shows progress and mirrors to MLflow, and which it commits when the task ends. A task
  * Slurm ended (time limit, out of memory, node failure, scancel) is recorded FAILED with Slurm's
  * reason; Ctrl-C cancels the arrays and their trials end INTERRUPTED. When squeue stops answering
- * for {@link #QUEUE_UNREACHABLE}, the open trials are left to Slurm as if detached. Detached, this returns once
+ * for {@code squeue_patience_s}, the open trials are left to Slurm as if detached. Detached, this returns once
  * the array is submitted; the tasks' attempts stay staged until a later sweep attaches or, once
  * they have ended, commits them at its start.
  */
@@ -45,8 +45,6 @@ final class ArraySweep {
     private static final String STAGING = ".staging";
     private static final Logger LOG = LoggerFactory.getLogger(ArraySweep.class);
     private static final long POLL_MS = 1_000;
-    /** squeue failing this long in a row (the controller gone) ends the watch. */
-    private static final Duration QUEUE_UNREACHABLE = Duration.ofMinutes(5);
 
     private final LaunchContext context;
     private final Parameters options;
@@ -185,6 +183,7 @@ final class ArraySweep {
         Map<String, TrialDeadline> deadlines = new HashMap<>();
         Map<String, String> cancelledBecause = new HashMap<>();
         long unreachableSince = 0;
+        Duration patience = Duration.ofSeconds(options.getInt("squeue_patience_s"));
         while (!open.isEmpty()) {
             if (context.cancellation().isCancelled()) {
                 cancelAll(jobs, open);
@@ -197,14 +196,14 @@ final class ArraySweep {
             } catch (SlurmException e) {
                 long now = System.nanoTime();
                 unreachableSince = unreachableSince == 0 ? now : unreachableSince;
-                if (now - unreachableSince < QUEUE_UNREACHABLE.toNanos()) {
+                if (now - unreachableSince < patience.toNanos()) {
                     LOG.warn("squeue failed (retrying): {}", e.getMessage());
                     sleep();
                     continue;
                 }
                 // whether the tasks still run is unknown: they are left to Slurm, as a detached submission's
                 LOG.error("squeue has failed for {} ({}): leaving {} trial(s) to Slurm, detached; `ablate run` again attaches"
-                        + " once the controller answers", format(QUEUE_UNREACHABLE), e.getMessage(), open.size());
+                        + " once the controller answers", format(patience), e.getMessage(), open.size());
                 open.values().forEach(context::detached);
                 return;
             }

@@ -47,7 +47,10 @@ public final class SlurmLauncher implements Launcher {
             Param.string("jvm_options").defaultValue("")
                     .doc("Extra JVM options for each trial's process, separated by spaces."),
             Param.integer("output_lines").defaultValue(40).range(1, 10_000)
-                    .doc("Last lines of a task's output kept in the status of a trial that Slurm ended."));
+                    .doc("Last lines of a task's output kept in the status of a trial that Slurm ended."),
+            Param.integer("squeue_patience_s").defaultValue(300).range(1, 86_400)
+                    .doc("Seconds squeue may fail in a row while a sweep watches its arrays (the controller gone); then the"
+                            + " open trials are left to Slurm as detached ones, and `ablate run` again attaches."));
 
     @Override
     public void check(Resources resources, Parameters options) {

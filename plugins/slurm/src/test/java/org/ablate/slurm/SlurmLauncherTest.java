@@ -490,6 +490,17 @@ class SlurmLauncherTest {
         assertTrue(log.contains("cannot ask squeue about the earlier submissions") && log.contains("attaching to every trial of jobs "
                 + job + " instead of submitting it again"), log);
 
+        // attached, a watch whose squeue keeps failing leaves the open trials to Slurm, detached, rather than ending them
+        Process watching = CliProcess.start(tmp, tmp.resolve("watching.log"), Map.of("PATH", bin.toString()),
+                "run", "pi.yaml", "--results-dir", results.toString(), "--no-report", "--launcher", "slurm",
+                "launcher.squeue_patience_s=2");
+        assertTrue(watching.waitFor(120, TimeUnit.SECONDS));
+        String watched = Files.readString(tmp.resolve("watching.log"));
+        assertEquals(0, watching.exitValue(), watched);
+        assertTrue(Pattern.compile("squeue has failed for 2\\.0s \\(.*\\): leaving [123] trial\\(s\\) to Slurm, detached")
+                .matcher(watched).find(), watched);
+        assertEquals(1, files(experiment.resolve("slurm"), ".sbatch").size(), watched);
+
         // once the queue answers again, a run commits what the one array ran: each trial once
         for (int i = 0; i < 1200 && !SlurmCluster.activeTasks(job).isEmpty(); i++) {
             Thread.sleep(100);
