@@ -362,11 +362,7 @@ class SlurmLauncherTest {
         // one task at a time, so that some are still queued when status and the second run look; trials of a
         // second or more (not the slower halton sampler), so that the second can be caught (and suspended) mid-trial
         long samples = samplesLasting(4);
-        Path file = write("pi", "name: pi\ntask: monte-carlo-pi\nparams: {samples: " + samples + ", first_checkpoint: 1000}\n"
-                + "seeds: [3, 11, 5]\n");
-        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
-                "--no-report");
-        assertEquals(0, threads.code(), threads.toString());
+        Path file = threeTrialsRunInProcess(samples);
         Path results = tmp.resolve("b");
         Path experiment = results.resolve("pi");
         long t0 = System.nanoTime();
@@ -458,12 +454,7 @@ class SlurmLauncherTest {
 
     @Test
     void withSqueueUnansweredARunAttachesToAnEarlierSubmissionInsteadOfSubmittingItsTrialsAgain() throws Exception {
-        long samples = samplesLasting(3);
-        Path file = write("pi", "name: pi\ntask: monte-carlo-pi\nparams: {samples: " + samples + ", first_checkpoint: 1000}\n"
-                + "seeds: [3, 11, 5]\n");
-        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
-                "--no-report");
-        assertEquals(0, threads.code(), threads.toString());
+        Path file = threeTrialsRunInProcess(samplesLasting(3));
         Path results = tmp.resolve("b");
         Path experiment = results.resolve("pi");
         InProcessCli.Result detached = InProcessCli.run("run", file.toString(), "--results-dir", results.toString(),
@@ -592,6 +583,16 @@ class SlurmLauncherTest {
         long samples = Math.max(100_000_000L, Math.min(20_000_000_000L, (long) (perSecond * seconds)));
         System.out.printf("calibration: %.3g samples/s, so %d samples for about %.0f s a trial%n", perSecond, samples, seconds);
         return samples;
+    }
+
+    /** pi.yaml with three seeds of {@code samples} each, and its in-process results in tmp/a to compare with. */
+    private Path threeTrialsRunInProcess(long samples) throws IOException {
+        Path file = write("pi", "name: pi\ntask: monte-carlo-pi\nparams: {samples: " + samples + ", first_checkpoint: 1000}\n"
+                + "seeds: [3, 11, 5]\n");
+        InProcessCli.Result threads = InProcessCli.run("run", file.toString(), "--results-dir", tmp.resolve("a").toString(),
+                "--no-report");
+        assertEquals(0, threads.code(), threads.toString());
+        return file;
     }
 
     private Path write(String name, String yaml) throws IOException {
